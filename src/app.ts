@@ -1,0 +1,99 @@
+// The composition root: builds the whole object graph from one validated Config.
+// main.ts (the process) and the tests both go through createApp, with overrides in tests.
+import { mkdirSync } from 'node:fs'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Config } from './config/schema.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { openDatabase } from './db/open.ts'
+import { migrate } from './db/migrate.ts'
+import { registerBasicAuth } from './http/auth.ts'
+import { registerRequestLogging } from './http/request-log.ts'
+import { TmdbClient } from './tmdb/client.ts'
+import { createLibrary } from './library/index.ts'
+import { createTorrentService } from './torrent/service.ts'
+import { LibraryVfs } from './vfs/library-vfs.ts'
+import { registerApi } from './api/index.ts'
+import { registerWebdav } from './webdav/index.ts'
+import { registerWebUi } from './web/index.ts'
+
+export interface AppOptions {
+  logger?: Logger
+  /** replaces global fetch for TMDB calls (never needed in tests: they run a fake TMDB server) */
+  fetch?: typeof fetch
+}
+
+export interface App {
+  config: Readonly<Config>
+  server: FastifyInstance
+  logger: Logger
+  /** Starts listening; resolves with the base URL (http://host:port). */
+  listen (): Promise<string>
+  /** Stops the listener, torrents, timers and the database; safe to call twice. */
+  close (): Promise<void>
+}
+
+export async function createApp (config: Readonly<Config>, opts: AppOptions = {}): Promise<App> {
+  const logger = opts.logger ?? createLogger(config.logging.level)
+  const startedAt = new Date()
+
+  const db = openDatabase(config.database.path)
+  const applied = migrate(db)
+  if (applied.length > 0) logger.info({ applied }, 'database migrated')
+
+  mkdirSync(config.torrent.metadata_folder, { recursive: true })
+  mkdirSync(config.torrent.cache_folder, { recursive: true })
+
+  const tmdb = new TmdbClient(config.tmdb, logger.child({ component: 'tmdb' }), opts.fetch)
+  const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }) })
+  const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }))
+  const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty })
+
+  const server = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // request-log.ts writes one line per response at a level fitting its status
+    logController: new LogController({ disableRequestLogging: true }),
+    // players keep connections open between range requests; streams may run for hours
+    keepAliveTimeout: 75_000,
+    requestTimeout: 0,
+    bodyLimit: 1024 * 1024,
+    // the WebDAV handler matches paths itself (encoding variants, NFC, trailing slash)
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }
+  })
+  registerRequestLogging(server)
+  if (config.auth.username !== '') {
+    registerBasicAuth(server, { username: config.auth.username, password: config.auth.password })
+  }
+  await server.register(async (scope) => {
+    await registerApi(scope, {
+      library,
+      torrents,
+      tmdbConfigured: tmdb.configured,
+      startedAt,
+      logger: logger.child({ component: 'api' })
+    })
+  }, { prefix: '/api' })
+  await server.register(async (scope) => {
+    await registerWebdav(scope, { vfs, logger: logger.child({ component: 'webdav' }), prefix: '/dav' })
+  })
+  await server.register(async (scope) => { await registerWebUi(scope) })
+
+  let closed: Promise<void> | undefined
+  const close = async (): Promise<void> => {
+    closed ??= (async () => {
+      await server.close()
+      await torrents.close()
+      db.close()
+    })()
+    return await closed
+  }
+
+  return {
+    config,
+    server,
+    logger,
+    async listen () {
+      return await server.listen({ host: config.server.host, port: config.server.port })
+    },
+    close
+  }
+}

@@ -1,0 +1,157 @@
+// The configuration: its shape, its defaults and the rule for each key. Key names follow
+// SPEC.md and the stage document; those names stay, new keys may be added.
+
+export interface Config {
+  server: { host: string, port: number }
+  auth: { username: string, password: string, allow_anonymous_remote: boolean }
+  database: { path: string }
+  tmdb: { api_key: string, bearer_token: string, base_url: string, language: string, timeout: number, max_retries: number }
+  vfs: { show_empty: boolean }
+  torrent: {
+    metadata_folder: string
+    cache_folder: string
+    /** MB, across all torrents */
+    global_cache_size: number
+    /** seconds */
+    add_timeout: number
+    /** seconds */
+    read_timeout: number
+    idle_enabled: boolean
+    /** seconds */
+    idle_timeout: number
+    /** seconds between idle checks */
+    idle_check_interval: number
+    start_paused: boolean
+    listen_port: number
+    dht: boolean
+    dht_bootstrap: string[]
+    utp: boolean
+    tcp: boolean
+    pex: boolean
+    lsd: boolean
+    /** 'allow' accepts and offers MSE/PE; 'require' drops plaintext peers; 'disable' never encrypts */
+    encryption: 'allow' | 'require' | 'disable'
+    trackers: string[]
+    max_connections: number
+    max_connections_per_torrent: number
+    /** KiB/s, 0 = unlimited */
+    download_limit: number
+    /** KiB/s, 0 = unlimited */
+    upload_limit: number
+  }
+  streaming: {
+    readahead_bytes: number
+    urgent_bytes: number
+    header_bytes: number
+    footer_bytes: number
+    /** seconds a closed file keeps its priorities, for players that probe and reopen */
+    handle_grace: number
+    /** fraction of an episode after which the next one is warmed up (0 disables) */
+    next_episode_at: number
+  }
+  logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' }
+}
+
+export const defaults: Config = {
+  server: { host: '127.0.0.1', port: 4444 },
+  auth: { username: '', password: '', allow_anonymous_remote: false },
+  database: { path: './data/momoshtrem.db' },
+  tmdb: { api_key: '', bearer_token: '', base_url: 'https://api.themoviedb.org/3', language: 'en-US', timeout: 10, max_retries: 3 },
+  vfs: { show_empty: true },
+  torrent: {
+    metadata_folder: './data/torrents',
+    cache_folder: './data/cache',
+    global_cache_size: 4096,
+    add_timeout: 60,
+    read_timeout: 120,
+    idle_enabled: true,
+    idle_timeout: 300,
+    idle_check_interval: 30,
+    start_paused: true,
+    listen_port: 0,
+    dht: true,
+    dht_bootstrap: [],
+    utp: true,
+    tcp: true,
+    pex: true,
+    lsd: false,
+    encryption: 'allow',
+    trackers: [],
+    max_connections: 200,
+    max_connections_per_torrent: 50,
+    download_limit: 0,
+    upload_limit: 0
+  },
+  streaming: {
+    readahead_bytes: 33554432,
+    urgent_bytes: 4194304,
+    header_bytes: 10485760,
+    footer_bytes: 5242880,
+    handle_grace: 10,
+    next_episode_at: 0.9
+  },
+  logging: { level: 'info' }
+}
+
+/** How one key is checked. Every key of `defaults` has exactly one rule. */
+export type Rule =
+  | { type: 'string', nonEmpty?: boolean, url?: boolean }
+  | { type: 'int', min: number, max: number }
+  | { type: 'number', min: number, max: number }
+  | { type: 'bool' }
+  | { type: 'enum', values: readonly string[] }
+  | { type: 'list', url?: boolean }
+
+const str: Rule = { type: 'string' }
+const path: Rule = { type: 'string', nonEmpty: true }
+const bool: Rule = { type: 'bool' }
+const port: Rule = { type: 'int', min: 0, max: 65535 }
+const bytes: Rule = { type: 'int', min: 0, max: 2 ** 40 }
+
+export const rules: { [S in keyof Config]: { [K in keyof Config[S]]: Rule } } = {
+  server: { host: { type: 'string', nonEmpty: true }, port },
+  auth: { username: str, password: str, allow_anonymous_remote: bool },
+  database: { path },
+  tmdb: {
+    api_key: str,
+    bearer_token: str,
+    base_url: { type: 'string', nonEmpty: true, url: true },
+    language: str,
+    timeout: { type: 'number', min: 0.1, max: 600 },
+    max_retries: { type: 'int', min: 0, max: 10 }
+  },
+  vfs: { show_empty: bool },
+  torrent: {
+    metadata_folder: path,
+    cache_folder: path,
+    global_cache_size: { type: 'int', min: 1, max: 16 * 1024 * 1024 },
+    add_timeout: { type: 'number', min: 0.1, max: 86400 },
+    read_timeout: { type: 'number', min: 0.1, max: 86400 },
+    idle_enabled: bool,
+    idle_timeout: { type: 'number', min: 0.1, max: 86400 * 30 },
+    idle_check_interval: { type: 'number', min: 0.05, max: 3600 },
+    start_paused: bool,
+    listen_port: port,
+    dht: bool,
+    dht_bootstrap: { type: 'list' },
+    utp: bool,
+    tcp: bool,
+    pex: bool,
+    lsd: bool,
+    encryption: { type: 'enum', values: ['allow', 'require', 'disable'] },
+    trackers: { type: 'list', url: true },
+    max_connections: { type: 'int', min: 1, max: 10000 },
+    max_connections_per_torrent: { type: 'int', min: 1, max: 10000 },
+    download_limit: { type: 'int', min: 0, max: 10_000_000 },
+    upload_limit: { type: 'int', min: 0, max: 10_000_000 }
+  },
+  streaming: {
+    readahead_bytes: bytes,
+    urgent_bytes: bytes,
+    header_bytes: bytes,
+    footer_bytes: bytes,
+    handle_grace: { type: 'number', min: 0, max: 3600 },
+    next_episode_at: { type: 'number', min: 0, max: 1 }
+  },
+  logging: { level: { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } }
+}

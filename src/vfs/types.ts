@@ -1,0 +1,91 @@
+// The one interface every front end (WebDAV today) reads the library through.
+// Paths are '/'-separated, absolute, already percent-decoded and NFC-normalised by the
+// caller; '/' is the root. No member touches a torrent except RandomAccessReader.read.
+
+export interface VfsEntry {
+  /** last path segment ('' for the root) */
+  name: string
+  kind: 'dir' | 'file'
+  /** exact byte size for files, 0 for folders */
+  size: number
+  /** stable: the assignment's (file) or the item's (folder) creation time, never "now" */
+  modified: Date
+  created: Date
+  /** strong ETag without quotes, stable across restarts (files only) */
+  etag?: string
+  /** MIME type (files only) */
+  contentType?: string
+}
+
+/** An open file: random access reads until closed. Reads on one reader may run concurrently. */
+export interface RandomAccessReader {
+  readonly size: number
+  /**
+   * Returns exactly `length` bytes at `offset` (clamped to the end of the file), or rejects
+   * with a DomainError (read_timeout, not_found, ...). `signal` abandons the read at once.
+   */
+  read (offset: number, length: number, signal?: AbortSignal): Promise<Buffer>
+  /** Releases the reader; pending reads reject. Safe to call twice. */
+  close (): Promise<void>
+}
+
+export interface Vfs {
+  /** The entry at `path`, or null when nothing is there. */
+  stat (path: string): Promise<VfsEntry | null>
+  /** Children of the folder at `path`, sorted by name; NotFoundError when it is not a folder. */
+  readDir (path: string): Promise<VfsEntry[]>
+  /** Opens the file at `path` lazily (no torrent work until the first read); NotFoundError otherwise. */
+  open (path: string): Promise<RandomAccessReader>
+}
+
+// What the tree is built from: library rows with their active assignments. The library
+// implements LibraryTreeSource; the VFS never runs SQL.
+
+export interface TreeAssignment {
+  id: number
+  infoHash: string
+  magnetUri: string
+  /** path of the file inside the torrent, '/'-separated */
+  filePath: string
+  fileIndex: number
+  fileSize: number
+  createdAt: Date
+}
+
+export interface TreeMovie {
+  id: number
+  title: string
+  year: number | null
+  createdAt: Date
+  assignment: TreeAssignment | null
+}
+
+export interface TreeEpisode {
+  id: number
+  episodeNumber: number
+  name: string | null
+  createdAt: Date
+  assignment: TreeAssignment | null
+}
+
+export interface TreeSeason {
+  id: number
+  seasonNumber: number
+  createdAt: Date
+  episodes: TreeEpisode[]
+}
+
+export interface TreeShow {
+  id: number
+  title: string
+  year: number | null
+  createdAt: Date
+  seasons: TreeSeason[]
+}
+
+export interface LibraryTreeSource {
+  movies (): TreeMovie[]
+  shows (): TreeShow[]
+  /** Changes whenever anything the tree depends on changes (cheap to call on every request). */
+  version (): number
+}
