@@ -1,0 +1,59 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { loadConfig, ConfigError } from '../../src/config/load.ts'
+import { defaults } from '../../src/config/schema.ts'
+import { tempDir } from '../helpers/app.ts'
+
+test('embedded defaults load and match the SPEC defaults', () => {
+  const c = loadConfig({ env: {} })
+  assert.equal(c.server.host, '127.0.0.1')
+  assert.equal(c.server.port, 4444)
+  assert.equal(c.torrent.global_cache_size, 4096)
+  assert.equal(c.streaming.readahead_bytes, 33554432)
+  assert.ok(Object.isFrozen(c.torrent))
+})
+
+test('YAML file, then environment, then overrides', (t) => {
+  const dir = tempDir(t)
+  const file = `${dir}/c.yaml`
+  writeFileSync(file, 'server:\n  port: 5000\ntorrent:\n  read_timeout: 30\n  trackers: ["udp://127.0.0.1:6969"]\n')
+  const c = loadConfig({ file, env: { MOMOSHTREM_SERVER_PORT: '6000', MOMOSHTREM_TORRENT_GLOBAL_CACHE_SIZE: '2048', MOMOSHTREM_TORRENT_DHT: 'false' } })
+  assert.equal(c.server.port, 6000)
+  assert.equal(c.torrent.read_timeout, 30)
+  assert.equal(c.torrent.global_cache_size, 2048)
+  assert.equal(c.torrent.dht, false)
+  assert.deepEqual(c.torrent.trackers, ['udp://127.0.0.1:6969'])
+})
+
+test('every bad value is listed in one error', (t) => {
+  const dir = tempDir(t)
+  const file = `${dir}/c.yaml`
+  writeFileSync(file, 'server:\n  port: 99999\n  colour: red\ntorrent:\n  add_timeout: -1\n  encryption: maybe\nbogus: {}\n')
+  let err: unknown
+  try {
+    loadConfig({ file, env: { MOMOSHTREM_TORRENT_DHT: 'perhaps', MOMOSHTREM_NOPE_X: '1' } })
+  } catch (e) { err = e }
+  assert.ok(err instanceof ConfigError)
+  const text = err.problems.join('\n')
+  for (const needle of ['server.port', 'server.colour', 'torrent.add_timeout', 'torrent.encryption', '"bogus"', 'MOMOSHTREM_TORRENT_DHT', 'MOMOSHTREM_NOPE_X']) {
+    assert.ok(text.includes(needle), `missing ${needle} in:\n${text}`)
+  }
+  assert.equal(err.problems.length, 7)
+})
+
+test('a non-loopback host without credentials is refused unless allowed explicitly', () => {
+  assert.throws(() => loadConfig({ env: {}, overrides: { server: { host: '0.0.0.0' } } }), /allow_anonymous_remote/)
+  assert.doesNotThrow(() => loadConfig({ env: {}, overrides: { server: { host: '0.0.0.0' }, auth: { allow_anonymous_remote: true } } }))
+  assert.doesNotThrow(() => loadConfig({ env: {}, overrides: { server: { host: '0.0.0.0' }, auth: { username: 'u', password: 'p' } } }))
+  assert.doesNotThrow(() => loadConfig({ env: {}, overrides: { server: { host: '::1' } } }))
+  assert.throws(() => loadConfig({ env: {}, overrides: { auth: { username: 'u' } } }), /both/)
+})
+
+test('unreadable or malformed YAML names the file', (t) => {
+  const dir = tempDir(t)
+  writeFileSync(`${dir}/bad.yaml`, 'server: [unclosed\n')
+  assert.throws(() => loadConfig({ file: `${dir}/bad.yaml`, env: {} }), /bad\.yaml/)
+  assert.throws(() => loadConfig({ file: `${dir}/missing.yaml`, env: {} }), /missing\.yaml/)
+  assert.equal(defaults.server.port, 4444, 'defaults are never mutated')
+})
