@@ -1,10 +1,69 @@
-// STUB — replaced by the LibraryVFS (issue 2).
+// The LibraryVFS: the published tree, built from library rows (never from torrents) and
+// rebuilt as soon as the library's version changes, so API changes show at once.
 import { NotFoundError } from '../errors.ts'
-import type { LibraryTreeSource, RandomAccessReader, Vfs, VfsEntry } from './types.ts'
+import type { LibraryTreeSource, RandomAccessReader, TreeAssignment, Vfs, VfsEntry } from './types.ts'
+import { buildTree, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
+import { nameKey } from './names.ts'
+
+/**
+ * Opens the torrent file behind an assignment. Called by `open()` only (listing never calls
+ * it); it must be lazy: no torrent work until the reader's first `read`. `entry` is the
+ * published entry (size, name, content type) of the file being opened.
+ */
+export type OpenFile = (assignment: TreeAssignment, entry: VfsEntry) => Promise<RandomAccessReader>
+
+/** Splits a decoded path into NFC segments; ignores empty segments (trailing or doubled '/'). */
+export function pathSegments (path: string): string[] {
+  return path.normalize('NFC').split('/').filter((s) => s !== '')
+}
 
 export class LibraryVfs implements Vfs {
-  constructor (_source: LibraryTreeSource, _opts: { showEmpty: boolean }) {}
-  async stat (_path: string): Promise<VfsEntry | null> { return null }
-  async readDir (path: string): Promise<VfsEntry[]> { throw new NotFoundError(`no folder at ${path}`) }
-  async open (path: string): Promise<RandomAccessReader> { throw new NotFoundError(`no file at ${path}`) }
+  private readonly source: LibraryTreeSource
+  private readonly opts: TreeOptions
+  private readonly openFile: OpenFile | undefined
+  private cached: { version: number, root: DirNode } | undefined
+
+  constructor (source: LibraryTreeSource, opts: { showEmpty: boolean }, openFile?: OpenFile) {
+    this.source = source
+    this.opts = { showEmpty: opts.showEmpty }
+    this.openFile = openFile
+  }
+
+  /** The tree for the library's current version (built at most once per version). */
+  private root (): DirNode {
+    const version = this.source.version()
+    if (this.cached?.version !== version) {
+      this.cached = { version, root: buildTree(this.source.movies(), this.source.shows(), this.opts) }
+    }
+    return this.cached.root
+  }
+
+  /** The node at `path`: exact NFC name first, then case-insensitively (Windows/Finder). */
+  private lookup (path: string): TreeNode | null {
+    let node: TreeNode = this.root()
+    for (const segment of pathSegments(path)) {
+      if (node.kind !== 'dir') return null
+      const next: TreeNode | undefined = node.byName.get(segment) ?? node.byKey.get(nameKey(segment))
+      if (next === undefined) return null
+      node = next
+    }
+    return node
+  }
+
+  async stat (path: string): Promise<VfsEntry | null> {
+    return this.lookup(path)?.entry ?? null
+  }
+
+  async readDir (path: string): Promise<VfsEntry[]> {
+    const node = this.lookup(path)
+    if (node?.kind !== 'dir') throw new NotFoundError(`no folder at ${path}`)
+    return node.children.map((c) => c.entry)
+  }
+
+  async open (path: string): Promise<RandomAccessReader> {
+    const node = this.lookup(path)
+    if (node?.kind !== 'file') throw new NotFoundError(`no file at ${path}`)
+    if (this.openFile === undefined) throw new NotFoundError('streaming not available')
+    return await this.openFile(node.assignment, node.entry)
+  }
 }
