@@ -1,0 +1,48 @@
+// POST/DELETE /api/movies/:id/assign and /api/episodes/:id/assign (stage document 2.4).
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import type { AssignmentService } from '../../assignments/service.ts'
+import type { ItemType } from '../../library/assignment-repository.ts'
+import { AssignmentSchema, StageTwoError as ErrorResponse, toAssignmentDto } from '../schemas/assignment.ts'
+import { NotFoundError } from '../../errors.ts'
+
+const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const Body = Type.Object({
+  magnet_uri: Type.String({ minLength: 1, maxLength: 65536, description: 'magnet link or 40-character info hash' }),
+  file_path: Type.Optional(Type.String({ maxLength: 4096 })),
+  resolution: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+  source: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()]))
+}, { additionalProperties: false })
+const Query = Type.Object({ remove_torrent: Type.Optional(Type.Boolean({ default: false })) })
+const errors = { 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse, 503: ErrorResponse, 504: ErrorResponse }
+
+export async function assignmentRoutes (app: FastifyInstance, deps: { assignments: AssignmentService }): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+  for (const [segment, itemType] of [['movies', 'movie'], ['episodes', 'episode']] as Array<[string, ItemType]>) {
+    r.post(`/${segment}/:id/assign`, {
+      schema: { params: Params, body: Body, response: { 201: AssignmentSchema, ...errors } }
+    }, async (req, reply) => {
+      const a = await deps.assignments.assign(itemType, req.params.id, req.body)
+      return await reply.code(201).send(toAssignmentDto(a))
+    })
+
+    r.get(`/${segment}/:id/assign`, {
+      schema: { params: Params, response: { 200: AssignmentSchema, 404: ErrorResponse } }
+    }, async (req) => {
+      const a = deps.assignments.active(itemType, req.params.id)
+      if (a === null) throw new NotFoundError(`${itemType} ${req.params.id} has no torrent assigned`)
+      return toAssignmentDto(a)
+    })
+
+    r.delete(`/${segment}/:id/assign`, {
+      schema: {
+        params: Params,
+        querystring: Query,
+        response: { 200: Type.Object({ assignment: AssignmentSchema, torrent_removed: Type.Boolean() }), ...errors }
+      }
+    }, async (req) => {
+      const res = await deps.assignments.unassign(itemType, req.params.id, req.query.remove_torrent === true)
+      return { assignment: toAssignmentDto(res.assignment), torrent_removed: res.torrentRemoved }
+    })
+  }
+}

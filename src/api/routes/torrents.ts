@@ -1,0 +1,47 @@
+// Torrent management (stage document 2.5): list, detail, files, delete.
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import type { AssignmentService } from '../../assignments/service.ts'
+import type { TorrentService } from '../../torrent/types.ts'
+import {
+  StageTwoError as ErrorResponse, TorrentDetailSchema, TorrentFileSchema, TorrentSummarySchema,
+  toTorrentFiles, toTorrentSummary
+} from '../schemas/assignment.ts'
+
+const HashParams = Type.Object({ hash: Type.String({ pattern: '^[0-9a-fA-F]{40}$', description: 'info hash, 40 hex characters' }) })
+
+export async function torrentRoutes (app: FastifyInstance, deps: { assignments: AssignmentService, torrents: TorrentService }): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  r.get('/torrents', { schema: { response: { 200: Type.Object({ items: Type.Array(TorrentSummarySchema), total: Type.Integer() }) } } }, async () => {
+    const items = deps.torrents.listTorrents().map((s) => toTorrentSummary(s, deps.assignments.usersOf(s.infoHash).length))
+    return { items, total: items.length }
+  })
+
+  r.get('/torrents/:hash', { schema: { params: HashParams, response: { 200: TorrentDetailSchema, 400: ErrorResponse, 404: ErrorResponse } } }, async (req) => {
+    const hash = req.params.hash.toLowerCase()
+    const torrent = deps.assignments.getTorrent(hash)
+    const users = deps.assignments.usersOf(hash)
+    return {
+      ...toTorrentSummary(torrent.stats(), users.length),
+      length: torrent.info.length,
+      files: toTorrentFiles(torrent.info),
+      used_by: users.map((a) => ({ item_type: a.itemType, item_id: a.itemId, file_path: a.filePath }))
+    }
+  })
+
+  r.get('/torrents/:hash/files', { schema: { params: HashParams, response: { 200: Type.Object({ items: Type.Array(TorrentFileSchema) }), 400: ErrorResponse, 404: ErrorResponse } } }, async (req) => {
+    return { items: toTorrentFiles(deps.assignments.getTorrent(req.params.hash.toLowerCase()).info) }
+  })
+
+  r.delete('/torrents/:hash', {
+    schema: {
+      params: HashParams,
+      querystring: Type.Object({ force: Type.Optional(Type.Boolean({ default: false })) }),
+      response: { 200: Type.Object({ removed: Type.Literal(true), deactivated_assignments: Type.Integer() }), 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse }
+    }
+  }, async (req) => {
+    const res = await deps.assignments.removeTorrent(req.params.hash.toLowerCase(), req.query.force === true)
+    return { removed: true as const, deactivated_assignments: res.deactivated }
+  })
+}

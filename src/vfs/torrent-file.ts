@@ -1,0 +1,94 @@
+// TorrentFile (stage document step 2.6): the RandomAccessReader behind an assigned file.
+// Opening is free: the torrent is looked up (or loaded from persisted metadata, or joined)
+// on the first read. Every read is bounded by read_timeout and marks the torrent active.
+// Each open gets its own engine FileReader, so concurrent handles keep independent
+// read-ahead windows.
+import { NotFoundError, TimeoutError } from '../errors.ts'
+import type { FileReader, TorrentService } from '../torrent/types.ts'
+import type { RandomAccessReader, TreeAssignment } from './types.ts'
+
+export interface TorrentFileOptions {
+  /** seconds a single read may wait for pieces */
+  readTimeout: number
+}
+
+export class TorrentFile implements RandomAccessReader {
+  readonly size: number
+  private readonly torrents: TorrentService
+  private readonly assignment: TreeAssignment
+  private readonly readTimeoutMs: number
+  private reader: Promise<FileReader> | undefined
+  private closed = false
+
+  constructor (torrents: TorrentService, assignment: TreeAssignment, opts: TorrentFileOptions) {
+    this.torrents = torrents
+    this.assignment = assignment
+    this.size = assignment.fileSize
+    this.readTimeoutMs = opts.readTimeout * 1000
+  }
+
+  async read (offset: number, length: number, signal?: AbortSignal): Promise<Buffer> {
+    if (this.closed) throw new NotFoundError('file handle is closed')
+    const end = Math.min(this.size, offset + length)
+    if (offset >= end) return Buffer.alloc(0)
+    const deadline = Date.now() + this.readTimeoutMs
+    const reader = await withDeadline(this.openReader(), deadline, signal)
+    return await reader.read(offset, end - offset, signal === undefined ? { deadline } : { deadline, signal })
+  }
+
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    const pending = this.reader
+    this.reader = undefined
+    if (pending !== undefined) {
+      try { (await pending).close() } catch { /* the open itself failed: nothing to release */ }
+    }
+  }
+
+  private async openReader (): Promise<FileReader> {
+    if (this.reader === undefined) {
+      this.reader = this.connect()
+      // A failed open (timeout, no metadata) is retried by the next read, not cached.
+      this.reader.catch(() => { this.reader = undefined })
+    }
+    return await this.reader
+  }
+
+  private async connect (): Promise<FileReader> {
+    const a = this.assignment
+    const torrent = this.torrents.getTorrent(a.infoHash) ?? await this.torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
+    const byIndex = torrent.info.files[a.fileIndex]
+    const file = byIndex !== undefined && byIndex.path === a.filePath
+      ? byIndex
+      : torrent.info.files.find((f) => f.path === a.filePath)
+    if (file === undefined || file.length !== a.fileSize) {
+      throw new NotFoundError(`torrent ${a.infoHash} has no file ${a.filePath} of ${a.fileSize} bytes`)
+    }
+    const reader = torrent.openReader(file.index)
+    if (this.closed) { reader.close(); throw new NotFoundError('file handle is closed') }
+    return reader
+  }
+}
+
+/** Rejects with read_timeout at `deadline` (or on abort) if `p` has not settled. */
+async function withDeadline<T> (p: Promise<T>, deadline: number, signal?: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => { reject(new TimeoutError('read_timeout', 'the torrent did not become readable within read_timeout')) }, Math.max(0, deadline - Date.now()))
+        if (signal !== undefined) {
+          onAbort = () => { reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')) }
+          if (signal.aborted) onAbort()
+          else signal.addEventListener('abort', onAbort, { once: true })
+        }
+      })
+    ])
+  } finally {
+    clearTimeout(timer)
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
+  }
+}
