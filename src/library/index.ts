@@ -1,11 +1,52 @@
-// STUB — replaced by the library (issue 2).
+// The library: repositories (all SQL), services (the rules) and the VFS tree source, built
+// from one database connection. createLibrary is the only constructor the app uses.
 import type { Db } from '../db/open.ts'
 import type { Logger } from '../logger.ts'
 import type { TmdbClient } from '../tmdb/client.ts'
 import type { LibraryTreeSource } from '../vfs/types.ts'
+import { createChangeTracker } from './changes.ts'
+import { MovieRepository } from './movie-repository.ts'
+import { MovieService } from './movie-service.ts'
+import { SearchService } from './search-service.ts'
+import { ShowRepository } from './show-repository.ts'
+import { ShowService } from './show-service.ts'
+import { StatsRepository } from './stats-repository.ts'
+import { createTreeSource } from './tree-source.ts'
+import type { LibraryCounts } from './types.ts'
 
-export interface Library { treeSource: LibraryTreeSource }
+export type { MovieService } from './movie-service.ts'
+export type { ShowService } from './show-service.ts'
+export type { SearchService } from './search-service.ts'
 
-export function createLibrary (_deps: { db: Db, tmdb: TmdbClient, logger: Logger }): Library {
-  return { treeSource: { movies: () => [], shows: () => [], version: () => 0 } }
+export interface Library {
+  movies: MovieService
+  shows: ShowService
+  search: SearchService
+  /** What the VFS builds its tree from; version() moves on every library or assignment change. */
+  treeSource: LibraryTreeSource
+  /** Row counts for /api/status. */
+  counts (): LibraryCounts
+  /**
+   * Marks the tree stale. Writers outside the library (the assignment repository) call it
+   * after each write; writes on the same connection are also noticed without it.
+   */
+  changed (): void
+}
+
+export function createLibrary (deps: { db: Db, tmdb: TmdbClient, logger: Logger }): Library {
+  const changes = createChangeTracker(deps.db)
+  const changed = (): void => { changes.changed() }
+  const movieRepo = new MovieRepository(deps.db, changed)
+  const showRepo = new ShowRepository(deps.db, changed)
+  const stats = new StatsRepository(deps.db)
+  const movies = new MovieService(movieRepo, deps.tmdb, deps.logger)
+  const shows = new ShowService(showRepo, deps.tmdb, deps.logger)
+  return {
+    movies,
+    shows,
+    search: new SearchService(deps.tmdb, movies, shows),
+    treeSource: createTreeSource(movieRepo, showRepo, changes),
+    counts: () => stats.counts(),
+    changed
+  }
 }

@@ -1,10 +1,72 @@
-// STUB — replaced by the TMDB client (issue 2).
+// TMDB v3 client: details for movies, shows and seasons, and search. Authenticates with the
+// `api_key` query parameter (v3 key) or an `Authorization: Bearer` header (v4 read token).
 import type { Config } from '../config/schema.ts'
+import { NotConfiguredError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import { mapMovie, mapSearchPage, mapSeason, mapShow } from './mappers.ts'
+import { tmdbGet, type RequestPolicy } from './request.ts'
+import type {
+  MovieMeta, SearchPage, SearchType, SeasonMeta, ShowMeta, TmdbMovieDetails, TmdbSearchPage,
+  TmdbSeasonDetails, TmdbTvDetails
+} from './types.ts'
+
+export const NOT_CONFIGURED_MESSAGE = 'TMDB is not configured: set tmdb.api_key (or tmdb.bearer_token) in the config file, ' +
+  'or the environment variable MOMOSHTREM_TMDB_API_KEY, then restart. ' +
+  'Movies and shows can still be added by title and year without TMDB.'
+
+/** v4 read access tokens are JWTs; users paste them where the v3 key goes. */
+function looksLikeJwt (key: string): boolean {
+  return /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(key)
+}
 
 export class TmdbClient {
   readonly configured: boolean
-  constructor (cfg: Readonly<Config['tmdb']>, _log: Logger, _fetch?: typeof fetch) {
-    this.configured = cfg.api_key !== '' || cfg.bearer_token !== ''
+  private readonly baseUrl: string
+  private readonly apiKey: string
+  private readonly bearer: string
+  private readonly language: string
+  private readonly policy: RequestPolicy
+
+  constructor (cfg: Readonly<Config['tmdb']>, private readonly log: Logger, private readonly fetchFn: typeof fetch = fetch) {
+    this.apiKey = cfg.api_key.trim()
+    this.bearer = cfg.bearer_token.trim()
+    if (this.bearer === '' && looksLikeJwt(this.apiKey)) {
+      this.bearer = this.apiKey
+      this.apiKey = ''
+    }
+    this.configured = this.apiKey !== '' || this.bearer !== ''
+    // new URL('movie/1', base) keeps base's path only when it ends with '/'
+    this.baseUrl = cfg.base_url.endsWith('/') ? cfg.base_url : cfg.base_url + '/'
+    this.language = cfg.language
+    this.policy = { timeoutMs: cfg.timeout * 1000, maxRetries: cfg.max_retries, maxRetryWaitMs: 10_000, backoffMs: 250 }
+  }
+
+  async movie (id: number): Promise<MovieMeta> {
+    return mapMovie(await this.get<TmdbMovieDetails>(`movie/${id}`, {}, `movie ${id}`))
+  }
+
+  async tv (id: number): Promise<ShowMeta> {
+    return mapShow(await this.get<TmdbTvDetails>(`tv/${id}`, {}, `TV show ${id}`))
+  }
+
+  async season (tvId: number, seasonNumber: number): Promise<SeasonMeta> {
+    const raw = await this.get<TmdbSeasonDetails>(`tv/${tvId}/season/${seasonNumber}`, {}, `season ${seasonNumber} of TV show ${tvId}`)
+    return mapSeason(raw)
+  }
+
+  async search (type: SearchType, query: string, page = 1): Promise<SearchPage> {
+    const raw = await this.get<TmdbSearchPage>(`search/${type}`, { query, page: String(page), include_adult: 'false' }, `search results for "${query}"`)
+    return mapSearchPage(raw)
+  }
+
+  private async get<T> (path: string, params: Record<string, string>, what: string): Promise<T> {
+    if (!this.configured) throw new NotConfiguredError(NOT_CONFIGURED_MESSAGE)
+    const url = new URL(path, this.baseUrl)
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
+    if (this.language !== '') url.searchParams.set('language', this.language)
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (this.bearer !== '') headers.authorization = `Bearer ${this.bearer}`
+    else url.searchParams.set('api_key', this.apiKey)
+    return await tmdbGet<T>({ url, headers, what }, this.policy, this.fetchFn, this.log)
   }
 }

@@ -1,0 +1,105 @@
+// Pure mappers: database rows -> API shapes and -> VFS tree shapes.
+import type { TreeAssignment, TreeEpisode, TreeMovie, TreeSeason, TreeShow } from '../vfs/types.ts'
+import type {
+  Assignment, AssignmentColumns, Episode, EpisodeRow, MovieRow, Movie, Season, SeasonRow, Show,
+  ShowDetail, ShowListRow, ShowRow
+} from './types.ts'
+
+/** The joined active assignment, or null when the LEFT JOIN found none. */
+export function toAssignment (r: AssignmentColumns): Assignment | null {
+  if (r.a_id === null) return null
+  return {
+    id: r.a_id,
+    info_hash: r.a_info_hash!,
+    magnet_uri: r.a_magnet_uri!,
+    file_path: r.a_file_path!,
+    file_index: r.a_file_index!,
+    file_size: r.a_file_size!,
+    resolution: r.a_resolution,
+    source: r.a_source,
+    created_at: r.a_created_at!
+  }
+}
+
+export function toMovie (r: MovieRow & AssignmentColumns): Movie {
+  return {
+    id: r.id,
+    tmdb_id: r.tmdb_id,
+    title: r.title,
+    year: r.year,
+    overview: r.overview,
+    poster_path: r.poster_path,
+    created_at: r.created_at,
+    assignment: toAssignment(r)
+  }
+}
+
+export function toShow (r: ShowListRow): Show {
+  return {
+    id: r.id,
+    tmdb_id: r.tmdb_id,
+    title: r.title,
+    year: r.year,
+    overview: r.overview,
+    poster_path: r.poster_path,
+    created_at: r.created_at,
+    season_count: r.season_count,
+    episode_count: r.episode_count
+  }
+}
+
+export function toEpisode (r: EpisodeRow & AssignmentColumns): Episode {
+  return { id: r.id, episode_number: r.episode_number, name: r.name, air_date: r.air_date, created_at: r.created_at, assignment: toAssignment(r) }
+}
+
+/** Groups episodes (any order) under their seasons; seasons keep the given order. */
+function groupEpisodes<E extends { season_id: number }> (episodes: E[]): Map<number, E[]> {
+  const bySeason = new Map<number, E[]>()
+  for (const e of episodes) {
+    const list = bySeason.get(e.season_id)
+    if (list === undefined) bySeason.set(e.season_id, [e])
+    else list.push(e)
+  }
+  return bySeason
+}
+
+export function toShowDetail (show: ShowListRow, seasons: SeasonRow[], episodes: Array<EpisodeRow & AssignmentColumns>): ShowDetail {
+  const bySeason = groupEpisodes(episodes)
+  const mapped: Season[] = seasons.map((s) => ({
+    id: s.id,
+    season_number: s.season_number,
+    name: s.name,
+    air_date: s.air_date,
+    created_at: s.created_at,
+    episodes: (bySeason.get(s.id) ?? []).map(toEpisode)
+  }))
+  return { ...toShow(show), seasons: mapped }
+}
+
+// ---- VFS tree ----
+
+export function toTreeAssignment (r: AssignmentColumns): TreeAssignment | null {
+  const a = toAssignment(r)
+  if (a === null) return null
+  return { id: a.id, infoHash: a.info_hash, magnetUri: a.magnet_uri, filePath: a.file_path, fileIndex: a.file_index, fileSize: a.file_size, createdAt: new Date(a.created_at) }
+}
+
+export function toTreeMovie (r: MovieRow & AssignmentColumns): TreeMovie {
+  return { id: r.id, title: r.title, year: r.year, createdAt: new Date(r.created_at), assignment: toTreeAssignment(r) }
+}
+
+/** Builds every show's tree from three flat lists (one query each instead of one per show). */
+export function toTreeShows (shows: ShowRow[], seasons: SeasonRow[], episodes: Array<EpisodeRow & AssignmentColumns>): TreeShow[] {
+  const bySeason = groupEpisodes(episodes)
+  const byShow = new Map<number, TreeSeason[]>()
+  for (const s of seasons) {
+    const eps: TreeEpisode[] = (bySeason.get(s.id) ?? []).map((e) => ({
+      id: e.id, episodeNumber: e.episode_number, name: e.name, createdAt: new Date(e.created_at), assignment: toTreeAssignment(e)
+    }))
+    const season: TreeSeason = { id: s.id, seasonNumber: s.season_number, createdAt: new Date(s.created_at), episodes: eps }
+    const list = byShow.get(s.show_id)
+    if (list === undefined) byShow.set(s.show_id, [season])
+    else list.push(season)
+  }
+  return shows.map((s) => ({ id: s.id, title: s.title, year: s.year, createdAt: new Date(s.created_at), seasons: byShow.get(s.id) ?? [] }))
+}

@@ -1,0 +1,62 @@
+// Rules for movies: TMDB-backed or manual adds, one row per TMDB id, lookups, deletes.
+import { ConflictError, NotFoundError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { TmdbClient } from '../tmdb/client.ts'
+import { toMovie } from './mappers.ts'
+import type { MovieRepository, NewMovie } from './movie-repository.ts'
+import { isUniqueViolation } from './sql.ts'
+import type { AddRequest, ListOptions, Movie, Page } from './types.ts'
+
+export class MovieService {
+  constructor (private readonly repo: MovieRepository, private readonly tmdb: TmdbClient, private readonly log: Logger) {}
+
+  async add (req: AddRequest): Promise<Movie> {
+    let movie: NewMovie
+    if ('tmdbId' in req) {
+      this.rejectDuplicate(req.tmdbId)
+      const meta = await this.tmdb.movie(req.tmdbId)
+      movie = { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
+    } else {
+      movie = { tmdb_id: null, title: req.title, year: req.year, overview: null, poster_path: null }
+    }
+    let id: number
+    try {
+      id = this.repo.insert(movie)
+    } catch (err) {
+      // two adds of the same id raced past rejectDuplicate while TMDB answered
+      if (isUniqueViolation(err) && movie.tmdb_id !== null) this.rejectDuplicate(movie.tmdb_id)
+      throw err
+    }
+    this.log.info({ id, tmdbId: movie.tmdb_id, title: movie.title }, 'movie added')
+    return this.get(id)
+  }
+
+  get (id: number): Movie {
+    const row = this.repo.findById(id)
+    if (row === undefined) throw new NotFoundError(`movie ${id} is not in the library`)
+    return toMovie(row)
+  }
+
+  list (opts: ListOptions): Page<Movie> {
+    const { rows, total } = this.repo.list(opts)
+    return { items: rows.map(toMovie), total, limit: opts.limit, offset: opts.offset }
+  }
+
+  /** Deletes the movie; its active assignment is deactivated by the database trigger. */
+  delete (id: number): void {
+    if (!this.repo.delete(id)) throw new NotFoundError(`movie ${id} is not in the library`)
+    this.log.info({ id }, 'movie deleted')
+  }
+
+  /** The library id of the movie with this TMDB id, or null. */
+  idOfTmdb (tmdbId: number): number | null {
+    return this.repo.findByTmdbId(tmdbId)?.id ?? null
+  }
+
+  private rejectDuplicate (tmdbId: number): void {
+    const existing = this.repo.findByTmdbId(tmdbId)
+    if (existing !== undefined) {
+      throw new ConflictError(`movie with tmdb_id ${tmdbId} is already in the library (id ${existing.id}, "${existing.title}")`, { id: existing.id })
+    }
+  }
+}

@@ -1,0 +1,144 @@
+// The only SQL touching `shows`, `seasons` and `episodes`. A show is written as a whole tree
+// in one transaction (add) or merged into the stored tree (refresh), never partially.
+import type { Db } from '../db/open.ts'
+import type { SeasonMeta } from '../tmdb/types.ts'
+import type { NewMovie } from './movie-repository.ts'
+import { ASSIGNMENT_COLUMNS, activeAssignmentJoin, likePattern, now } from './sql.ts'
+import type { AssignmentColumns, EpisodeRow, SeasonRow, ShowListRow, ShowRow } from './types.ts'
+import type { ListOptions } from './types.ts'
+
+export type NewShow = NewMovie
+export type EpisodeWithAssignment = EpisodeRow & AssignmentColumns
+/** An episode with where it sits, for code that assigns torrents to episodes. */
+export type EpisodeLocation = EpisodeRow & { season_number: number, show_id: number, show_title: string }
+export interface MergeCounts { addedSeasons: number, addedEpisodes: number, updatedEpisodes: number }
+
+const SHOW_SELECT = `SELECT s.*,
+  (SELECT COUNT(*) FROM seasons se WHERE se.show_id = s.id) AS season_count,
+  (SELECT COUNT(*) FROM episodes e JOIN seasons se ON se.id = e.season_id WHERE se.show_id = s.id) AS episode_count
+  FROM shows s`
+const SHOW_ORDER = 'ORDER BY s.title COLLATE NOCASE, s.year, s.id'
+const EPISODE_SELECT = `SELECT e.*, ${ASSIGNMENT_COLUMNS} FROM episodes e ${activeAssignmentJoin('episode', 'e.id')}`
+
+export class ShowRepository {
+  private readonly stmts
+  constructor (private readonly db: Db, private readonly onChange: () => void) {
+    this.stmts = {
+      insertShow: db.prepare(`INSERT INTO shows (tmdb_id, title, year, overview, poster_path, created_at)
+        VALUES (@tmdb_id, @title, @year, @overview, @poster_path, @created_at)`),
+      updateShow: db.prepare(`UPDATE shows SET title = @title, year = @year, overview = @overview,
+        poster_path = @poster_path WHERE id = @id`),
+      insertSeason: db.prepare(`INSERT INTO seasons (show_id, season_number, name, air_date, created_at)
+        VALUES (?, ?, ?, ?, ?)`),
+      findSeason: db.prepare('SELECT * FROM seasons WHERE show_id = ? AND season_number = ?'),
+      updateSeason: db.prepare('UPDATE seasons SET name = coalesce(?, name), air_date = coalesce(?, air_date) WHERE id = ?'),
+      insertEpisode: db.prepare(`INSERT INTO episodes (season_id, episode_number, name, air_date, created_at)
+        VALUES (?, ?, ?, ?, ?)`),
+      findEpisode: db.prepare('SELECT * FROM episodes WHERE season_id = ? AND episode_number = ?'),
+      // TMDB sometimes drops a name it had; keep what we know rather than blanking it
+      updateEpisode: db.prepare('UPDATE episodes SET name = coalesce(?, name), air_date = coalesce(?, air_date) WHERE id = ?'),
+      byId: db.prepare(`${SHOW_SELECT} WHERE s.id = ?`),
+      byTmdbId: db.prepare('SELECT * FROM shows WHERE tmdb_id = ?'),
+      list: db.prepare(`${SHOW_SELECT} WHERE (@q IS NULL OR s.title LIKE @q ESCAPE '\\') ${SHOW_ORDER} LIMIT @limit OFFSET @offset`),
+      count: db.prepare(`SELECT COUNT(*) FROM shows s WHERE (@q IS NULL OR s.title LIKE @q ESCAPE '\\')`).pluck(),
+      seasonsOf: db.prepare('SELECT * FROM seasons WHERE show_id = ? ORDER BY season_number'),
+      episodesOf: db.prepare(`${EPISODE_SELECT} JOIN seasons se ON se.id = e.season_id WHERE se.show_id = ?
+        ORDER BY se.season_number, e.episode_number`),
+      allShows: db.prepare(`SELECT * FROM shows s ${SHOW_ORDER}`),
+      allSeasons: db.prepare('SELECT * FROM seasons ORDER BY show_id, season_number'),
+      allEpisodes: db.prepare(`${EPISODE_SELECT} ORDER BY e.season_id, e.episode_number`),
+      episodeLocation: db.prepare(`SELECT e.*, se.season_number, se.show_id, s.title AS show_title
+        FROM episodes e JOIN seasons se ON se.id = e.season_id JOIN shows s ON s.id = se.show_id WHERE e.id = ?`),
+      delete: db.prepare('DELETE FROM shows WHERE id = ?')
+    }
+  }
+
+  /** Inserts the show with all its seasons and episodes atomically; returns the show id. */
+  insertTree (show: NewShow, seasons: SeasonMeta[]): number {
+    const id = this.db.transaction(() => {
+      const createdAt = now()
+      const showId = Number(this.stmts.insertShow.run({ ...show, created_at: createdAt }).lastInsertRowid)
+      for (const season of seasons) {
+        const seasonId = Number(this.stmts.insertSeason.run(showId, season.seasonNumber, season.name, season.airDate, createdAt).lastInsertRowid)
+        for (const ep of season.episodes) this.stmts.insertEpisode.run(seasonId, ep.episodeNumber, ep.name, ep.airDate, createdAt)
+      }
+      return showId
+    })()
+    this.onChange()
+    return id
+  }
+
+  /**
+   * Merges fresh metadata into a stored show: new seasons and episodes are inserted, existing
+   * ones keep their ids (and so their assignments) and get TMDB's names and air dates.
+   * Nothing is deleted.
+   */
+  merge (showId: number, show: NewShow, seasons: SeasonMeta[]): MergeCounts {
+    const counts: MergeCounts = { addedSeasons: 0, addedEpisodes: 0, updatedEpisodes: 0 }
+    this.db.transaction(() => {
+      const createdAt = now()
+      this.stmts.updateShow.run({ id: showId, title: show.title, year: show.year, overview: show.overview, poster_path: show.poster_path })
+      for (const season of seasons) {
+        const existing = this.stmts.findSeason.get(showId, season.seasonNumber) as SeasonRow | undefined
+        let seasonId: number
+        if (existing === undefined) {
+          seasonId = Number(this.stmts.insertSeason.run(showId, season.seasonNumber, season.name, season.airDate, createdAt).lastInsertRowid)
+          counts.addedSeasons++
+        } else {
+          seasonId = existing.id
+          this.stmts.updateSeason.run(season.name, season.airDate, seasonId)
+        }
+        for (const ep of season.episodes) {
+          const old = this.stmts.findEpisode.get(seasonId, ep.episodeNumber) as EpisodeRow | undefined
+          if (old === undefined) {
+            this.stmts.insertEpisode.run(seasonId, ep.episodeNumber, ep.name, ep.airDate, createdAt)
+            counts.addedEpisodes++
+          } else if ((ep.name !== null && ep.name !== old.name) || (ep.airDate !== null && ep.airDate !== old.air_date)) {
+            this.stmts.updateEpisode.run(ep.name, ep.airDate, old.id)
+            counts.updatedEpisodes++
+          }
+        }
+      }
+    })()
+    this.onChange()
+    return counts
+  }
+
+  findById (id: number): ShowListRow | undefined {
+    return this.stmts.byId.get(id) as ShowListRow | undefined
+  }
+
+  findByTmdbId (tmdbId: number): ShowRow | undefined {
+    return this.stmts.byTmdbId.get(tmdbId) as ShowRow | undefined
+  }
+
+  list (opts: ListOptions): { rows: ShowListRow[], total: number } {
+    const q = opts.q === undefined || opts.q === '' ? null : likePattern(opts.q)
+    const rows = this.stmts.list.all({ q, limit: opts.limit, offset: opts.offset }) as ShowListRow[]
+    return { rows, total: this.stmts.count.get({ q }) as number }
+  }
+
+  seasonsOf (showId: number): SeasonRow[] {
+    return this.stmts.seasonsOf.all(showId) as SeasonRow[]
+  }
+
+  /** Episodes of a show with their active assignments, ordered by season and number. */
+  episodesOf (showId: number): EpisodeWithAssignment[] {
+    return this.stmts.episodesOf.all(showId) as EpisodeWithAssignment[]
+  }
+
+  allShows (): ShowRow[] { return this.stmts.allShows.all() as ShowRow[] }
+  allSeasons (): SeasonRow[] { return this.stmts.allSeasons.all() as SeasonRow[] }
+  allEpisodes (): EpisodeWithAssignment[] { return this.stmts.allEpisodes.all() as EpisodeWithAssignment[] }
+
+  findEpisode (episodeId: number): EpisodeLocation | undefined {
+    return this.stmts.episodeLocation.get(episodeId) as EpisodeLocation | undefined
+  }
+
+  /** Deletes the show; seasons and episodes cascade, triggers deactivate assignments. */
+  delete (id: number): boolean {
+    const deleted = this.stmts.delete.run(id).changes > 0
+    if (deleted) this.onChange()
+    return deleted
+  }
+}

@@ -1,0 +1,119 @@
+// Rules for shows: adding a show stores every season TMDB lists (season 0 "Specials" too)
+// with every episode, in one transaction after all fetches succeeded; refresh merges new
+// episodes in without touching existing rows (their ids carry the assignments).
+import { ConflictError, NotFoundError, UnprocessableError, isDomainError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { TmdbClient } from '../tmdb/client.ts'
+import type { SeasonMeta, ShowMeta } from '../tmdb/types.ts'
+import { toShow, toShowDetail } from './mappers.ts'
+import type { EpisodeLocation, NewShow, ShowRepository } from './show-repository.ts'
+import { isUniqueViolation } from './sql.ts'
+import type { AddRequest, ListOptions, Page, RefreshResult, Show, ShowDetail } from './types.ts'
+
+/** Season requests in flight at once: fast for long shows, gentle on TMDB's rate limit. */
+const SEASON_CONCURRENCY = 4
+
+function toNewShow (meta: ShowMeta): NewShow {
+  return { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
+}
+
+export class ShowService {
+  constructor (private readonly repo: ShowRepository, private readonly tmdb: TmdbClient, private readonly log: Logger) {}
+
+  async add (req: AddRequest): Promise<ShowDetail> {
+    let id: number
+    if ('tmdbId' in req) {
+      this.rejectDuplicate(req.tmdbId)
+      const meta = await this.tmdb.tv(req.tmdbId)
+      const seasons = await this.fetchSeasons(meta)
+      try {
+        id = this.repo.insertTree(toNewShow(meta), seasons)
+      } catch (err) {
+        if (isUniqueViolation(err)) this.rejectDuplicate(meta.tmdbId)
+        throw err
+      }
+      this.log.info({ id, tmdbId: meta.tmdbId, seasons: seasons.length }, 'show added')
+    } else {
+      // a manual show has no seasons: there is no source to list them from
+      id = this.repo.insertTree({ tmdb_id: null, title: req.title, year: req.year, overview: null, poster_path: null }, [])
+      this.log.info({ id, title: req.title }, 'show added manually')
+    }
+    return this.get(id)
+  }
+
+  get (id: number): ShowDetail {
+    const show = this.repo.findById(id)
+    if (show === undefined) throw new NotFoundError(`show ${id} is not in the library`)
+    return toShowDetail(show, this.repo.seasonsOf(id), this.repo.episodesOf(id))
+  }
+
+  list (opts: ListOptions): Page<Show> {
+    const { rows, total } = this.repo.list(opts)
+    return { items: rows.map(toShow), total, limit: opts.limit, offset: opts.offset }
+  }
+
+  async refresh (id: number): Promise<RefreshResult> {
+    const show = this.repo.findById(id)
+    if (show === undefined) throw new NotFoundError(`show ${id} is not in the library`)
+    if (show.tmdb_id === null) {
+      throw new UnprocessableError(`show ${id} ("${show.title}") was added manually without a tmdb_id; there is nothing to refresh it from`)
+    }
+    const meta = await this.tmdb.tv(show.tmdb_id)
+    const seasons = await this.fetchSeasons(meta)
+    // the show may have been deleted while TMDB answered; merging would resurrect nothing
+    // useful and fail on the foreign key, so answer as for any missing show
+    if (this.repo.findById(id) === undefined) throw new NotFoundError(`show ${id} is not in the library`)
+    const counts = this.repo.merge(id, toNewShow(meta), seasons)
+    this.log.info({ id, ...counts }, 'show refreshed')
+    return { show: this.get(id), added_seasons: counts.addedSeasons, added_episodes: counts.addedEpisodes, updated_episodes: counts.updatedEpisodes }
+  }
+
+  delete (id: number): void {
+    if (!this.repo.delete(id)) throw new NotFoundError(`show ${id} is not in the library`)
+    this.log.info({ id }, 'show deleted')
+  }
+
+  /** An episode with its season number and show (NotFoundError when unknown). */
+  episode (id: number): EpisodeLocation {
+    const ep = this.repo.findEpisode(id)
+    if (ep === undefined) throw new NotFoundError(`episode ${id} is not in the library`)
+    return ep
+  }
+
+  idOfTmdb (tmdbId: number): number | null {
+    return this.repo.findByTmdbId(tmdbId)?.id ?? null
+  }
+
+  /** Details of every listed season, in order, SEASON_CONCURRENCY at a time. */
+  private async fetchSeasons (meta: ShowMeta): Promise<SeasonMeta[]> {
+    const numbers = meta.seasonNumbers
+    const out: SeasonMeta[] = new Array(numbers.length)
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < numbers.length) {
+        const i = next++
+        const n = numbers[i]!
+        try {
+          out[i] = await this.tmdb.season(meta.tmdbId, n)
+        } catch (err) {
+          // TMDB sometimes lists a season whose page is gone; keep the show, skip its episodes
+          if (!isDomainError(err) || err.code !== 'not_found') {
+            next = numbers.length // the add fails anyway: stop asking TMDB
+            throw err
+          }
+          this.log.warn({ tmdbId: meta.tmdbId, season: n }, 'TMDB lists a season it has no details for')
+          out[i] = { seasonNumber: n, name: null, airDate: null, episodes: [] }
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(SEASON_CONCURRENCY, numbers.length) }, worker))
+    return out
+  }
+
+  private rejectDuplicate (tmdbId: number): void {
+    const existing = this.repo.findByTmdbId(tmdbId)
+    if (existing !== undefined) {
+      throw new ConflictError(`show with tmdb_id ${tmdbId} is already in the library (id ${existing.id}, "${existing.title}")`, { id: existing.id })
+    }
+  }
+}

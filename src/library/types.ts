@@ -1,0 +1,139 @@
+// Library shapes: database rows (snake_case, as SQLite returns them) and the API shapes the
+// mappers build from them. The API shapes are what the REST schemas describe.
+
+export interface MovieRow {
+  id: number
+  tmdb_id: number | null
+  title: string
+  year: number | null
+  overview: string | null
+  poster_path: string | null
+  created_at: string
+}
+
+export type ShowRow = MovieRow
+
+export interface ShowListRow extends ShowRow {
+  season_count: number
+  episode_count: number
+}
+
+export interface SeasonRow {
+  id: number
+  show_id: number
+  season_number: number
+  name: string | null
+  air_date: string | null
+  created_at: string
+}
+
+export interface EpisodeRow {
+  id: number
+  season_id: number
+  episode_number: number
+  name: string | null
+  air_date: string | null
+  created_at: string
+}
+
+/** The active torrent_assignments row of an item, selected with an `a_` prefix in joins. */
+export interface AssignmentColumns {
+  a_id: number | null
+  a_info_hash: string | null
+  a_magnet_uri: string | null
+  a_file_path: string | null
+  a_file_index: number | null
+  a_file_size: number | null
+  a_resolution: string | null
+  a_source: string | null
+  a_created_at: string | null
+}
+
+export interface Assignment {
+  id: number
+  info_hash: string
+  magnet_uri: string
+  file_path: string
+  file_index: number
+  file_size: number
+  resolution: string | null
+  source: string | null
+  created_at: string
+}
+
+export interface Movie {
+  id: number
+  tmdb_id: number | null
+  title: string
+  year: number | null
+  overview: string | null
+  poster_path: string | null
+  created_at: string
+  assignment: Assignment | null
+}
+
+export interface Show {
+  id: number
+  tmdb_id: number | null
+  title: string
+  year: number | null
+  overview: string | null
+  poster_path: string | null
+  created_at: string
+  season_count: number
+  episode_count: number
+}
+
+export interface Episode {
+  id: number
+  episode_number: number
+  name: string | null
+  air_date: string | null
+  created_at: string
+  assignment: Assignment | null
+}
+
+export interface Season {
+  id: number
+  season_number: number
+  name: string | null
+  air_date: string | null
+  created_at: string
+  episodes: Episode[]
+}
+
+export interface ShowDetail extends Show {
+  seasons: Season[]
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  limit: number
+  offset: number
+}
+
+export interface ListOptions {
+  limit: number
+  offset: number
+  /** case-insensitive substring of the title */
+  q?: string
+}
+
+/** What a user asks to add: a TMDB id, or a title with an optional year. */
+export type AddRequest = { tmdbId: number } | { title: string, year: number | null }
+
+export interface LibraryCounts {
+  movies: number
+  shows: number
+  seasons: number
+  episodes: number
+  active_assignments: number
+}
+
+export interface RefreshResult {
+  show: ShowDetail
+  added_seasons: number
+  added_episodes: number
+  updated_episodes: number
+}
