@@ -1,0 +1,45 @@
+// PROPFIND: Depth 0 (the entry) or 1 (the collection first, then its children).
+// Depth infinity, which a missing header means, is refused the RFC 4918 way.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Vfs } from '../vfs/types.ts'
+import { InvalidInputError, NotFoundError } from '../errors.ts'
+import { parsePropfind } from './propfind-request.ts'
+import { FINITE_DEPTH_ERROR, multistatus, responseXml } from './xml.ts'
+import { hrefFor, type DavPath } from './paths.ts'
+
+export const XML_TYPE = 'application/xml; charset=utf-8'
+
+/** '0' | '1', null for infinity (missing header included); InvalidInputError for garbage. */
+function parseDepth (header: string | string[] | undefined): 0 | 1 | null {
+  if (header === undefined) return null
+  const v = (Array.isArray(header) ? header[0] ?? '' : header).trim().toLowerCase()
+  if (v === '0') return 0
+  if (v === '1') return 1
+  if (v === 'infinity') return null
+  throw new InvalidInputError(`bad Depth header: ${v}`)
+}
+
+export async function handlePropfind (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, prefix: string, path: DavPath): Promise<void> {
+  const depth = parseDepth(req.headers.depth)
+  if (depth === null) {
+    await reply.code(403).type(XML_TYPE).send(FINITE_DEPTH_ERROR)
+    return
+  }
+  if (req.body !== undefined && req.body !== null && typeof req.body !== 'string') {
+    throw new InvalidInputError('PROPFIND body must be XML')
+  }
+  const selection = parsePropfind(req.body as string | undefined)
+
+  const self = await vfs.stat(path.vfsPath)
+  if (self === null) throw new NotFoundError('not found')
+  const isDir = self.kind === 'dir'
+  // hrefs keep the client's own spelling of the request path as their prefix (rclone drops
+  // entries whose href does not start with the path it asked for)
+  const responses = [responseXml(hrefFor(prefix, path.sent, isDir), self, selection)]
+  if (depth === 1 && isDir) {
+    for (const child of await vfs.readDir(path.vfsPath)) {
+      responses.push(responseXml(hrefFor(prefix, [...path.sent, child.name], child.kind === 'dir'), child, selection))
+    }
+  }
+  await reply.code(207).type(XML_TYPE).send(multistatus(responses))
+}
