@@ -1,0 +1,215 @@
+// Child process running webtorrent 3: an independent seeder for the engine tests (and a
+// reference leecher for the benchmark). Started by seeder.ts with `node --import tsx` and
+// driven over the IPC channel: {id, cmd, ...args} -> {id, ok: true, result} | {id, ok: false, error}.
+//
+// DHT, LSD, uTP, UPnP/NAT-PMP, web seeds and public trackers are off: the only way to reach
+// it is its TCP port (x.pe= peer hint) or the local tracker given in `announce`.
+import { subscribe } from 'node:diagnostics_channel'
+import type { Socket } from 'node:net'
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { importUntyped } from './untyped.ts'
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Any = any
+
+interface Request { id: number, cmd: string, [k: string]: unknown }
+
+const WebTorrent = (await importUntyped<{ default: new (opts: object) => Any }>('webtorrent')).default
+const createTorrent = (await importUntyped<{ default: (input: unknown, opts: object, cb: (err: Error | null, buf: Buffer) => void) => void }>('create-torrent')).default
+const parseTorrent = (await importUntyped<{ default: (buf: Buffer) => Promise<Any> }>('parse-torrent')).default
+
+// Every TCP socket of this process, with its counters (they survive close), so the idle test
+// can assert that not one byte crossed a peer socket. Tracker sockets are told apart by port.
+const sockets = new Map<Socket, { remotePort?: number, outgoing: boolean }>()
+subscribe('net.client.socket', (msg) => {
+  const socket = (msg as { socket: Socket }).socket
+  const rec: { remotePort?: number, outgoing: boolean } = { outgoing: true }
+  sockets.set(socket, rec)
+  socket.once('connect', () => { rec.remotePort = socket.remotePort })
+})
+subscribe('net.server.socket', (msg) => {
+  const socket = (msg as { socket: Socket }).socket
+  sockets.set(socket, { remotePort: socket.remotePort, outgoing: false })
+})
+
+let client: Any = null
+let trackerPorts = new Set<number>()
+let seeding: Any = null
+let leeching: Any = null
+let mirror: string | null = null
+
+function send (msg: object): void {
+  process.send?.(msg)
+}
+
+function newClient (opts: { port?: number, tracker: boolean }): Promise<Any> {
+  const c = new WebTorrent({
+    dht: false,
+    lsd: false,
+    utp: false,
+    utPex: false,
+    natUpnp: false,
+    natPmp: false,
+    webSeeds: false,
+    tracker: opts.tracker ? {} : false,
+    torrentPort: opts.port ?? 0
+  })
+  c.on('error', (err: Error) => { send({ event: 'error', message: String(err?.message ?? err) }) })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('webtorrent did not start listening within 10 s')), 10_000)
+    const done = (): void => { clearTimeout(timer); resolve(c) }
+    if (c.listening === true) done()
+    else c.once('listening', done)
+  })
+}
+
+function describeFiles (torrent: Any): Array<{ path: string, length: number, offset: number }> {
+  return torrent.files.map((f: Any) => ({ path: String(f.path).split(/[\\/]/).join('/'), length: f.length, offset: f.offset }))
+}
+
+function socketBytes (): { bytes: number, peerSockets: number, openPeerSockets: number } {
+  let bytes = 0
+  let peerSockets = 0
+  let openPeerSockets = 0
+  for (const [s, rec] of sockets) {
+    if (rec.outgoing && rec.remotePort !== undefined && trackerPorts.has(rec.remotePort)) continue
+    if (rec.outgoing && rec.remotePort === undefined && s.destroyed) continue // never connected
+    peerSockets++
+    if (!s.destroyed) openPeerSockets++
+    bytes += s.bytesRead + s.bytesWritten
+  }
+  return { bytes, peerSockets, openPeerSockets }
+}
+
+async function handle (req: Request): Promise<unknown> {
+  switch (req.cmd) {
+    case 'seed': {
+      // {path, pieceLength, announce: string[], port?: number, name?: string}
+      const announce = (req.announce as string[] | undefined) ?? []
+      trackerPorts = new Set(announce.map((u) => Number(new URL(u).port)))
+      client = await newClient({ port: req.port as number | undefined, tracker: announce.length > 0 })
+      const t0 = performance.now()
+      // webtorrent's fs store strips reserved characters (<>:"/\\|?*) from file names, so it
+      // cannot seed 'a:b?.bin' in place: build the .torrent from the real files, then seed it
+      // from a mirror folder of hard links under the names the store expects.
+      const torrentBuf: Buffer = await new Promise((resolve, reject) => {
+        createTorrent(req.path, {
+          pieceLength: req.pieceLength,
+          announceList: announce.map((u) => [u]),
+          createdBy: 'momoshtrem-test'
+        }, (err: Error | null, buf: Buffer) => { if (err !== null) reject(err); else resolve(buf) })
+      })
+      const parsed = await parseTorrent(torrentBuf)
+      mirror = mkdtempSync(join(tmpdir(), 'momoshtrem-seeder-mirror-'))
+      const srcBase = dirname(req.path as string)
+      for (const f of parsed.files as Array<{ path: string }>) {
+        const rel = f.path.split(/[\\/]/)
+        const src = join(srcBase, ...rel)
+        const dst = join(mirror, ...rel.slice(0, -1), rel[rel.length - 1]!.replace(/[<>:"/\\|?*\u0000-\u001F]/g, ''))
+        mkdirSync(dirname(dst), { recursive: true })
+        try { linkSync(src, dst) } catch { symlinkSync(src, dst) }
+      }
+      const torrent: Any = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('seeding did not start within 120 s')), 120_000)
+        // skipVerify: the data is the data the .torrent was just built from
+        client.add(torrentBuf, { path: mirror, skipVerify: true }, (t: Any) => { clearTimeout(timer); resolve(t) })
+      })
+      seeding = torrent
+      torrent.on('error', (err: Error) => send({ event: 'error', message: String(err?.message ?? err) }))
+      return {
+        infoHash: torrent.infoHash,
+        port: client.address().port,
+        pieceLength: torrent.pieceLength,
+        pieceCount: torrent.pieces.length,
+        name: torrent.name,
+        length: torrent.length,
+        files: describeFiles(torrent),
+        torrentFile: Buffer.from(torrent.torrentFile).toString('base64'),
+        hashMs: performance.now() - t0
+      }
+    }
+    case 'stats': {
+      const t = seeding ?? leeching
+      return {
+        uploaded: t?.uploaded ?? 0,
+        downloaded: t?.downloaded ?? 0,
+        wires: t?.wires?.length ?? 0,
+        numPeers: t?.numPeers ?? 0,
+        ...socketBytes(),
+        cpu: process.cpuUsage(),
+        rss: process.memoryUsage().rss
+      }
+    }
+    case 'add': {
+      // leecher (benchmark): {magnet, path} -> metadata time
+      client = await newClient({ tracker: false })
+      const t0 = performance.now()
+      const torrent: Any = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no metadata within 60 s')), 60_000)
+        client.add(req.magnet, { path: req.path, deselect: process.env.WT_DESELECT !== '0' }, (t: Any) => { clearTimeout(timer); resolve(t) })
+      })
+      leeching = torrent
+      // added with deselect: true, so only what a reader asks for is downloaded
+      return { metadataMs: performance.now() - t0, files: describeFiles(torrent), pieceLength: torrent.pieceLength }
+    }
+    case 'read': {
+      // {fileIndex, start, end (inclusive), timeoutMs} -> timings; bytes are hashed, not sent back
+      const torrent = leeching
+      if (torrent === null) throw new Error('no torrent added')
+      const file = torrent.files[req.fileIndex as number]
+      const start = req.start as number
+      const end = req.end as number
+      const t0 = performance.now()
+      let firstByteMs = -1
+      let bytes = 0
+      const { createHash } = await import('node:crypto')
+      const hash = createHash('sha256')
+      await new Promise<void>((resolve, reject) => {
+        // webtorrent's {start: 0, end: 0} bug (opts?.end &&) returns the whole file: never ask for it
+        if (start === 0 && end === 0) { reject(new Error('webtorrent cannot read bytes=0-0')); return }
+        const stream = file.createReadStream({ start, end })
+        const timer = setTimeout(() => { stream.destroy(); reject(new Error(`read timed out after ${req.timeoutMs as number} ms`)) }, req.timeoutMs as number)
+        stream.on('data', (chunk: Buffer) => {
+          if (firstByteMs < 0) firstByteMs = performance.now() - t0
+          bytes += chunk.length
+          hash.update(chunk)
+        })
+        stream.on('end', () => { clearTimeout(timer); resolve() })
+        stream.on('error', (err: Error) => { clearTimeout(timer); reject(err) })
+      })
+      return { ms: performance.now() - t0, firstByteMs, bytes, sha256: hash.digest('hex'), cpu: process.cpuUsage() }
+    }
+    case 'cpu':
+      return { cpu: process.cpuUsage() }
+    case 'stop':
+      await destroy()
+      setImmediate(() => process.exit(0))
+      return {}
+    default:
+      throw new Error(`unknown command ${req.cmd}`)
+  }
+}
+
+async function destroy (): Promise<void> {
+  const c = client
+  client = null
+  if (c !== null) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5000)
+      c.destroy(() => { clearTimeout(timer); resolve() })
+    })
+  }
+  if (mirror !== null) rmSync(mirror, { recursive: true, force: true })
+  mirror = null
+}
+
+process.on('message', (msg: Request) => {
+  handle(msg).then(
+    (result) => send({ id: msg.id, ok: true, result }),
+    (err: Error) => send({ id: msg.id, ok: false, error: String(err?.stack ?? err) })
+  )
+})
+process.on('disconnect', () => { void destroy().finally(() => process.exit(0)) })
+send({ event: 'ready' })
