@@ -1,6 +1,7 @@
 // Media fixtures for container probes: synthetic MKV and MP4 byte layouts (exact offsets
 // known, huge files kept sparse), a read function that records its calls, and makeVideo()
 // which asks ffmpeg for a real file when ffmpeg is installed (null otherwise).
+import assert from 'node:assert/strict'
 import { execFile, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -59,6 +60,17 @@ export function recordingReader (file: Buffer | SparseFile): RecordingReader {
       }
       return out
     }
+  }
+}
+
+/** Layout ranges are sorted, disjoint (merged), non-empty and inside the file. */
+export function assertValidRanges (ranges: Array<{ offset: number, length: number, reason: string, reasons: string[] }>, size: number): void {
+  let prevEnd = -1
+  for (const r of ranges) {
+    assert.ok(r.length > 0 && r.offset >= 0 && r.offset + r.length <= size, `range ${JSON.stringify(r)} outside ${size}`)
+    assert.ok(r.offset > prevEnd, 'ranges sorted and merged')
+    assert.equal(r.reason, r.reasons[0])
+    prevEnd = r.offset + r.length
   }
 }
 

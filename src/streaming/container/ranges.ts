@@ -12,7 +12,7 @@ export function mergeRanges (wanted: WantedRange[], size: number): PlaybackRange
     const end = Math.min(size, Math.floor(r.offset + r.length))
     if (end > start) clamped.push({ offset: start, length: end - start, reason: r.reason })
   }
-  clamped.sort((a, b) => a.offset - b.offset || b.length - a.length)
+  clamped.sort((a, b) => a.offset - b.offset) // stable: on a tie the range listed first names the merge
   const out: PlaybackRange[] = []
   for (const r of clamped) {
     const last = out[out.length - 1]

@@ -1,0 +1,82 @@
+// The probes against real files from ffmpeg's muxers (skipped when ffmpeg is missing).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { open } from 'node:fs/promises'
+import { locatePlaybackRanges, type PlaybackLayout } from '../../src/streaming/container/index.ts'
+import { tempDir } from '../helpers/app.ts'
+import { assertValidRanges, hasFfmpeg, makeVideo } from '../helpers/media.ts'
+
+const skip = hasFfmpeg() ? false : 'ffmpeg is not installed (apt-get install ffmpeg)'
+const opts = { headerBytes: 10 << 20, footerBytes: 5 << 20 }
+
+async function probe (file: string): Promise<{ layout: PlaybackLayout, bytes: Buffer }> {
+  const fh = await open(file)
+  try {
+    const { size } = await fh.stat()
+    const layout = await locatePlaybackRanges(size, async (offset, length) => {
+      const b = Buffer.alloc(length)
+      const { bytesRead } = await fh.read(b, 0, length, offset)
+      return b.subarray(0, bytesRead)
+    }, opts)
+    assertValidRanges(layout.ranges, size)
+    const bytes = Buffer.alloc(size)
+    await fh.read(bytes, 0, size, 0)
+    return { layout, bytes }
+  } finally {
+    await fh.close()
+  }
+}
+
+const inRanges = (l: PlaybackLayout, offset: number, length: number): boolean =>
+  l.ranges.some((r) => r.offset <= offset && offset + length <= r.offset + r.length)
+
+test('ffmpeg MP4 (moov at the end): the moov range starts with a moov atom', { skip }, async (t) => {
+  const file = await makeVideo(tempDir(t), { format: 'mp4', seconds: 5 })
+  assert.ok(file !== null)
+  const { layout, bytes } = await probe(file)
+  assert.equal(layout.format, 'mp4')
+  if (layout.format !== 'mp4') return
+  const d = layout.details
+  assert.equal(d.faststart, false)
+  assert.ok(d.moovOffset !== null && d.moovSize !== null && d.mdatOffset !== null)
+  assert.equal(bytes.toString('latin1', d.moovOffset + 4, d.moovOffset + 8), 'moov')
+  assert.equal(bytes.readUInt32BE(d.moovOffset), d.moovSize)
+  assert.equal(bytes.toString('latin1', d.mdatOffset + 4, d.mdatOffset + 8), 'mdat')
+  assert.ok(inRanges(layout, d.moovOffset, d.moovSize))
+  assert.ok(inRanges(layout, 0, d.mdatOffset + 8), 'ftyp and the mdat header')
+  assert.ok(layout.reads <= 2)
+})
+
+test('ffmpeg MP4 with +faststart: moov inside the header range, one read', { skip }, async (t) => {
+  const file = await makeVideo(tempDir(t), { format: 'mp4', seconds: 5, faststart: true })
+  assert.ok(file !== null)
+  const { layout, bytes } = await probe(file)
+  assert.equal(layout.format, 'mp4')
+  if (layout.format !== 'mp4') return
+  const d = layout.details
+  assert.equal(d.faststart, true)
+  assert.ok(d.moovOffset !== null && d.moovSize !== null && d.mdatOffset !== null)
+  assert.equal(bytes.toString('latin1', d.moovOffset + 4, d.moovOffset + 8), 'moov')
+  assert.ok(d.moovOffset < d.mdatOffset)
+  assert.equal(layout.ranges.length, 1)
+  assert.ok(inRanges(layout, d.moovOffset, d.moovSize))
+  assert.equal(layout.reads, 1)
+})
+
+test('ffmpeg MKV: the Cues range starts with the Cues ID 0x1C53BB6B', { skip }, async (t) => {
+  const file = await makeVideo(tempDir(t), { format: 'mkv', seconds: 5 })
+  assert.ok(file !== null)
+  const { layout, bytes } = await probe(file)
+  assert.equal(layout.format, 'mkv')
+  if (layout.format !== 'mkv') return
+  const d = layout.details
+  assert.ok(d.cuesOffset !== null && d.cuesSize !== null && d.firstClusterOffset !== null)
+  assert.equal(bytes.readUInt32BE(d.cuesOffset), 0x1C53BB6B)
+  assert.ok(d.cuesOffset > d.firstClusterOffset, 'ffmpeg writes the Cues after the clusters')
+  assert.ok(inRanges(layout, d.cuesOffset, d.cuesSize))
+  assert.equal(bytes.readUInt32BE(d.firstClusterOffset), 0x1F43B675)
+  assert.ok(inRanges(layout, 0, d.firstClusterOffset), 'EBML header, SeekHead, Info, Tracks')
+  for (const name of ['info', 'tracks'] as const) assert.ok(d.elements[name] !== undefined, name)
+  assert.equal(bytes.readUInt32BE(d.elements.tracks!.offset), 0x1654AE6B)
+  assert.ok(layout.reads <= 2)
+})
