@@ -27,7 +27,8 @@ export function parseRange (header: string | undefined, size: number): RangeAnsw
   const start = Number(a)
   const end = b === '' ? size - 1 : Number(b)
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return { kind: 'full' }
-  if (end < start) return { kind: 'full' }
+  // b < a is a syntax error (ignore the header); judged on the numbers as sent, not on the clamped end
+  if (b !== '' && end < start) return { kind: 'full' }
   if (start >= size) return { kind: 'unsatisfiable' }
   return { kind: 'partial', start, end: Math.min(end, size - 1) }
 }
