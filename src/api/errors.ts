@@ -1,0 +1,86 @@
+// The one place REST errors become HTTP answers: {"error": {"code", "message", "details"?}}.
+// Domain errors carry messages written for users (including 502/503 ones such as "TMDB
+// rejected the API key"), so they are shown; anything else unexpected is a 500 with a
+// generic message, its detail only in the log.
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { isDomainError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+
+export interface ErrorPayload { error: { code: string, message: string, details?: Record<string, unknown> } }
+
+/** Codes for Fastify's own 4xx errors (bad JSON, wrong content type, body too large, ...). */
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'invalid_input',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type'
+}
+
+export function payload (code: string, message: string, details?: Record<string, unknown>): ErrorPayload {
+  return { error: details === undefined ? { code, message } : { code, message, details } }
+}
+
+interface ValidationIssue { keyword?: string, instancePath?: string, message?: string, params?: Record<string, unknown> }
+
+/**
+ * One readable line from the validator's issues: "body/year must be >= 1800 or null",
+ * 'body: unknown field "extra"'. Union branches are folded into one "or" per field.
+ */
+export function validationMessage (context: string, issues: ValidationIssue[]): string {
+  const byPath = new Map<string, string[]>()
+  for (const v of issues) {
+    if (v.keyword === 'boolean' || v.keyword === 'anyOf') continue // restated by the others
+    const path = `${context}${v.instancePath ?? ''}`
+    let text: string
+    if (v.keyword === 'additionalProperties') {
+      const names = (v.params?.additionalProperties as string[] | undefined) ?? []
+      text = `has unknown field${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}`
+    } else if (v.keyword === 'const') {
+      text = `must be ${JSON.stringify(v.params?.allowedValue)}`
+    } else {
+      text = v.message ?? 'is invalid'
+    }
+    const list = byPath.get(path) ?? []
+    if (!list.includes(text)) list.push(text)
+    byPath.set(path, list)
+  }
+  const lines = [...byPath].map(([path, texts]) => {
+    const alternatives = texts.every((x) => x.startsWith('must be ')) && texts.length > 1
+      ? 'must be ' + texts.map((x) => x.slice('must be '.length)).join(' or ')
+      : texts.join(' or ')
+    return `${path} ${alternatives}`
+  })
+  return lines.length > 0 ? lines.join('; ') : `${context} is invalid`
+}
+
+export function toErrorAnswer (err: FastifyError | Error, reqId: string, log: Logger): { status: number, body: ErrorPayload } {
+  if (isDomainError(err)) {
+    if (err.status >= 500) log.warn({ err, reqId }, 'request failed')
+    return { status: err.status, body: payload(err.code, err.message, err.details) }
+  }
+  const fe = err as FastifyError
+  if (fe.validation !== undefined) {
+    return { status: 400, body: payload('invalid_input', validationMessage(fe.validationContext ?? 'request', fe.validation as ValidationIssue[])) }
+  }
+  const status = fe.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    // SyntaxError from the JSON parser says what is wrong; prefix it so users know where
+    const message = err instanceof SyntaxError ? `request body is not valid JSON: ${err.message}` : err.message
+    return { status, body: payload(CODE_BY_STATUS[status] ?? 'bad_request', message) }
+  }
+  log.error({ err, reqId }, 'unexpected error')
+  return { status: 500, body: payload('internal', `internal error (request ${reqId}); the server log has the details`) }
+}
+
+export function registerErrorHandling (app: FastifyInstance, log: Logger): void {
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const { status, body } = toErrorAnswer(err, req.id, log)
+    return await reply.code(status).send(body)
+  })
+  app.setNotFoundHandler(async (req, reply) => {
+    const path = req.url.split('?')[0]
+    return await reply.code(404).send(payload('not_found', `no API route ${req.method} ${path}`))
+  })
+}

@@ -1,0 +1,61 @@
+// Schemas shared by the REST routes: the error body, id params, list paging, assignments.
+import { Type, type TSchema } from '@fastify/type-provider-typebox'
+
+/** {"error": {"code", "message", "details"?}} — every non-2xx answer of /api. */
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
+  })
+})
+
+/** Response schemas for the error statuses a route may answer. */
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+  500: ErrorBody,
+  502: ErrorBody,
+  503: ErrorBody,
+  504: ErrorBody
+}
+
+export const IdParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'library id' })
+})
+
+export const DEFAULT_LIMIT = 50
+export const ListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: `page size (default ${DEFAULT_LIMIT})` })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'case-insensitive substring of the title' }))
+}, { additionalProperties: false })
+
+export function Nullable<T extends TSchema> (schema: T) {
+  return Type.Union([schema, Type.Null()])
+}
+
+export function PageOf<T extends TSchema> (item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    limit: Type.Integer(),
+    offset: Type.Integer()
+  })
+}
+
+/** The active assignment of a movie or episode, as the library reports it. */
+export const LibraryAssignment = Type.Object({
+  id: Type.Integer(),
+  info_hash: Type.String(),
+  magnet_uri: Type.String(),
+  file_path: Type.String(),
+  file_index: Type.Integer(),
+  file_size: Type.Integer(),
+  resolution: Nullable(Type.String()),
+  source: Nullable(Type.String()),
+  created_at: Type.String()
+})

@@ -1,0 +1,42 @@
+// Schemas of /api/search and /api/status.
+import { Type } from '@fastify/type-provider-typebox'
+import { Nullable } from './common.ts'
+
+export const SearchQuery = Type.Object({
+  type: Type.Union([Type.Literal('movie'), Type.Literal('tv')], { description: 'movie or tv' }),
+  q: Type.String({ minLength: 1, maxLength: 500 }),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 }))
+}, { additionalProperties: false })
+
+export const SearchResultsSchema = Type.Object({
+  type: Type.String(),
+  query: Type.String(),
+  page: Type.Integer(),
+  total_pages: Type.Integer(),
+  total_results: Type.Integer(),
+  results: Type.Array(Type.Object({
+    tmdb_id: Type.Integer(),
+    title: Type.String(),
+    year: Nullable(Type.Integer()),
+    overview: Nullable(Type.String()),
+    poster_path: Nullable(Type.String()),
+    library_id: Nullable(Type.Integer())
+  }))
+})
+
+export const StatusSchema = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  started_at: Type.String(),
+  uptime_seconds: Type.Number(),
+  tmdb_configured: Type.Boolean(),
+  counts: Type.Object({
+    movies: Type.Integer(),
+    shows: Type.Integer(),
+    seasons: Type.Integer(),
+    episodes: Type.Integer(),
+    active_assignments: Type.Integer()
+  }),
+  cache: Type.Object({ used_bytes: Type.Integer(), limit_bytes: Type.Integer() }),
+  torrents: Type.Object({ loaded: Type.Integer() })
+})

@@ -1,0 +1,189 @@
+// A fake TMDB v3 API on 127.0.0.1 (port 0) serving TMDB's real response shapes from
+// test/fixtures/tmdb and TMDB's real error bodies. It records every request (so tests can
+// assert the key, bearer token and language were sent) and can be scripted to fail or stall.
+// Usage: const tmdb = await startFakeTmdb(t); startApp(t, { tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey } })
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
+import { readdirSync, readFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import type { TestContext } from 'node:test'
+
+const FIXTURES = new URL('../fixtures/tmdb/', import.meta.url)
+const PAGE_SIZE = 20
+
+export interface FakeTmdbRequest {
+  method: string
+  /** path below the API root, e.g. '/movie/550' */
+  path: string
+  query: Record<string, string>
+  headers: IncomingHttpHeaders
+}
+
+export interface ScriptedFailure {
+  status: number
+  /** Retry-After header value (429) */
+  retryAfter?: string
+}
+
+/** TMDB's error bodies, verbatim. */
+export const TMDB_ERRORS = {
+  401: { status_code: 7, status_message: 'Invalid API key: You must be granted a valid key.', success: false },
+  404: { status_code: 34, status_message: 'The resource you requested could not be found.', success: false },
+  429: { status_code: 25, status_message: 'Your request count (41) is over the allowed limit of (40).', success: false },
+  500: { status_code: 11, status_message: 'Internal error: Something went wrong, contact TMDB.', success: false },
+  503: { status_code: 9, status_message: 'Service offline: This service is temporarily offline, try again later.', success: false }
+} as const
+
+type Json = Record<string, any>
+
+export interface FakeTmdb {
+  /** API root to use as tmdb.base_url: http://127.0.0.1:PORT/3 */
+  url: string
+  /** the v3 key it accepts ('test-key') */
+  apiKey: string
+  /** the v4 bearer token it accepts ('test-bearer-token') */
+  bearerToken: string
+  /** every request, in order */
+  requests: FakeTmdbRequest[]
+  /** The next `count` requests fail with `failure` (after being recorded). */
+  failNext (count: number, failure: ScriptedFailure): void
+  /** The next `count` requests are answered only after `ms` milliseconds. */
+  delayNext (count: number, ms: number): void
+  /** Adds (or replaces) an episode in a season, as TMDB does when a new one is announced. */
+  addEpisode (tvId: number, seasonNumber: number, episode: { episode_number: number, name?: string | null, air_date?: string | null }): void
+  /** Adds an empty season to a show. */
+  addSeason (tvId: number, seasonNumber: number, name?: string): void
+  /** Renames an episode (refresh must update names of existing episodes). */
+  renameEpisode (tvId: number, seasonNumber: number, episodeNumber: number, name: string): void
+  close (): Promise<void>
+}
+
+function loadFixtures (): Map<string, Json> {
+  const data = new Map<string, Json>()
+  for (const file of readdirSync(FIXTURES)) {
+    if (file.endsWith('.json')) data.set(file.slice(0, -5), JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Json)
+  }
+  return data
+}
+
+function send (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...headers })
+  res.end(JSON.stringify(body))
+}
+
+/** /search/{type}: the stored page for this query if any, else matches among the fixtures. */
+function search (data: Map<string, Json>, type: string, query: string, page: number): Json {
+  const slug = query.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-')
+  const stored = data.get(`search-${type}-${slug}-p${page}`)
+  if (stored !== undefined) return stored
+  const needle = query.toLowerCase().trim()
+  const prefix = type === 'movie' ? /^movie-\d+$/ : /^tv-\d+$/
+  const hits = [...data.entries()].filter(([k]) => prefix.test(k)).map(([, v]) => v)
+    .filter((v) => needle !== '' && String(v.title ?? v.name).toLowerCase().includes(needle))
+    .sort((a, b) => a.id - b.id)
+    .map((v) => type === 'movie'
+      ? { adult: false, backdrop_path: v.backdrop_path, genre_ids: (v.genres ?? []).map((g: Json) => g.id), id: v.id, original_language: v.original_language, original_title: v.original_title, overview: v.overview, popularity: v.popularity, poster_path: v.poster_path, release_date: v.release_date, title: v.title, video: false, vote_average: v.vote_average, vote_count: v.vote_count }
+      : { adult: false, backdrop_path: v.backdrop_path, genre_ids: (v.genres ?? []).map((g: Json) => g.id), id: v.id, origin_country: v.origin_country, original_language: v.original_language, original_name: v.original_name, overview: v.overview, popularity: v.popularity, poster_path: v.poster_path, first_air_date: v.first_air_date, name: v.name, vote_average: v.vote_average, vote_count: v.vote_count })
+  return {
+    page,
+    results: hits.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+    total_pages: Math.max(1, Math.ceil(hits.length / PAGE_SIZE)),
+    total_results: hits.length
+  }
+}
+
+function route (data: Map<string, Json>, path: string, query: Record<string, string>): Json | undefined {
+  let m: RegExpExecArray | null
+  if ((m = /^\/movie\/(\d+)$/.exec(path)) !== null) return data.get(`movie-${m[1]}`)
+  if ((m = /^\/tv\/(\d+)$/.exec(path)) !== null) return data.get(`tv-${m[1]}`)
+  if ((m = /^\/tv\/(\d+)\/season\/(\d+)$/.exec(path)) !== null) return data.get(`tv-${m[1]}-season-${m[2]}`)
+  if ((m = /^\/search\/(movie|tv)$/.exec(path)) !== null) return search(data, m[1]!, query.query ?? '', Math.max(1, Number(query.page ?? 1) || 1))
+  return undefined
+}
+
+export async function startFakeTmdb (t: TestContext, opts: { apiKey?: string, bearerToken?: string } = {}): Promise<FakeTmdb> {
+  const data = loadFixtures()
+  const apiKey = opts.apiKey ?? 'test-key'
+  const bearerToken = opts.bearerToken ?? 'test-bearer-token'
+  const requests: FakeTmdbRequest[] = []
+  const failures: ScriptedFailure[] = []
+  const delays: number[] = []
+  const timers = new Set<NodeJS.Timeout>()
+
+  const server = createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://fake')
+    const path = u.pathname.replace(/^\/3(?=\/)/, '')
+    const query = Object.fromEntries(u.searchParams)
+    requests.push({ method: req.method ?? 'GET', path, query, headers: req.headers })
+    const answer = (): void => {
+      const failure = failures.shift()
+      if (failure !== undefined) {
+        const body = (TMDB_ERRORS as Record<number, Json>)[failure.status] ?? { status_code: 11, status_message: 'Internal error', success: false }
+        send(res, failure.status, body, failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {})
+        return
+      }
+      const authorised = query.api_key === apiKey || req.headers.authorization === `Bearer ${bearerToken}`
+      if (!authorised) { send(res, 401, TMDB_ERRORS[401]); return }
+      const body = route(data, path, query)
+      if (body === undefined) send(res, 404, TMDB_ERRORS[404])
+      else send(res, 200, body)
+    }
+    const delay = delays.shift()
+    if (delay === undefined) { answer(); return }
+    const timer = setTimeout(() => { timers.delete(timer); if (!res.destroyed) answer() }, delay)
+    timers.add(timer)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => { resolve() })
+  })
+  const port = (server.address() as AddressInfo).port
+
+  const season = (tvId: number, n: number): Json => {
+    const s = data.get(`tv-${tvId}-season-${n}`)
+    if (s === undefined) throw new Error(`fake TMDB: no season ${n} of tv ${tvId}`)
+    return s
+  }
+  const syncSummary = (tvId: number, n: number): void => {
+    const show = data.get(`tv-${tvId}`)
+    const summary = show?.seasons?.find((x: Json) => x.season_number === n)
+    if (summary !== undefined) summary.episode_count = season(tvId, n).episodes.length
+  }
+
+  let closed: Promise<void> | undefined
+  const fake: FakeTmdb = {
+    url: `http://127.0.0.1:${port}/3`,
+    apiKey,
+    bearerToken,
+    requests,
+    failNext (count, failure) { for (let i = 0; i < count; i++) failures.push(failure) },
+    delayNext (count, ms) { for (let i = 0; i < count; i++) delays.push(ms) },
+    addEpisode (tvId, n, ep) {
+      const s = season(tvId, n)
+      s.episodes = s.episodes.filter((e: Json) => e.episode_number !== ep.episode_number)
+      s.episodes.push({ air_date: ep.air_date ?? null, episode_number: ep.episode_number, episode_type: 'standard', id: 9_000_000 + ep.episode_number, name: ep.name ?? null, overview: '', production_code: '', runtime: null, season_number: n, show_id: tvId, still_path: null, vote_average: 0, vote_count: 0, crew: [], guest_stars: [] })
+      s.episodes.sort((a: Json, b: Json) => a.episode_number - b.episode_number)
+      syncSummary(tvId, n)
+    },
+    addSeason (tvId, n, name = `Season ${n}`) {
+      const show = data.get(`tv-${tvId}`)
+      if (show === undefined) throw new Error(`fake TMDB: no tv ${tvId}`)
+      show.seasons.push({ air_date: null, episode_count: 0, id: 8_000_000 + n, name, overview: '', poster_path: null, season_number: n, vote_average: 0 })
+      data.set(`tv-${tvId}-season-${n}`, { _id: `fake${n}`, air_date: null, episodes: [], name, overview: '', id: 8_000_000 + n, poster_path: null, season_number: n, vote_average: 0 })
+    },
+    renameEpisode (tvId, n, episodeNumber, name) {
+      const ep = season(tvId, n).episodes.find((e: Json) => e.episode_number === episodeNumber)
+      if (ep === undefined) throw new Error(`fake TMDB: no episode ${episodeNumber} in season ${n} of tv ${tvId}`)
+      ep.name = name
+    },
+    async close () {
+      closed ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer)
+        server.close(() => { resolve() })
+        server.closeAllConnections()
+      })
+      await closed
+    }
+  }
+  t.after(async () => { await fake.close() })
+  return fake
+}
