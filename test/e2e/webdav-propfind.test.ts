@@ -141,7 +141,7 @@ test('propname lists names only; Depth infinity or missing is 403 with propfind-
   const props = okProps(parseMultistatus(r.text), FC_FILE)
   assert.deepEqual([...props.keys()].sort(), ['DAV:creationdate', 'DAV:displayname', 'DAV:getcontentlength', 'DAV:getcontenttype', 'DAV:getetag', 'DAV:getlastmodified', 'DAV:iscollection', 'DAV:resourcetype'])
   assert.ok([...props.values()].every((v) => v.text === '' && v.children.length === 0))
-  for (const headers of [{}, { Depth: 'infinity' }]) {
+  for (const headers of [{}, { Depth: 'infinity' }] as Array<Record<string, string>>) {
     const d = await dav(`${url}/dav/`, 'PROPFIND', headers)
     assert.equal(d.status, 403)
     assert.equal(d.headers.get('content-type'), 'application/xml; charset=utf-8')
