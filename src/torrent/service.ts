@@ -1,17 +1,180 @@
-// STUB — replaced by the torrent service (issue 3).
+// The TorrentService: builds the engine from Config['torrent'] (network, DHT, piece cache,
+// persistence, idle tracking), loads persisted torrents without the swarm, and manages the
+// torrent lifecycle. See docs/engine.md for the design.
+import { mkdir } from 'node:fs/promises'
+import magnet from 'magnet-uri'
 import type { Config } from '../config/schema.ts'
+import { ClosedError, InvalidInputError, TimeoutError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
-import type { TorrentService } from './types.ts'
+import { ActivityManager } from './activity.ts'
+import type { EngineContext } from './context.ts'
+import { parseMeta } from './metadata.ts'
+import { Network } from './network.ts'
+import { Persistence, type TorrentRecord } from './persistence.ts'
+import { PieceCache } from './piece-store.ts'
+import { TokenBucket } from './rate-limit.ts'
+import { TICK_MS } from './session-peers.ts'
+import { TorrentSession } from './session.ts'
+import type { Torrent, TorrentService, TorrentStats } from './types.ts'
 
-export async function createTorrentService (cfg: Readonly<Config['torrent']>, _log: Logger): Promise<TorrentService> {
-  const limit = cfg.global_cache_size * 1024 * 1024
-  return {
-    addTorrent: async () => { throw new Error('not implemented') },
-    getTorrent: () => undefined,
-    getOrAddTorrent: async () => { throw new Error('not implemented') },
-    removeTorrent: async () => {},
-    listTorrents: () => [],
-    cacheUsage: () => ({ used: 0, limit }),
-    close: async () => {}
+export interface TorrentServiceOptions {
+  /** default read-ahead window of a FileReader (bytes); streaming.readahead_bytes later */
+  readaheadBytes?: number
+}
+
+export async function createTorrentService (cfg: Readonly<Config['torrent']>, logger: Logger, opts: TorrentServiceOptions = {}): Promise<TorrentService> {
+  const engine = new Engine(cfg, logger)
+  await engine.start(opts)
+  return engine
+}
+
+const HASH_RE = /^[0-9a-f]{40}$/
+
+class Engine implements TorrentService {
+  private readonly sessions = new Map<string, TorrentSession>()
+  private readonly adding = new Map<string, Promise<Torrent>>()
+  private ctx!: EngineContext
+  private timer: NodeJS.Timeout | undefined
+  private closing: Promise<void> | undefined
+
+  constructor (private readonly cfg: Readonly<Config['torrent']>, private readonly log: Logger) {}
+
+  async start (opts: TorrentServiceOptions): Promise<void> {
+    const cfg = this.cfg
+    await mkdir(cfg.cache_folder, { recursive: true })
+    const persistence = new Persistence(cfg.metadata_folder)
+    await persistence.init()
+    const peerId = await persistence.peerId()
+    const network = new Network(cfg, peerId, this.log.child({ component: 'torrent-net' }))
+    await network.listen()
+    const activity = new ActivityManager(
+      { enabled: cfg.idle_enabled, timeoutMs: cfg.idle_timeout * 1000, intervalMs: cfg.idle_check_interval * 1000 },
+      hash => { this.onIdle(hash) }
+    )
+    this.ctx = {
+      cfg,
+      log: this.log,
+      peerId,
+      network,
+      cache: new PieceCache(cfg.cache_folder, cfg.global_cache_size * 1024 * 1024, this.log.child({ component: 'torrent-cache' })),
+      persistence,
+      activity,
+      down: new TokenBucket(cfg.download_limit * 1024),
+      up: new TokenBucket(cfg.upload_limit * 1024),
+      readers: new Set(),
+      readaheadBytes: opts.readaheadBytes ?? 32 * 1024 * 1024
+    }
+    activity.start()
+    this.timer = setInterval(() => { for (const s of this.sessions.values()) s.tick() }, TICK_MS)
+    this.timer.unref()
+    // persisted torrents: listed and readable from cache at once, no swarm, no rehash
+    for (const hash of await persistence.list()) {
+      try {
+        await this.load(hash, await persistence.loadRecord(hash) ?? newRecord(hash, `magnet:?xt=urn:btih:${hash}`), true)
+      } catch (err) {
+        this.log.warn({ err, infoHash: hash }, 'persisted torrent could not be loaded')
+      }
+    }
   }
+
+  private async load (hash: string, record: TorrentRecord, startup: boolean): Promise<TorrentSession | null> {
+    const file = await this.ctx.persistence.loadMeta(hash)
+    if (file === null) return null
+    const meta = await parseMeta(file, hash)
+    const session = new TorrentSession(this.ctx, hash, record, this.log.child({ component: 'torrent', infoHash: hash }))
+    this.sessions.set(hash, session)
+    await session.loadMeta(meta)
+    // startup with start_paused: paused until the first read; otherwise active
+    session.begin(startup ? this.cfg.start_paused : this.cfg.start_paused)
+    if (!this.cfg.start_paused) this.ctx.activity.markActive(hash)
+    return session
+  }
+
+  private onIdle (hash: string): void {
+    const s = this.sessions.get(hash)
+    if (s === undefined || s.state !== 'active' || s.hasPendingReads()) return
+    s.sleep('idle')
+  }
+
+  async addTorrent (infoHash: string, magnetUri: string): Promise<Torrent> {
+    return await this.getOrAddTorrent(infoHash, magnetUri)
+  }
+
+  getTorrent (infoHash: string): Torrent | undefined {
+    const s = this.sessions.get(infoHash.toLowerCase())
+    return s?.meta !== null ? s : undefined
+  }
+
+  async getOrAddTorrent (infoHash: string, magnetUri: string): Promise<Torrent> {
+    if (this.closing !== undefined) throw new ClosedError()
+    const hash = infoHash.toLowerCase()
+    if (!HASH_RE.test(hash)) throw new InvalidInputError(`bad info hash ${infoHash}`)
+    const existing = this.sessions.get(hash)
+    if (existing?.meta != null) return existing
+    let p = this.adding.get(hash)
+    if (p === undefined) {
+      p = this.add(hash, magnetUri).finally(() => { this.adding.delete(hash) })
+      this.adding.set(hash, p)
+    }
+    return await p
+  }
+
+  private async add (hash: string, magnetUri: string): Promise<Torrent> {
+    let parsed: ReturnType<typeof magnet>
+    try { parsed = magnet(magnetUri) } catch { throw new InvalidInputError('unparseable magnet URI') }
+    if (parsed.infoHash !== undefined && parsed.infoHash.toLowerCase() !== hash) throw new InvalidInputError('magnet info hash does not match')
+    const record = newRecord(hash, magnetUri, parsed.announce ?? [])
+    const loaded = await this.load(hash, record, false)
+    if (loaded !== null) return loaded
+    const session = new TorrentSession(this.ctx, hash, record, this.log.child({ component: 'torrent', infoHash: hash }))
+    this.sessions.set(hash, session)
+    for (const addr of parsed.peerAddresses ?? []) session.addAddr(addr, 'magnet')
+    session.begin(false)
+    this.ctx.activity.markActive(hash)
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { reject(new TimeoutError('add_timeout', `no metadata for ${hash} within ${this.cfg.add_timeout}s`)) }, this.cfg.add_timeout * 1000)
+    })
+    try {
+      await Promise.race([session.whenReady(), timeout])
+      return session
+    } catch (err) {
+      this.sessions.delete(hash)
+      await session.close()
+      this.ctx.activity.forget(hash)
+      throw err
+    } finally { clearTimeout(timer) }
+  }
+
+  async removeTorrent (infoHash: string): Promise<void> {
+    const hash = infoHash.toLowerCase()
+    const s = this.sessions.get(hash)
+    if (s === undefined) return
+    this.sessions.delete(hash)
+    this.ctx.activity.forget(hash)
+    await s.close()
+    await s.transfer?.store.destroy()
+    await this.ctx.persistence.remove(hash)
+  }
+
+  listTorrents (): TorrentStats[] {
+    return [...this.sessions.values()].map(s => s.stats())
+  }
+
+  cacheUsage (): { used: number, limit: number } { return this.ctx.cache.usage() }
+
+  async close (): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.timer)
+      this.ctx.activity.stop()
+      await Promise.all([...this.sessions.values()].map(async s => { await s.close() }))
+      this.sessions.clear()
+      await this.ctx.network.close()
+    })()
+    return await this.closing
+  }
+}
+
+function newRecord (hash: string, magnetUri: string, trackers: string[] = []): TorrentRecord {
+  return { magnet: magnetUri || `magnet:?xt=urn:btih:${hash}`, trackers, peers: [], addedAt: new Date().toISOString() }
 }

@@ -1,0 +1,155 @@
+// Reads: one-shot ranged reads (urgent wants until every piece arrived), FileReaders with a
+// read-ahead window, and prefetch handles (the hook for a later prioritiser).
+import { ClosedError, TimeoutError } from '../errors.ts'
+import { PRIORITY, type PriorityName, type WantSource } from './scheduler.ts'
+import type { ReadOptions, TorrentFileInfo, TorrentInfo } from './types.ts'
+
+export interface ReadHost {
+  readonly info: TorrentInfo
+  readTimeoutMs: number
+  /** marks activity, wakes an idle/paused torrent */
+  touch (): void
+  addSource (src: WantSource): void
+  removeSource (src: WantSource): void
+  /** piece bytes [from, to) if held (memory or disk), else null */
+  pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null>
+  /** calls `cb` with the whole piece once it is verified; returns the unsubscribe */
+  onPiece (piece: number, cb: (buf: Buffer) => void): () => void
+  /** register/unregister a pending read so close() can reject it */
+  track (abort: (err: Error) => void): () => void
+  /** read-ahead cap for one reader (cache budget shared by active readers) */
+  readaheadCap (): number
+}
+
+/** Exactly the bytes of `file` at [offset, offset+length) (clamped to the file end). */
+export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offset: number, length: number, opts: ReadOptions = {}): Promise<Buffer> {
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`bad offset ${offset}`)
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`)
+  const len = offset >= file.length ? 0 : Math.min(length, file.length - offset)
+  if (len === 0) return Buffer.alloc(0)
+  opts.signal?.throwIfAborted()
+  host.touch()
+  const deadline = opts.deadline ?? Date.now() + host.readTimeoutMs
+  const start = file.offset + offset
+  const end = start + len
+  const pl = host.info.pieceLength
+  const out = Buffer.allocUnsafe(len)
+  const missing = new Set<number>()
+  for (let p = Math.floor(start / pl); p <= Math.floor((end - 1) / pl); p++) missing.add(p)
+
+  return await new Promise<Buffer>((resolve, reject) => {
+    const unsubs: Array<() => void> = []
+    let timer: NodeJS.Timeout | undefined
+    let settled = false
+    const source: WantSource = { collect: (add) => { for (const p of missing) add(p, PRIORITY.urgent, deadline) } }
+    const finish = (err?: unknown): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      opts.signal?.removeEventListener('abort', onAbort)
+      for (const u of unsubs) u()
+      untrack()
+      host.removeSource(source)
+      if (err !== undefined) reject(err)
+      else resolve(out)
+    }
+    const onAbort = (): void => { finish(opts.signal?.reason ?? new Error('aborted')) }
+    const untrack = host.track(err => { finish(err) })
+    const copy = (p: number, data: Buffer, dataStart: number): void => {
+      if (settled || !missing.has(p)) return
+      const a = Math.max(start, p * pl)
+      const b = Math.min(end, (p + 1) * pl)
+      data.copy(out, a - start, a - dataStart, b - dataStart)
+      missing.delete(p)
+      if (missing.size === 0) finish()
+    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
+    const wait = Math.max(0, deadline - Date.now())
+    timer = setTimeout(() => { finish(new TimeoutError('read_timeout', `read of ${len} bytes at ${offset} in ${file.path} timed out`)) }, wait)
+    for (const p of missing) unsubs.push(host.onPiece(p, buf => { copy(p, buf, p * pl) }))
+    host.addSource(source)
+    for (const p of [...missing]) {
+      const a = Math.max(start, p * pl) - p * pl
+      const b = Math.min(end, (p + 1) * pl) - p * pl
+      host.pieceSlice(p, a, b).then(data => {
+        if (data !== null) copy(p, data, p * pl + a)
+      }, () => {})
+    }
+  })
+}
+
+const MIN_WINDOW = 2 * 1024 * 1024
+
+export class Reader implements WantSource {
+  private pos = -1
+  private lastEnd = -1
+  private window: number
+  private closed = false
+  private readonly aborts = new Set<AbortController>()
+
+  constructor (private readonly host: ReadHost, readonly file: TorrentFileInfo, private readonly maxWindow: number, private readonly onClose: (r: Reader) => void) {
+    this.window = Math.min(maxWindow, Math.max(MIN_WINDOW, 2 * host.info.pieceLength))
+  }
+
+  collect (add: (piece: number, prio: number, rank: number) => void): void {
+    if (this.closed || this.pos < 0) return
+    const pl = this.host.info.pieceLength
+    const win = Math.min(this.window, this.host.readaheadCap())
+    const end = Math.min(this.file.offset + this.file.length, this.pos + win)
+    for (let p = Math.floor(this.pos / pl); p * pl < end; p++) add(p, PRIORITY.readahead, Math.max(0, p * pl - this.pos))
+  }
+
+  async read (offset: number, length: number, opts: ReadOptions = {}): Promise<Buffer> {
+    if (this.closed) throw new ClosedError('reader closed')
+    const sequential = this.lastEnd >= 0 && offset >= this.lastEnd - this.window && offset <= this.lastEnd + this.window
+    this.window = sequential ? Math.min(this.maxWindow, this.window * 2) : Math.min(this.maxWindow, Math.max(MIN_WINDOW, 2 * this.host.info.pieceLength))
+    const clamped = Math.min(this.file.length, offset + Math.max(0, length))
+    this.lastEnd = clamped
+    this.pos = this.file.offset + clamped
+    this.host.removeSource(this)
+    this.host.addSource(this)
+    const ac = new AbortController()
+    const signal = opts.signal === undefined ? ac.signal : AbortSignal.any([opts.signal, ac.signal])
+    this.aborts.add(ac)
+    try {
+      return await readFileRange(this.host, this.file, offset, length, { ...opts, signal })
+    } finally { this.aborts.delete(ac) }
+  }
+
+  close (): void {
+    if (this.closed) return
+    this.closed = true
+    for (const ac of this.aborts) ac.abort(new ClosedError('reader closed'))
+    this.host.removeSource(this)
+    this.onClose(this)
+  }
+}
+
+/** A range kept wanted at one priority until released (pinned in the cache while held). */
+export class Prefetch implements WantSource {
+  private released = false
+  constructor (private readonly host: ReadHost, private readonly file: TorrentFileInfo, private offset: number, private length: number, private readonly prio: PriorityName) {
+    host.addSource(this)
+  }
+
+  collect (add: (piece: number, prio: number, rank: number) => void): void {
+    if (this.released || this.length <= 0 || this.offset >= this.file.length) return
+    const pl = this.host.info.pieceLength
+    const start = this.file.offset + this.offset
+    const end = this.file.offset + Math.min(this.file.length, this.offset + this.length)
+    const deadline = Date.now() + this.host.readTimeoutMs
+    for (let p = Math.floor(start / pl); p * pl < end; p++) add(p, PRIORITY[this.prio], this.prio === 'urgent' ? deadline : p * pl - start)
+  }
+
+  update (offset: number, length: number): void {
+    this.offset = offset
+    this.length = length
+    this.host.removeSource(this)
+    if (!this.released) this.host.addSource(this)
+  }
+
+  release (): void {
+    this.released = true
+    this.host.removeSource(this)
+  }
+}

@@ -1,0 +1,208 @@
+// Which blocks to ask which peer for. Priorities are explicit and come from WantSources
+// (pending reads, reader windows, prefetch handles); lower number = more urgent:
+//   urgent (0)     a read is blocked on the piece: requested from every peer that has it, and
+//                  near the deadline or after STEAL_AFTER_MS its outstanding blocks are
+//                  duplicated to other peers (endgame for urgent pieces only);
+//   readahead (1)  a reader's window ahead of its position, nearest first;
+//   background (2) explicit prefetch (head/tail of files, next episode), lowest.
+// Nothing outside the wants is ever requested. When the wants change (seek, cancelled read)
+// in-flight pieces nobody wants any more are dropped and their requests cancelled.
+import { BLOCK, blockCount, pieceSize } from './metadata.ts'
+import type { TorrentInfo } from './types.ts'
+
+export const PRIORITY = { urgent: 0, readahead: 1, background: 2 } as const
+export type PriorityName = keyof typeof PRIORITY
+
+export interface Want {
+  piece: number
+  prio: number
+  /** order within a priority: deadline (urgent), distance from the reader (readahead) */
+  rank: number
+}
+
+export interface WantSource { collect (add: (piece: number, prio: number, rank: number) => void): void }
+
+export interface PeerLike {
+  has (piece: number): boolean
+  readonly outstanding: Map<number, { piece: number, block: number, offset: number, length: number, sentAt: number }>
+  maxOutstanding: number
+}
+
+export interface SchedulerHooks<P extends PeerLike> {
+  have (piece: number): boolean
+  /** send REQUEST (the scheduler has recorded it in peer.outstanding) */
+  send (peer: P, piece: number, offset: number, length: number): void
+  /** send CANCEL (already removed from peer.outstanding) */
+  cancel (peer: P, piece: number, offset: number, length: number): void
+}
+
+interface InFlight<P> {
+  piece: number
+  size: number
+  buf: Buffer
+  got: Uint8Array
+  received: number
+  requesters: Array<Set<P> | undefined>
+  sentAt: Float64Array
+  cursor: number
+  contributors: Set<P>
+}
+
+export const STEAL_AFTER_MS = 1500
+const DEADLINE_RUSH_MS = 3000
+const MAX_DUPLICATES = 2
+const URGENT_OVERFLOW = 32
+
+export function blockKey (piece: number, block: number): number { return piece * 4096 + block }
+
+export class Scheduler<P extends PeerLike> {
+  readonly sources = new Set<WantSource>()
+  readonly inflight = new Map<number, InFlight<P>>()
+  private wantMap = new Map<number, Want>()
+  private wantList: Want[] = []
+  private dirty = true
+
+  constructor (private readonly info: TorrentInfo, private readonly hooks: SchedulerHooks<P>) {}
+
+  /** Call when any source's wants changed. */
+  invalidate (): void { this.dirty = true }
+
+  wants (): Want[] {
+    if (!this.dirty) return this.wantList
+    const map = new Map<number, Want>()
+    for (const src of this.sources) {
+      src.collect((piece, prio, rank) => {
+        if (piece < 0 || piece >= this.info.pieceCount) return
+        const w = map.get(piece)
+        if (w === undefined) map.set(piece, { piece, prio, rank })
+        else if (prio < w.prio || (prio === w.prio && rank < w.rank)) { w.prio = prio; w.rank = rank }
+      })
+    }
+    this.wantMap = map
+    this.wantList = [...map.values()].sort((a, b) => a.prio - b.prio || a.rank - b.rank || a.piece - b.piece)
+    this.dirty = false
+    this.dropUnwanted()
+    return this.wantList
+  }
+
+  /** Wanted pieces (any priority) are pinned in the cache. */
+  pinned (piece: number): boolean { this.wants(); return this.wantMap.has(piece) }
+  wanted (piece: number): Want | undefined { this.wants(); return this.wantMap.get(piece) }
+
+  private dropUnwanted (): void {
+    for (const [piece, f] of this.inflight) {
+      if (this.wantMap.has(piece)) continue
+      this.inflight.delete(piece)
+      f.requesters.forEach((set, b) => {
+        if (set === undefined) return
+        for (const peer of set) this.unrecord(peer, piece, b, true)
+      })
+    }
+  }
+
+  private start (piece: number): InFlight<P> {
+    const size = pieceSize(this.info, piece)
+    const n = blockCount(this.info, piece)
+    const f: InFlight<P> = { piece, size, buf: Buffer.allocUnsafe(size), got: new Uint8Array(n), received: 0, requesters: new Array(n), sentAt: new Float64Array(n), cursor: 0, contributors: new Set() }
+    this.inflight.set(piece, f)
+    return f
+  }
+
+  private record (peer: P, f: InFlight<P>, b: number, now: number): void {
+    const offset = b * BLOCK
+    const length = Math.min(BLOCK, f.size - offset)
+    peer.outstanding.set(blockKey(f.piece, b), { piece: f.piece, block: b, offset, length, sentAt: now })
+    let set = f.requesters[b]
+    if (set === undefined) { set = new Set(); f.requesters[b] = set }
+    set.add(peer)
+    f.sentAt[b] = now
+    this.hooks.send(peer, f.piece, offset, length)
+  }
+
+  private unrecord (peer: P, piece: number, b: number, sendCancel: boolean): void {
+    const o = peer.outstanding.get(blockKey(piece, b))
+    if (o === undefined) return
+    peer.outstanding.delete(blockKey(piece, b))
+    const f = this.inflight.get(piece)
+    if (f !== undefined) {
+      f.requesters[b]?.delete(peer)
+      if (b < f.cursor) f.cursor = b
+    }
+    if (sendCancel) this.hooks.cancel(peer, piece, o.offset, o.length)
+  }
+
+  /**
+   * Fills `peer`'s pipeline from the wants; `budget` caps new requests (rate limiting).
+   * Returns the number of requests sent.
+   */
+  fill (peer: P, now = Date.now(), budget = Infinity): number {
+    let sent = 0
+    for (const w of this.wants()) {
+      const cap = Math.min(budget - sent, peer.maxOutstanding + (w.prio === PRIORITY.urgent ? URGENT_OVERFLOW : 0) - peer.outstanding.size)
+      if (cap <= 0) { if (w.prio === PRIORITY.urgent) continue; break }
+      if (this.hooks.have(w.piece) || !peer.has(w.piece)) continue
+      const f = this.inflight.get(w.piece) ?? this.start(w.piece)
+      let room = cap
+      const n = f.got.length
+      for (let b = f.cursor; b < n && room > 0; b++) {
+        if (f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0) { if (b === f.cursor) f.cursor++; continue }
+        this.record(peer, f, b, now)
+        room--
+      }
+      if (room > 0 && w.prio === PRIORITY.urgent) {
+        const rush = w.rank - now < DEADLINE_RUSH_MS
+        for (let b = 0; b < n && room > 0; b++) {
+          const set = f.requesters[b]
+          if (f.got[b] === 1 || set === undefined || set.has(peer) || set.size >= MAX_DUPLICATES) continue
+          if (rush || now - f.sentAt[b]! > STEAL_AFTER_MS) { this.record(peer, f, b, now); room-- }
+        }
+      }
+      sent += cap - room
+    }
+    return sent
+  }
+
+  /**
+   * A block arrived. Returns the completed piece (buffer + contributing peers) when it was the
+   * last missing block, else null. Duplicate requests for the block at other peers are cancelled.
+   */
+  onBlock (peer: P, piece: number, offset: number, data: Uint8Array): { piece: number, buf: Buffer, contributors: Set<P> } | null {
+    const b = offset / BLOCK
+    if (!Number.isInteger(b)) return null
+    const key = blockKey(piece, b)
+    if (!peer.outstanding.has(key)) return null
+    peer.outstanding.delete(key)
+    const f = this.inflight.get(piece)
+    if (f === undefined) return null
+    f.requesters[b]?.delete(peer)
+    if (f.got[b] === 1 || data.length !== Math.min(BLOCK, f.size - offset)) return null
+    f.buf.set(data, offset)
+    f.got[b] = 1
+    f.received++
+    f.contributors.add(peer)
+    const others = f.requesters[b]
+    if (others !== undefined) for (const other of others) this.unrecord(other, piece, b, true)
+    f.requesters[b] = undefined
+    if (f.received < f.got.length) return null
+    this.inflight.delete(piece)
+    return { piece, buf: f.buf, contributors: f.contributors }
+  }
+
+  /** A request failed (choke, reject, timeout, closed wire): the block may go elsewhere. */
+  release (peer: P, piece: number, offset: number, sendCancel = false): void {
+    this.unrecord(peer, piece, offset / BLOCK, sendCancel)
+  }
+
+  /** Forgets every request to `peer` (it closed). */
+  dropPeer (peer: P): void {
+    for (const o of [...peer.outstanding.values()]) this.unrecord(peer, o.piece, o.block, false)
+  }
+
+  /** A piece failed its hash check: start it over. */
+  discard (piece: number): void {
+    const f = this.inflight.get(piece)
+    if (f === undefined) return
+    this.inflight.delete(piece)
+    f.requesters.forEach((set, b) => { if (set !== undefined) for (const p of set) this.unrecord(p, piece, b, true) })
+  }
+}

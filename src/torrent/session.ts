@@ -1,0 +1,283 @@
+// One torrent: its state machine (metadata -> active <-> idle/paused), its peers and dialing,
+// discovery, and the Torrent interface (readers, reads, prefetch, stats).
+//
+// States and the exact semantics of idle / start_paused:
+// - 'metadata': added without persisted metadata; dials magnet peer hints (x.pe), remembered
+//   peers and discovery to fetch the info dictionary through ut_metadata (even when
+//   start_paused). Once metadata is in, the torrent becomes 'paused' when start_paused, else
+//   'active'.
+// - 'active': connections allowed, discovery announcing, pieces requested only when wanted.
+// - 'idle' (nobody read for idle_timeout) and 'paused' (loaded at startup with start_paused,
+//   or added while start_paused, and not read since): every wire closed, discovery destroyed,
+//   incoming connections refused: zero bytes either way. Known peers are remembered.
+// - Any read / openReader / prefetch of an idle or paused torrent makes it 'active' at once:
+//   remembered peers are dialed immediately (backoff reset), discovery restarts.
+import type { Duplex } from 'node:stream'
+import Wire from 'bittorrent-protocol'
+import { ClosedError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { EngineContext } from './context.ts'
+import { PeerDiscovery } from './discovery.ts'
+import { parseMeta, type TorrentMeta } from './metadata.ts'
+import type { IncomingTarget } from './network.ts'
+import { Peer, type PeerHost } from './peer.ts'
+import type { TorrentRecord } from './persistence.ts'
+import { Prefetch, Reader, readFileRange, type ReadHost } from './reads.ts'
+import type { PriorityName, WantSource } from './scheduler.ts'
+import { Transfer, type TransferHost } from './transfer.ts'
+import type { FileReader, ReadOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
+import { SessionPeers } from './session-peers.ts'
+
+export class TorrentSession extends SessionPeers implements Torrent, PeerHost, TransferHost, IncomingTarget, ReadHost {
+  meta: TorrentMeta | null = null
+  transfer: Transfer | null = null
+  readonly addedAt: Date
+  private readonly metaWait: { promise: Promise<void>, resolve: () => void, reject: (err: Error) => void }
+  private readonly pendingReads = new Set<(err: Error) => void>()
+  private readonly readerSet = new Set<Reader>()
+
+  constructor (ctx: EngineContext, infoHash: string, readonly record: TorrentRecord, log: Logger) {
+    super(ctx, infoHash, log)
+    this.addedAt = new Date(record.addedAt)
+    for (const addr of record.peers) this.addAddr(addr, 'remembered')
+    let resolve!: () => void
+    let reject!: (err: Error) => void
+    const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
+    promise.catch(() => {})
+    this.metaWait = { promise, resolve, reject }
+    this.discovery = new PeerDiscovery({
+      infoHash,
+      peerId: ctx.peerId,
+      port: ctx.network.port,
+      trackers: [...new Set([...record.trackers, ...ctx.cfg.trackers])],
+      dht: ctx.network.dht,
+      lsd: ctx.cfg.lsd
+    }, (addr) => { this.addAddr(addr, 'discovery'); this.maintain() }, log)
+    ctx.network.register(infoHash, this)
+  }
+
+  get info (): TorrentInfo {
+    if (this.meta === null) throw new Error('metadata not available yet')
+    return this.meta.info
+  }
+
+  get readTimeoutMs (): number { return this.ctx.cfg.read_timeout * 1000 }
+  whenReady (): Promise<void> { return this.metaWait.promise }
+
+  /** Attaches metadata (persisted or just fetched) and opens the piece store. */
+  async loadMeta (meta: TorrentMeta): Promise<void> {
+    const store = await this.ctx.cache.open(meta)
+    if (this.closed) return
+    this.meta = meta
+    this.transfer = new Transfer(meta, store, this, this.log)
+    for (const p of this.peers) {
+      void p.wire.ut_metadata?.setMetadata(meta.infoBuffer)
+      this.transfer.updateInterest(p)
+    }
+    this.metaWait.resolve()
+  }
+
+  /** Starts the torrent: fetches metadata if missing, else active or paused per `paused`. */
+  begin (paused: boolean): void {
+    if (this.meta === null) {
+      this.state = 'metadata'
+      this.discovery.start()
+      this.maintain()
+    } else if (paused) {
+      this.sleep('paused')
+    } else {
+      this.wake()
+    }
+  }
+
+  async onMetadata (_peer: Peer, torrentFile: Uint8Array): Promise<void> {
+    if (this.meta !== null || this.closed) return
+    let meta: TorrentMeta
+    try { meta = await parseMeta(torrentFile, this.infoHash) } catch (err) {
+      this.log.warn({ err }, 'peer sent unusable metadata')
+      return
+    }
+    if (this.meta !== null || this.closed) return
+    await this.ctx.persistence.saveMeta(this.infoHash, meta.torrentFile)
+    await this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord())
+    await this.loadMeta(meta)
+    this.log.info({ name: meta.info.name, pieces: meta.info.pieceCount }, 'metadata received')
+    if (this.ctx.cfg.start_paused) this.sleep('paused')
+    else this.state = 'active'
+  }
+
+  failMetadata (err: Error): void { this.metaWait.reject(err) }
+
+  // ---- Torrent ----
+
+  openReader (fileIndex: number, opts: { readaheadBytes?: number } = {}): FileReader {
+    const file = this.fileAt(fileIndex)
+    if (this.closed) throw new ClosedError('torrent closed')
+    this.touch()
+    const r = new Reader(this, file, opts.readaheadBytes ?? this.ctx.readaheadBytes, reader => {
+      this.readerSet.delete(reader)
+      this.ctx.readers.delete(reader)
+    })
+    this.readerSet.add(r)
+    this.ctx.readers.add(r)
+    return r
+  }
+
+  async read (fileIndex: number, offset: number, length: number, opts?: ReadOptions): Promise<Buffer> {
+    if (this.closed) throw new ClosedError('torrent closed')
+    return await readFileRange(this, this.fileAt(fileIndex), offset, length, opts)
+  }
+
+  /**
+   * Keeps [offset, offset+length) of a file wanted at `priority` (pinned in the cache) until
+   * the handle is released. The hook for a prioritiser: head/tail of opened files, next episode.
+   */
+  prefetch (fileIndex: number, offset: number, length: number, priority: PriorityName = 'background'): { update (offset: number, length: number): void, release (): void } {
+    const file = this.fileAt(fileIndex)
+    if (this.closed) throw new ClosedError('torrent closed')
+    this.touch()
+    return new Prefetch(this, file, offset, length, priority)
+  }
+
+  private fileAt (fileIndex: number): TorrentInfo['files'][number] {
+    const file = this.info.files[fileIndex]
+    if (!Number.isInteger(fileIndex) || file === undefined) throw new RangeError(`no file ${fileIndex} in torrent ${this.infoHash}`)
+    return file
+  }
+
+  stats (): TorrentStats {
+    const info = this.meta?.info
+    const have = this.transfer?.store.have.count() ?? 0
+    let seeders = 0
+    if (info !== undefined) for (const p of this.peers) if (p.ready && isSeeder(p, info.pieceCount)) seeders++
+    return {
+      infoHash: this.infoHash,
+      name: info?.name ?? null,
+      state: this.state,
+      progress: info === undefined ? 0 : have / info.pieceCount,
+      pieceCount: info?.pieceCount ?? 0,
+      pieceLength: info?.pieceLength ?? 0,
+      piecesCached: have,
+      peers: [...this.peers].filter(p => p.ready).length,
+      seeders,
+      knownPeers: this.knownCount(),
+      downloadRate: Math.round(this.downRate),
+      uploadRate: Math.round(this.upRate),
+      downloaded: this.downloaded,
+      uploaded: this.uploaded,
+      cacheBytes: this.transfer?.store.bytes ?? 0,
+      addedAt: this.addedAt,
+      lastActivity: this.ctx.activity.lastActivity(this.infoHash)
+    }
+  }
+
+  // ---- ReadHost ----
+
+  touch (): void {
+    this.ctx.activity.markActive(this.infoHash)
+    if (this.state === 'idle' || this.state === 'paused') this.wake()
+  }
+
+  addSource (src: WantSource): void { this.changeSources(() => this.transfer?.scheduler.sources.add(src)) }
+  removeSource (src: WantSource): void { this.changeSources(() => this.transfer?.scheduler.sources.delete(src)) }
+  private changeSources (fn: () => void): void {
+    fn()
+    this.transfer?.clearSkipped()
+    this.transfer?.scheduler.invalidate()
+    this.transfer?.pump()
+  }
+
+  async pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null> {
+    return await (this.transfer?.pieceSlice(piece, from, to) ?? Promise.resolve(null))
+  }
+
+  onPiece (piece: number, cb: (buf: Buffer) => void): () => void { return this.transfer?.onPiece(piece, cb) ?? (() => {}) }
+
+  track (abort: (err: Error) => void): () => void {
+    this.pendingReads.add(abort)
+    return () => { this.pendingReads.delete(abort) }
+  }
+
+  hasPendingReads (): boolean { return this.pendingReads.size > 0 }
+
+  readaheadCap (): number {
+    const pl = this.meta?.info.pieceLength ?? 0
+    return Math.max(pl, Math.floor(this.ctx.cache.limit / 2 / Math.max(1, this.ctx.readers.size)))
+  }
+
+  // ---- PeerHost / TransferHost glue ----
+
+  metadataBuffer (): Uint8Array | undefined { return this.meta?.infoBuffer }
+  bitfieldBuffer (): Uint8Array | undefined {
+    const have = this.transfer?.store.have
+    return have !== undefined && have.count() > 0 ? have.buffer : undefined
+  }
+
+  override onPeerReady (peer: Peer): void {
+    super.onPeerReady(peer)
+    this.transfer?.updateInterest(peer)
+    this.transfer?.pump()
+  }
+
+  onPeerUpdate (peer: Peer): void {
+    this.transfer?.updateInterest(peer)
+    this.transfer?.pump()
+  }
+
+  override onPeerClosed (peer: Peer): void {
+    this.transfer?.scheduler.dropPeer(peer)
+    super.onPeerClosed(peer)
+    this.transfer?.pump()
+  }
+
+  onPeerRequest (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void {
+    if (this.transfer === null || this.state !== 'active') { respond(new Error('not serving')); return }
+    this.transfer.serve(peer, index, offset, length, respond)
+  }
+
+  protected onRequestTimeout (peer: Peer, piece: number, offset: number): void {
+    this.transfer?.scheduler.release(peer, piece, offset, true)
+  }
+
+  active (): boolean { return this.state === 'active' && !this.closed }
+
+  attachIncoming (wire: Wire, socket: Duplex, remote: string): void {
+    if (this.peers.size >= this.ctx.cfg.max_connections_per_torrent) { socket.destroy(); return }
+    this.peers.add(new Peer(wire, socket, remote, false, this))
+  }
+
+  /** Periodic work (service timer): rates, request timeouts, dialing, endgame stealing. */
+  tick (): void {
+    if (this.closed) return
+    this.tickPeers()
+    if (this.transfer !== null) this.transfer.pump()
+  }
+
+  /** Ends everything; pending reads reject with ClosedError. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closeNetwork()
+    this.metaWait.reject(new ClosedError('torrent closed'))
+    for (const abort of [...this.pendingReads]) abort(new ClosedError('torrent closed'))
+    for (const r of [...this.readerSet]) r.close()
+    this.ctx.network.unregister(this.infoHash)
+    if (this.meta !== null) await this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
+  }
+
+  snapshotRecord (): TorrentRecord {
+    return { ...this.record, peers: this.rememberedPeers() }
+  }
+
+  override sleep (kind: 'idle' | 'paused'): void {
+    if (this.state === 'metadata' && kind === 'idle') return
+    super.sleep(kind)
+    if (this.meta !== null) void this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
+  }
+}
+
+function isSeeder (p: Peer, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!p.has(i)) return false
+  return true
+}
+
+export type { TorrentState }

@@ -1,0 +1,154 @@
+// Piece traffic of one torrent once metadata is known: requests through the Scheduler, block
+// arrival, SHA-1 verification (a peer that sends bad data is struck, then banned), delivery to
+// waiting reads BEFORE the piece goes to the cache (so reads larger than the cache complete),
+// HAVE / lt_donthave announcements, and serving our cached pieces to peers (upload).
+import { createHash } from 'node:crypto'
+import type { Logger } from '../logger.ts'
+import { BLOCK, pieceSize, type TorrentMeta } from './metadata.ts'
+import type { Peer } from './peer.ts'
+import type { PieceStore } from './piece-store.ts'
+import type { TokenBucket } from './rate-limit.ts'
+import { Scheduler } from './scheduler.ts'
+
+const MAX_SERVE = 128 * 1024
+const UPLOAD_SLOTS = 4
+const MAX_STRIKES = 3
+
+export interface TransferHost {
+  readonly peers: Set<Peer>
+  readonly down: TokenBucket
+  readonly up: TokenBucket
+  active (): boolean
+  ban (peer: Peer): void
+  countDown (n: number): void
+  countUp (n: number): void
+  later (ms: number, fn: () => void): void
+}
+
+export class Transfer {
+  readonly scheduler: Scheduler<Peer>
+  private readonly waiters = new Map<number, Set<(buf: Buffer) => void>>()
+  /** verified pieces still being written to the cache */
+  private readonly writing = new Map<number, Buffer>()
+  /** pieces the cache could not take (all pinned): not re-requested until the wants change */
+  private readonly skipped = new Set<number>()
+  private pumpQueued = false
+  private pumpTimer = false
+
+  constructor (readonly meta: TorrentMeta, readonly store: PieceStore, private readonly host: TransferHost, private readonly log: Logger) {
+    this.scheduler = new Scheduler<Peer>(meta.info, {
+      have: i => store.have.get(i) || this.writing.has(i) || this.skipped.has(i),
+      send: (peer, piece, offset, length) => {
+        peer.wire.request(piece, offset, length, (err, buf) => {
+          if (err !== null || buf === null) this.scheduler.release(peer, piece, offset)
+          else this.onBlock(peer, piece, offset, buf)
+          this.pump()
+        })
+      },
+      cancel: (peer, piece, offset, length) => { if (!peer.closed) peer.wire.cancel(piece, offset, length) }
+    })
+    store.isPinned = i => this.scheduler.pinned(i) || this.waiters.has(i)
+    store.onEvict = i => {
+      for (const p of host.peers) if (p.ready) p.wire.lt_donthave?.donthave(i)
+    }
+  }
+
+  /** Coalesces request scheduling to once per turn of the event loop. */
+  pump (): void {
+    if (this.pumpQueued) return
+    this.pumpQueued = true
+    setImmediate(() => { this.pumpQueued = false; this.pumpNow() })
+  }
+
+  private pumpNow (): void {
+    if (!this.host.active()) return
+    const now = Date.now()
+    for (const peer of this.host.peers) {
+      if (!peer.canRequest) continue
+      const budget = Math.floor(this.host.down.available() / BLOCK)
+      if (budget <= 0) {
+        if (!this.pumpTimer) { this.pumpTimer = true; this.host.later(50, () => { this.pumpTimer = false; this.pump() }) }
+        return
+      }
+      const sent = this.scheduler.fill(peer, now, budget)
+      this.host.down.consume(sent * BLOCK)
+    }
+  }
+
+  private onBlock (peer: Peer, piece: number, offset: number, data: Uint8Array): void {
+    this.host.countDown(data.length)
+    const done = this.scheduler.onBlock(peer, piece, offset, data)
+    if (done === null) return
+    const ok = createHash('sha1').update(done.buf).digest().equals(this.meta.hashes[piece]!)
+    if (!ok) {
+      this.log.warn({ piece, peers: [...done.contributors].map(p => p.addr) }, 'piece failed its hash check')
+      for (const p of done.contributors) {
+        p.strikes += done.contributors.size === 1 ? MAX_STRIKES : 1
+        if (p.strikes >= MAX_STRIKES) this.host.ban(p)
+      }
+      return
+    }
+    this.deliver(piece, done.buf)
+  }
+
+  private deliver (piece: number, buf: Buffer): void {
+    const ws = this.waiters.get(piece)
+    if (ws !== undefined) for (const w of [...ws]) w(buf)
+    this.writing.set(piece, buf)
+    this.store.write(piece, buf).then(stored => {
+      if (stored) for (const p of this.host.peers) if (p.ready) p.wire.have(piece)
+      else this.skipped.add(piece)
+    }, err => { this.log.error({ err, piece }, 'cache write failed') })
+      .finally(() => { this.writing.delete(piece); this.pump() })
+  }
+
+  clearSkipped (): void { this.skipped.clear() }
+
+  onPiece (piece: number, cb: (buf: Buffer) => void): () => void {
+    let set = this.waiters.get(piece)
+    if (set === undefined) { set = new Set(); this.waiters.set(piece, set) }
+    set.add(cb)
+    return () => { set.delete(cb); if (set.size === 0 && this.waiters.get(piece) === set) this.waiters.delete(piece) }
+  }
+
+  async pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null> {
+    const w = this.writing.get(piece)
+    if (w !== undefined) return w.subarray(from, to)
+    return await this.store.read(piece, from, to - from)
+  }
+
+  /** Interest: we want anything the peer has that we lack (cheap scan on bitfield changes). */
+  updateInterest (peer: Peer): void {
+    if (!peer.ready) return
+    const n = this.meta.info.pieceCount
+    let want = false
+    for (let i = 0; i < n && !want; i++) if (!this.store.have.get(i) && peer.has(i)) want = true
+    if (want) peer.wire.interested()
+    else peer.wire.uninterested()
+    // simple upload slots: unchoke interested peers while slots remain
+    if (peer.wire.peerInterested && peer.wire.amChoking) {
+      let unchoked = 0
+      for (const p of this.host.peers) if (!p.wire.amChoking) unchoked++
+      if (unchoked < UPLOAD_SLOTS) peer.wire.unchoke()
+    } else if (!peer.wire.peerInterested && !peer.wire.amChoking) {
+      peer.wire.choke()
+    }
+  }
+
+  serve (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void {
+    if (!this.store.have.get(index) || length > MAX_SERVE || offset + length > pieceSize(this.meta.info, index)) {
+      respond(new Error('not available'))
+      return
+    }
+    this.store.read(index, offset, length).then(buf => {
+      if (buf === null) { respond(new Error('evicted')); return }
+      const send = (): void => {
+        const wait = this.host.up.take(length)
+        if (wait > 0) { this.host.later(wait, send); return }
+        this.host.countUp(length)
+        respond(null, buf)
+      }
+      send()
+    }, err => { respond(err as Error) })
+  }
+}
