@@ -12,6 +12,7 @@ import { TmdbClient } from './tmdb/client.ts'
 import { createLibrary } from './library/index.ts'
 import { createTorrentService } from './torrent/service.ts'
 import { LibraryVfs } from './vfs/library-vfs.ts'
+import { TorrentFile } from './vfs/torrent-file.ts'
 import { registerApi } from './api/index.ts'
 import { registerWebdav } from './webdav/index.ts'
 import { registerWebUi } from './web/index.ts'
@@ -46,7 +47,9 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const tmdb = new TmdbClient(config.tmdb, logger.child({ component: 'tmdb' }), opts.fetch)
   const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }) })
   const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }))
-  const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty })
+  // opening is lazy: TorrentFile touches the torrent on its first read, never while listing
+  const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty },
+    async (assignment) => new TorrentFile(torrents, assignment, { readTimeout: config.torrent.read_timeout }))
 
   const server = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
