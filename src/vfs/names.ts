@@ -15,6 +15,8 @@ export function sanitizeName (raw: string, fallback = 'Untitled'): string {
   s = s.replace(/[\t\n\r\v\f]/g, ' ')
   // C0, DEL and C1 controls carry no meaning in a title and break some clients' parsers
   s = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+  // not allowed in XML 1.0: a PROPFIND answer with them is unparseable for every client
+  s = s.replace(/[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
   s = s.replace(/:/g, ' -')
   s = s.replace(/[/\\|]/g, '-')
   s = s.replace(/"/g, "'")

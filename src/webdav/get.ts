@@ -58,6 +58,8 @@ async function sendFile (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, pat
     // read the first chunk before any header goes out: an error here still gets its own
     // status (504 for read_timeout) instead of a cut-off 200
     first = await reader.read(start, Math.min(CHUNK_SIZE, end + 1 - start), controller.signal)
+    // nothing at an offset inside the file breaks the reader contract; a 500 beats a short body
+    if (first.length === 0 && !controller.signal.aborted) throw new Error(`empty read at ${start} of ${path.vfsPath}`)
   } catch (err) {
     reply.raw.off('close', onClose)
     await reader?.close().catch(() => {})

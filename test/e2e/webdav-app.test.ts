@@ -39,3 +39,16 @@ test('with credentials set: OPTIONS is exempt, everything else asks with WWW-Aut
   const wrong = { Authorization: `Basic ${Buffer.from('u:nope').toString('base64')}` }
   assert.equal((await dav(`${url}/dav/`, 'PROPFIND', { Depth: '0', ...wrong })).status, 401)
 })
+
+test('a movie added through the API shows up in /dav at once, and goes away when deleted', async (t) => {
+  const { url } = await startApp(t)
+  const add = await fetch(`${url}/api/movies`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'Alien: Romulus?', year: 2024 }), signal: AbortSignal.timeout(10_000) })
+  assert.equal(add.status, 201, await add.clone().text())
+  const movie = await add.json() as { id: number }
+  const href = '/dav/Movies/Alien%20-%20Romulus%20%282024%29/'
+  const list = await dav(`${url}/dav/Movies/`, 'PROPFIND', { Depth: '1' })
+  assert.deepEqual(parseMultistatus(list.text).map((x) => x.href), ['/dav/Movies/', href])
+  assert.equal((await dav(`${url}${href}`, 'PROPFIND', { Depth: '1' })).status, 207)
+  assert.ok([200, 204].includes((await fetch(`${url}/api/movies/${movie.id}`, { method: 'DELETE', signal: AbortSignal.timeout(10_000) })).status))
+  assert.equal((await dav(`${url}${href}`, 'PROPFIND', { Depth: '0' })).status, 404)
+})

@@ -14,6 +14,8 @@ test('< > ? * and control characters are removed, spaces collapse', () => {
   assert.equal(sanitizeName('What If...?'), 'What If')
   assert.equal(sanitizeName('<Star*> Wars?'), 'Star Wars')
   assert.equal(sanitizeName('a\u0000b\u0007c\u009f'), 'abc')
+  assert.equal(sanitizeName('x\ud800y\udc00z\ufffe'), 'xyz', 'lone surrogates and non-characters break XML')
+  assert.equal(sanitizeName('emoji 🎬'), 'emoji 🎬')
   assert.equal(sanitizeName('two\tlines\nhere'), 'two lines here')
   assert.equal(sanitizeName('  lots    of   space  '), 'lots of space')
 })
