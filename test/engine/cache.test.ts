@@ -1,0 +1,86 @@
+// Engine conformance: a piece cache bounded in bytes. global_cache_size is in MB: 1 MB with
+// 256 KiB pieces holds 4 pieces. Reading a 64 MiB file sequentially through it must give the
+// right bytes without refetching much (downloaded / size < 1.5), and the cache (memory
+// accounting and disk) must stay within the budget.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { KiB, MiB, fixtureDir, singleFileSpec, writeFixture } from '../helpers/fixtures.ts'
+import { startSeeder } from '../helpers/seeder.ts'
+import { createTestEngine, folderBytes } from '../helpers/engine.ts'
+import { readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
+import { withTimeout } from '../helpers/wait.ts'
+
+const P = 256 * KiB
+const SIZE = 64 * MiB
+
+test('4-piece cache (1 MB, 256 KiB pieces): a 64 MiB file read sequentially, right bytes, downloaded/size < 1.5', { timeout: 180_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(SIZE, 'cache64.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  const { engine, cfg } = await createTestEngine(t, { add_timeout: 20, global_cache_size: 1 })
+  assert.equal(engine.cacheUsage().limit, 1024 * 1024, 'cacheUsage().limit is global_cache_size MB in bytes')
+  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const f = torrent.info.files[0]!
+  assert.equal(torrent.info.pieceLength, P)
+
+  const reader = torrent.openReader(0)
+  const want = createHash('sha256')
+  const got = createHash('sha256')
+  const CHUNK = 64 * KiB
+  let maxUsed = 0
+  let maxDisk = 0
+  const t0 = performance.now()
+  for (let off = 0; off < SIZE; off += CHUNK) {
+    const buf = await reader.read(off, CHUNK, deadlineIn(20_000))
+    assert.equal(buf.length, CHUNK, `read at ${off} returned ${buf.length} bytes`)
+    const exp = fx.expected(f.path, off, CHUNK)
+    if (!buf.equals(exp)) assert.fail(`bytes differ from the source in the chunk at ${off}`)
+    got.update(buf)
+    want.update(exp)
+    maxUsed = Math.max(maxUsed, engine.cacheUsage().used, torrent.stats().cacheBytes)
+    if (off % (4 * MiB) === 0) maxDisk = Math.max(maxDisk, folderBytes(cfg.cache_folder))
+  }
+  reader.close()
+  const secs = (performance.now() - t0) / 1000
+  assert.equal(got.digest('hex'), want.digest('hex'))
+  const st = torrent.stats()
+  t.diagnostic(`64 MiB through a 1 MB cache in ${secs.toFixed(1)} s (${(SIZE / MiB / secs).toFixed(1)} MiB/s); downloaded ${st.downloaded} bytes (${(st.downloaded / SIZE).toFixed(3)}x); max cache used ${maxUsed}; max disk ${maxDisk}`)
+  assert.ok(st.downloaded >= SIZE, `stats().downloaded ${st.downloaded} is less than the bytes read (${SIZE}): downloaded is not counted`)
+  assert.ok(st.downloaded / SIZE < 1.5, `downloaded ${st.downloaded} bytes for a ${SIZE}-byte file (${(st.downloaded / SIZE).toFixed(2)}x, limit 1.5x)`)
+  assert.ok(maxUsed <= 1024 * 1024, `cache used ${maxUsed} bytes, budget 1 MiB`)
+  assert.ok(st.piecesCached <= 4, `piecesCached ${st.piecesCached} > 4`)
+  // disk: at most the budget plus one piece in flight, plus small bookkeeping
+  assert.ok(maxDisk <= 1024 * 1024 + P + 64 * KiB, `cache folder held ${maxDisk} bytes during the read, budget 1 MiB`)
+  assert.ok(folderBytes(cfg.cache_folder) <= 1024 * 1024 + P + 64 * KiB, `cache folder holds ${folderBytes(cfg.cache_folder)} bytes after the read`)
+
+  // going back to the start refetches evicted pieces and still gives the right bytes
+  await readAndCompare(torrent, fx, f, 0, 100 * KiB, deadlineIn(20_000), 'back to the start:')
+  await readAndCompare(torrent, fx, f, SIZE - 3 * P - 7, 2 * P, deadlineIn(20_000), 'near the end:')
+})
+
+test('cache budget is shared across torrents', { timeout: 120_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const a = writeFixture(dir, singleFileSpec(8 * MiB, 'a.bin', 'seed-a'))
+  const b = writeFixture(dir, singleFileSpec(8 * MiB, 'b.bin', 'seed-b'))
+  const sa = await startSeeder(t, { path: a.root, pieceLength: P })
+  const sb = await startSeeder(t, { path: b.root, pieceLength: P })
+  const { engine } = await createTestEngine(t, { add_timeout: 20, global_cache_size: 2 })
+  const ta = await withTimeout(engine.addTorrent(sa.infoHash, sa.magnet), 25_000, 'add a')
+  const tb = await withTimeout(engine.addTorrent(sb.infoHash, sb.magnet), 25_000, 'add b')
+  const ra = ta.openReader(0)
+  const rb = tb.openReader(0)
+  let maxUsed = 0
+  for (let off = 0; off < 8 * MiB; off += 512 * KiB) {
+    await Promise.all([
+      readAndCompare(ra, a, ta.info.files[0]!, off, 512 * KiB, deadlineIn(20_000), 'a:'),
+      readAndCompare(rb, b, tb.info.files[0]!, off, 512 * KiB, deadlineIn(20_000), 'b:')
+    ])
+    const used = engine.cacheUsage().used
+    maxUsed = Math.max(maxUsed, used)
+    assert.equal(used, ta.stats().cacheBytes + tb.stats().cacheBytes, 'cacheUsage().used is the sum of the torrents\' cacheBytes')
+  }
+  ra.close()
+  rb.close()
+  assert.ok(maxUsed <= 2 * 1024 * 1024, `cache used ${maxUsed} bytes across two torrents, budget 2 MiB`)
+})

@@ -1,0 +1,106 @@
+// Engine conformance: removal frees the cache and forgets the metadata; pending reads reject
+// with 'closed' on removal and on close(); close() leaves nothing that keeps the process alive.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { KiB, MiB, fixtureDir, singleFileSpec, writeFixture } from '../helpers/fixtures.ts'
+import { startSeeder } from '../helpers/seeder.ts'
+import { createTestEngine, folderBytes, listFiles } from '../helpers/engine.ts'
+import { tempDir } from '../helpers/app.ts'
+import { expectDomainError, readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
+import { withTimeout } from '../helpers/wait.ts'
+
+const P = 64 * KiB
+
+test('removeTorrent: pending reads reject closed, cache bytes freed, metadata forgotten', { timeout: 90_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'remove me.bin'))
+  const keep = writeFixture(dir, singleFileSpec(1 * MiB, 'keep.bin', 'other'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  const keeper = await startSeeder(t, { path: keep.root, pieceLength: P })
+  const first = await createTestEngine(t, { add_timeout: 20 })
+  const { engine, cfg } = first
+  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const kept = await withTimeout(engine.addTorrent(keeper.infoHash, keeper.magnet), 25_000, 'addTorrent keep')
+  await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 2 * MiB, deadlineIn(15_000))
+  await readAndCompare(kept, keep, kept.info.files[0]!, 0, 256 * KiB, deadlineIn(15_000))
+  const before = folderBytes(cfg.cache_folder)
+  const keptBytes = kept.stats().cacheBytes
+  assert.ok(before >= 2 * MiB, `cache folder holds ${before} bytes after reading 2 MiB (expected the pieces on disk)`)
+  assert.ok(listFiles(cfg.metadata_folder).length > 0, 'metadata_folder is empty after adding a torrent')
+
+  // a read that waits: its seeder is gone
+  await seeder.stop()
+  const pending = torrent.read(0, 3 * MiB, 1000, deadlineIn(30_000))
+  const reader = torrent.openReader(0)
+  const pendingReader = reader.read(3 * MiB + 5000, 1000, deadlineIn(30_000))
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  await withTimeout(engine.removeTorrent(seeder.infoHash), 10_000, 'removeTorrent')
+  await expectDomainError(pending, 'closed', 2000, 'pending read when its torrent is removed')
+  await expectDomainError(pendingReader, 'closed', 2000, 'pending reader.read when its torrent is removed')
+
+  assert.equal(engine.getTorrent(seeder.infoHash), undefined, 'getTorrent after remove')
+  assert.deepEqual(engine.listTorrents().map((s) => s.infoHash), [keeper.infoHash], 'only the other torrent is listed')
+  assert.equal(engine.cacheUsage().used, kept.stats().cacheBytes, 'cacheUsage().used counts only the remaining torrent')
+  const after = folderBytes(cfg.cache_folder)
+  t.diagnostic(`cache folder ${before} -> ${after} bytes (other torrent holds ${keptBytes})`)
+  assert.ok(after <= keptBytes + 64 * KiB, `cache folder still holds ${after} bytes after removal (other torrent: ${keptBytes})`)
+  await expectDomainError(torrent.read(0, 0, 10, deadlineIn(5000)), 'closed', 1000, 'read on a removed torrent')
+
+  // and after a restart it stays gone: no metadata left to load it from
+  await first.close()
+  const second = await createTestEngine(t, { add_timeout: 1 }, first.dataDir)
+  assert.deepEqual(second.engine.listTorrents().map((s) => s.infoHash), [keeper.infoHash], 'after restart only the other torrent is listed')
+  assert.equal(second.engine.getTorrent(seeder.infoHash), undefined)
+  await expectDomainError(second.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 'add_timeout', 1000 + 1500, 'getOrAddTorrent of the removed torrent with no seeder (metadata must be gone)')
+})
+
+test('close(): pending reads reject with closed', { timeout: 60_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(2 * MiB, 'close.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  const { engine, close } = await createTestEngine(t, { add_timeout: 20 })
+  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 1000, deadlineIn(10_000))
+  await seeder.stop()
+  const pending = torrent.read(0, MiB, 1000, deadlineIn(30_000))
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  await close()
+  await expectDomainError(pending, 'closed', 2000, 'pending read at close()')
+})
+
+test('close() leaves no handles: a process that used the engine exits on its own', { timeout: 90_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(8 * MiB, 'exit.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  const dataDir = tempDir(t, 'momoshtrem-close-')
+  const script = fileURLToPath(new URL('./close-child.ts', import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, seeder.infoHash, seeder.magnet], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+  let closedAt = 0
+  child.stdout.on('data', () => { if (closedAt === 0 && out.includes('"step":"closed"')) closedAt = Date.now() })
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  const code = await Promise.race([exit, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 45_000))])
+  const lines = out.trim().split('\n').filter((l) => l !== '').map((l) => { try { return JSON.parse(l) as { step: string, [k: string]: unknown } } catch { return { step: 'raw', line: l } } })
+  const closed = lines.find((l) => l.step === 'closed')
+  assert.ok(closed !== undefined, `the child never got to close(): exit ${String(code)}\nstdout: ${out}\nstderr: ${err.slice(-3000)}`)
+  assert.equal(closed.pending, 'rejected:closed', 'a read pending at close() rejects with closed')
+  if (code === 'timeout') {
+    child.kill('SIGKILL')
+    const still = lines.find((l) => l.step === 'still-alive') ?? lines.find((l) => l.step === 'resources')
+    assert.fail(`the process did not exit within ${Math.round((Date.now() - closedAt) / 1000)} s after close(); active resources: ${JSON.stringify(still?.resources)}`)
+  }
+  const exitMs = Date.now() - closedAt
+  assert.equal(code, 0, `child exit code ${String(code)}; stderr: ${err.slice(-2000)}`)
+  assert.ok(exitMs < 5000, `process exited ${exitMs} ms after close()`)
+  const res = lines.find((l) => l.step === 'resources')
+  t.diagnostic(`exited ${exitMs} ms after close(); resources right after close: ${JSON.stringify(res?.resources)}`)
+})
