@@ -1,11 +1,11 @@
 // The REST API under /api: TypeBox validation, one error handler, and the route modules.
 // A route module is `async (app, deps) => void`; adding one is one line in `registerApi`.
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Library } from '../library/index.ts'
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import { registerErrorHandling } from './errors.ts'
+import { apiValidatorCompiler } from './validation.ts'
 import { movieRoutes } from './routes/movies.ts'
 import { showRoutes } from './routes/shows.ts'
 import { searchRoutes, statusRoutes } from './routes/status.ts'
@@ -20,9 +20,7 @@ export interface ApiDeps {
 
 /** Registers every /api route on `app` (a scope prefixed with /api by app.ts). */
 export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  // TypeBox's checker: bodies are taken as sent (no "550" -> 550 coercion, no silently
-  // dropped unknown keys); params and query strings are converted from text first.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.setValidatorCompiler(apiValidatorCompiler)
   registerErrorHandling(app, deps.logger)
 
   await statusRoutes(app, deps)

@@ -22,6 +22,8 @@ export interface ScriptedFailure {
   status: number
   /** Retry-After header value (429) */
   retryAfter?: string
+  /** only requests whose path (below /3) matches; all requests when absent */
+  path?: RegExp
 }
 
 /** TMDB's error bodies, verbatim. */
@@ -44,7 +46,7 @@ export interface FakeTmdb {
   bearerToken: string
   /** every request, in order */
   requests: FakeTmdbRequest[]
-  /** The next `count` requests fail with `failure` (after being recorded). */
+  /** The next `count` requests (matching failure.path, if given) fail with `failure`, after being recorded. */
   failNext (count: number, failure: ScriptedFailure): void
   /** The next `count` requests are answered only after `ms` milliseconds. */
   delayNext (count: number, ms: number): void
@@ -115,7 +117,8 @@ export async function startFakeTmdb (t: TestContext, opts: { apiKey?: string, be
     const query = Object.fromEntries(u.searchParams)
     requests.push({ method: req.method ?? 'GET', path, query, headers: req.headers })
     const answer = (): void => {
-      const failure = failures.shift()
+      const index = failures.findIndex((f) => f.path === undefined || f.path.test(path))
+      const failure = index < 0 ? undefined : failures.splice(index, 1)[0]
       if (failure !== undefined) {
         const body = (TMDB_ERRORS as Record<number, Json>)[failure.status] ?? { status_code: 11, status_message: 'Internal error', success: false }
         send(res, failure.status, body, failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {})
