@@ -9,19 +9,25 @@ import { hrefFor, type DavPath } from './paths.ts'
 
 export const XML_TYPE = 'application/xml; charset=utf-8'
 
-/** '0' | '1', null for infinity (missing header included); InvalidInputError for garbage. */
-function parseDepth (header: string | string[] | undefined): 0 | 1 | null {
+interface Depth { depth: 0 | 1, noroot: boolean }
+
+/**
+ * '0' | '1', null for infinity (missing header included); InvalidInputError for garbage.
+ * ',noroot' (MS-WDV, sent by the Windows redirector) leaves the collection itself out.
+ */
+function parseDepth (header: string | string[] | undefined): Depth | null {
   if (header === undefined) return null
-  const v = (Array.isArray(header) ? header[0] ?? '' : header).trim().toLowerCase()
-  if (v === '0') return 0
-  if (v === '1') return 1
+  const raw = (Array.isArray(header) ? header[0] ?? '' : header).trim().toLowerCase()
+  const noroot = /,\s*noroot$/.test(raw)
+  const v = raw.replace(/,\s*noroot$/, '')
+  if (v === '0' || v === '1') return { depth: v === '0' ? 0 : 1, noroot }
   if (v === 'infinity') return null
-  throw new InvalidInputError(`bad Depth header: ${v}`)
+  throw new InvalidInputError(`bad Depth header: ${raw}`)
 }
 
 export async function handlePropfind (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, prefix: string, path: DavPath): Promise<void> {
-  const depth = parseDepth(req.headers.depth)
-  if (depth === null) {
+  const d = parseDepth(req.headers.depth)
+  if (d === null) {
     await reply.code(403).type(XML_TYPE).send(FINITE_DEPTH_ERROR)
     return
   }
@@ -35,8 +41,8 @@ export async function handlePropfind (req: FastifyRequest, reply: FastifyReply, 
   const isDir = self.kind === 'dir'
   // hrefs keep the client's own spelling of the request path as their prefix (rclone drops
   // entries whose href does not start with the path it asked for)
-  const responses = [responseXml(hrefFor(prefix, path.sent, isDir), self, selection)]
-  if (depth === 1 && isDir) {
+  const responses = d.noroot && d.depth === 1 && isDir ? [] : [responseXml(hrefFor(prefix, path.sent, isDir), self, selection)]
+  if (d.depth === 1 && isDir) {
     for (const child of await vfs.readDir(path.vfsPath)) {
       responses.push(responseXml(hrefFor(prefix, [...path.sent, child.name], child.kind === 'dir'), child, selection))
     }

@@ -148,6 +148,9 @@ test('propname lists names only; Depth infinity or missing is 403 with propfind-
     assert.match(d.text, /<D:error xmlns:D="DAV:"><D:propfind-finite-depth\/><\/D:error>/)
   }
   assert.equal((await dav(`${url}/dav/`, 'PROPFIND', { Depth: '2' })).status, 400)
+  // the Windows redirector's "1,noroot" leaves the collection itself out
+  const noroot = await dav(`${url}/dav/`, 'PROPFIND', { Depth: '1,noroot' })
+  assert.deepEqual(parseMultistatus(noroot.text).map((x) => x.href), ['/dav/Movies/', '/dav/TV%20Shows/'])
 })
 
 test('malformed XML, a DOCTYPE or a foreign root element is 400; entities are never expanded', async (t) => {
