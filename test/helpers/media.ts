@@ -74,6 +74,13 @@ export function assertValidRanges (ranges: Array<{ offset: number, length: numbe
   }
 }
 
+/** Non-repeating-looking filler (period `n`), so media data is not all zeros. */
+function pattern (n: number, seed: number): Buffer {
+  const p = Buffer.alloc(n)
+  for (let i = 0; i < n; i++) p[i] = (i * 31 + seed) % n
+  return p
+}
+
 // ---------------------------------------------------------------- EBML writer
 
 /** Element ID bytes (IDs are written with their marker bits, as in the Matroska spec). */
@@ -172,8 +179,7 @@ export function buildMkv (o: MkvOptions = {}): SyntheticMkv {
       clusters.push({ name: 'cluster', chunk: Buffer.concat([elHeader(MKV.Cluster, tc.length + o.virtualClusterBytes, 8), tc]) },
         { name: 'zeros', chunk: { zeros: o.virtualClusterBytes } })
     } else {
-      const block = Buffer.alloc(o.clusterBytes ?? 20000)
-      for (let j = 0; j < block.length; j++) block[j] = (j * 31 + i) % 251
+      const block = Buffer.alloc(o.clusterBytes ?? 20000, pattern(251, i))
       ebmlId(MKV.Cues).copy(block, 100) // a decoy Cues ID inside media data
       block[200] = 0
       clusters.push({ name: 'cluster', chunk: el(MKV.Cluster, [tc, el(MKV.SimpleBlock, block)], { sizeLength: sl }) })
@@ -285,8 +291,7 @@ export function buildMp4 (o: Mp4Options = {}): SyntheticMp4 {
   let media: Chunk
   if (o.virtualMdat === true) media = { zeros: mediaBytes }
   else {
-    const b = Buffer.alloc(mediaBytes)
-    for (let i = 0; i < b.length; i++) b[i] = (i * 7) % 253
+    const b = Buffer.alloc(mediaBytes, pattern(253, 7))
     if (b.length > 64) atomHeader('moov', 64, 'normal').copy(b, 40) // decoy moov header in media data
     media = b
   }

@@ -145,6 +145,33 @@ test('a file cut before its Cues: mkv, truncated, tail estimate', async () => {
   assert.ok(layout.ranges.some((r) => r.reasons.includes('tail')))
 })
 
+test('a garbage size on a level-1 element does not make the whole file "header"', async () => {
+  const f = buildMkv({ clusters: 4, clusterBytes: 3 << 20, sizeLength: 8 })
+  const bytes = materialise(f)
+  // Tracks claims 2^40 bytes: far past the Segment's end
+  const sizeAt = f.offsets.tracks + 4
+  bytes.writeUInt8(0x01, sizeAt)
+  bytes.writeUIntBE(2 ** 40, sizeAt + 1, 6)
+  bytes.writeUInt8(0, sizeAt + 7)
+  const { layout } = await locate(bytes, { headerBytes: 100_000, footerBytes: 50_000 })
+  assert.equal(layout.format, 'mkv')
+  if (layout.format !== 'mkv') return
+  assert.equal(layout.ranges[0]!.offset, 0)
+  assert.equal(layout.ranges[0]!.length, 100_000, 'the head estimate, not the whole file')
+  assert.equal(layout.details.cuesOffset, f.offsets.cues, 'the SeekHead still leads to the Cues')
+})
+
+test('a file cut inside its Cues keeps the part that is there', async () => {
+  const full = buildMkv({ clusters: 3, clusterBytes: 30000, sizeLength: 8 })
+  const cut = materialise(full).subarray(0, full.offsets.cues + 20)
+  const { layout } = await locate(cut)
+  assert.equal(layout.format, 'mkv')
+  if (layout.format !== 'mkv') return
+  assert.equal(layout.details.truncated, true)
+  assert.equal(layout.details.cuesOffset, full.offsets.cues)
+  assert.equal(layout.details.cuesSize, 20)
+})
+
 test('every truncation and random corruption: never throws, ranges always valid', async () => {
   const full = materialise(buildMkv({ clusters: 3, clusterBytes: 200, withTags: true }))
   for (let cut = 0; cut <= full.length; cut += 7) {

@@ -120,8 +120,11 @@ export async function locateMkv (src: ByteSource, opts: LocateOptions): Promise<
     if (h.id === ID.Cluster) { firstCluster = pos; walkComplete = true; break }
     if (h.size === null) break // an unknown-size element other than a Cluster cannot be skipped
     const end = pos + h.headerLength + h.size
+    // Past the Segment's end is garbage (or a cut file): don't let one bad size turn the
+    // whole file into "header"; the head estimate below covers what could not be walked.
+    if (end > segEnd) { if (declaredEnd > src.size) truncated = true; break }
     const name = NAMES.get(h.id)
-    if (name !== undefined) note(name, pos, Math.min(end, src.size) - pos)
+    if (name !== undefined) note(name, pos, end - pos)
     if (h.id === ID.SeekHead) await readSeekHead(src, pos, h, dataStart, targets)
     pos = end
   }
@@ -145,7 +148,10 @@ export async function locateMkv (src: ByteSource, opts: LocateOptions): Promise<
       const name = NAMES.get(h.id)
       if (name === undefined) continue
       const declared = h.size === null ? segEnd - offset : h.headerLength + h.size
-      if (offset + declared > src.size) truncated = true
+      if (offset + declared > segEnd) {
+        if (declaredEnd <= src.size) continue // the Segment is whole, so this size is garbage
+        truncated = true // the file was cut: keep what is there
+      }
       note(name, offset, Math.min(declared, src.size - offset))
       if (h.id === ID.SeekHead) await readSeekHead(src, offset, h, dataStart, targets)
     }
