@@ -1,6 +1,7 @@
 // PROPFIND as each client in webdav.md sends it, with the 207 parsed and checked.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import http from 'node:http'
 import { dav, okProps, parseMultistatus, startDav } from '../helpers/dav.ts'
 import { sampleLibrary } from '../helpers/vfs-fixtures.ts'
 
@@ -216,4 +217,31 @@ test('the tree follows library changes at once', async (t) => {
   src.moviesList = [...src.moviesList, { id: 50, title: 'New One', year: null, createdAt: new Date(0), assignment: null }]
   src.bump()
   assert.equal((await dav(`${url}/dav/Movies/New%20One/`, 'PROPFIND', { Depth: '0' })).status, 207)
+})
+
+test('PROPFIND bodies with no content type, chunked, or an odd content type are parsed as XML', async (t) => {
+  const { url } = await startDav(t, sampleLibrary())
+  const u = new URL(url)
+  const body = '<propfind xmlns="DAV:"><prop><displayname/></prop></propfind>'
+  const variants: Array<Record<string, string>> = [
+    { 'Content-Length': String(body.length) },
+    { 'Transfer-Encoding': 'chunked' },
+    { 'Content-Length': String(body.length), 'Content-Type': 'weird/type; x=1' }
+  ]
+  for (const headers of variants) {
+    const { status, text } = await new Promise<{ status: number, text: string }>((resolve, reject) => {
+      const req = http.request({ host: u.hostname, port: u.port, path: '/dav/Movies/', method: 'PROPFIND', headers: { Depth: '0', ...headers }, timeout: 10_000 }, (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => { text += c })
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, text }) })
+      })
+      req.on('error', reject)
+      req.on('timeout', () => { req.destroy(new Error('timeout')) })
+      req.end(body)
+    })
+    assert.equal(status, 207, JSON.stringify(headers))
+    const props = okProps(parseMultistatus(text), '/dav/Movies/')
+    assert.deepEqual([...props.keys()], ['DAV:displayname'])
+  }
 })
