@@ -66,9 +66,8 @@ export function toErrorAnswer (err: FastifyError | Error, reqId: string, log: Lo
   }
   const status = fe.statusCode ?? 500
   if (status >= 400 && status < 500) {
-    // SyntaxError from the JSON parser says what is wrong; prefix it so users know where
-    const message = err instanceof SyntaxError ? `request body is not valid JSON: ${err.message}` : err.message
-    return { status, body: payload(CODE_BY_STATUS[status] ?? 'bad_request', message) }
+    // Fastify's own client errors (invalid JSON body, 415, 413) have messages fit for users
+    return { status, body: payload(CODE_BY_STATUS[status] ?? 'bad_request', err.message) }
   }
   log.error({ err, reqId }, 'unexpected error')
   return { status: 500, body: payload('internal', `internal error (request ${reqId}); the server log has the details`) }

@@ -27,4 +27,8 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await movieRoutes(app, deps)
   await showRoutes(app, deps)
   await searchRoutes(app, deps)
+  // Stage 2 registers here the same way, one line each, once ApiDeps carries
+  // `assignments: AssignmentService`:
+  //   await assignmentRoutes(app, deps)
+  //   await torrentRoutes(app, deps)
 }

@@ -21,10 +21,10 @@ export function dateOf (date: string | null | undefined): string | null {
   return /^\d{4}-\d{2}-\d{2}$/.test(date.trim()) ? date.trim() : null
 }
 
-/** Trimmed text, or null when empty. */
+/** Trimmed NFC text (titles are matched and turned into paths as NFC), or null when empty. */
 export function textOf (value: string | null | undefined): string | null {
   if (typeof value !== 'string') return null
-  const t = value.trim()
+  const t = value.normalize('NFC').trim()
   return t === '' ? null : t
 }
 

@@ -28,6 +28,7 @@ test('mapMovie: Fight Club, Face/Off, and a movie with release_date ""', () => {
   assert.equal(undated.overview, null, 'empty overview becomes null')
   assert.equal(undated.posterPath, null)
   assert.equal(mapMovie({ id: 1, title: '  ', original_title: 'Orig', release_date: null }).title, 'Orig')
+  assert.equal(mapMovie({ id: 2, title: 'Ame\u0301lie ' }).title, 'Am\u00e9lie', 'NFC and trimmed')
 })
 
 test('mapShow keeps season 0 ("Specials") and orders seasons', () => {

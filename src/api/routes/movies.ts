@@ -14,7 +14,7 @@ export async function movieRoutes (app: FastifyInstance, deps: { library: Librar
   })
 
   r.get('/movies', { schema: { querystring: ListQuery, response: { 200: MoviePage, ...errorResponses } } }, async (req) => {
-    return movies.list({ limit: req.query.limit ?? DEFAULT_LIMIT, offset: req.query.offset ?? 0, q: req.query.q?.trim() })
+    return movies.list({ limit: req.query.limit ?? DEFAULT_LIMIT, offset: req.query.offset ?? 0, q: req.query.q?.normalize('NFC').trim() })
   })
 
   r.get('/movies/:id', { schema: { params: IdParams, response: { 200: MovieSchema, ...errorResponses } } }, async (req) => {

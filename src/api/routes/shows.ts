@@ -15,7 +15,7 @@ export async function showRoutes (app: FastifyInstance, deps: { library: Library
   })
 
   r.get('/shows', { schema: { querystring: ListQuery, response: { 200: ShowPage, ...errorResponses } } }, async (req) => {
-    return shows.list({ limit: req.query.limit ?? DEFAULT_LIMIT, offset: req.query.offset ?? 0, q: req.query.q?.trim() })
+    return shows.list({ limit: req.query.limit ?? DEFAULT_LIMIT, offset: req.query.offset ?? 0, q: req.query.q?.normalize('NFC').trim() })
   })
 
   r.get('/shows/:id', { schema: { params: IdParams, response: { 200: ShowDetailSchema, ...errorResponses } } }, async (req) => {
