@@ -324,6 +324,10 @@ export interface VideoOptions {
   faststart?: boolean
   /** default 320x240 */
   size?: string
+  /** extra muxer options, e.g. ['-movflags', '+frag_keyframe+empty_moov'] or ['-reserve_index_space', '20000'] */
+  extraArgs?: string[]
+  /** file name inside `dir` (default derived from the options) */
+  name?: string
 }
 
 /**
@@ -332,11 +336,11 @@ export interface VideoOptions {
  */
 export async function makeVideo (dir: string, o: VideoOptions): Promise<string | null> {
   if (!hasFfmpeg()) return null
-  const name = `video-${o.seconds}s${o.faststart === true ? '-faststart' : ''}.${o.format}`
+  const name = o.name ?? `video-${o.seconds}s${o.faststart === true ? '-faststart' : ''}.${o.format}`
   const file = join(dir, name)
   const input = ['-f', 'lavfi', '-i', `testsrc=duration=${o.seconds}:size=${o.size ?? '320x240'}:rate=25`,
     '-f', 'lavfi', '-i', `sine=duration=${o.seconds}`]
-  const flags = o.format === 'mp4' && o.faststart === true ? ['-movflags', '+faststart'] : []
+  const flags = [...(o.format === 'mp4' && o.faststart === true ? ['-movflags', '+faststart'] : []), ...(o.extraArgs ?? [])]
   const run = async (video: string[]): Promise<void> => {
     await promisify(execFile)('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...input, ...video,
       '-c:a', 'aac', '-shortest', ...flags, file], { timeout: 120_000 })

@@ -80,3 +80,35 @@ test('ffmpeg MKV: the Cues range starts with the Cues ID 0x1C53BB6B', { skip }, 
   assert.equal(bytes.readUInt32BE(d.elements.tracks!.offset), 0x1654AE6B)
   assert.ok(layout.reads <= 2)
 })
+
+test('ffmpeg fragmented MP4: moov up front, mfra index at the end found through mfro', { skip }, async (t) => {
+  const file = await makeVideo(tempDir(t), { format: 'mp4', seconds: 5, name: 'frag.mp4', extraArgs: ['-movflags', '+frag_keyframe+empty_moov+default_base_moof'] })
+  assert.ok(file !== null)
+  const { layout, bytes } = await probe(file)
+  assert.equal(layout.format, 'mp4')
+  if (layout.format !== 'mp4') return
+  const d = layout.details
+  assert.equal(d.fragmented, true)
+  assert.ok(d.moovOffset !== null && d.moovSize !== null)
+  assert.equal(bytes.toString('latin1', d.moovOffset + 4, d.moovOffset + 8), 'moov')
+  const mfra = d.atoms.find((a) => a.type === 'mfra')
+  assert.ok(mfra !== undefined, 'ffmpeg writes mfra for seekable fragmented output')
+  assert.equal(bytes.toString('latin1', mfra.offset + 4, mfra.offset + 8), 'mfra')
+  assert.equal(mfra.offset + mfra.size, bytes.length)
+  assert.ok(inRanges(layout, mfra.offset, mfra.size))
+  assert.ok(layout.reads <= 3)
+})
+
+test('ffmpeg MKV with -reserve_index_space: Cues before the clusters, one read', { skip }, async (t) => {
+  const file = await makeVideo(tempDir(t), { format: 'mkv', seconds: 5, name: 'front.mkv', extraArgs: ['-reserve_index_space', '20000'] })
+  assert.ok(file !== null)
+  const { layout, bytes } = await probe(file)
+  assert.equal(layout.format, 'mkv')
+  if (layout.format !== 'mkv') return
+  const d = layout.details
+  assert.ok(d.cuesOffset !== null && d.firstClusterOffset !== null)
+  assert.equal(bytes.readUInt32BE(d.cuesOffset), 0x1C53BB6B)
+  assert.ok(d.cuesOffset < d.firstClusterOffset)
+  assert.deepEqual(layout.ranges.map((r) => [r.offset, r.length]), [[0, d.firstClusterOffset]])
+  assert.equal(layout.reads, 1)
+})
