@@ -1,0 +1,55 @@
+// The whole read path with a real swarm on loopback: a webtorrent seeder (child process),
+// the torrent engine, the lazy TorrentFile, the LibraryVFS and WebDAV. Bytes are compared
+// with the source; listing must not touch the torrent.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startDav, dav } from '../helpers/dav.ts'
+import { FakeTreeSource, at } from '../helpers/vfs-fixtures.ts'
+import { createTestEngine } from '../helpers/engine.ts'
+import { startSeeder } from '../helpers/seeder.ts'
+import { KiB, fixtureDir, multiFileSpec, writeFixture } from '../helpers/fixtures.ts'
+import { TorrentFile } from '../../src/vfs/torrent-file.ts'
+
+test('GET over /dav streams the torrent file: full, ranges, parallel, bytes equal the source', { timeout: 120_000 }, async (t) => {
+  const pieceLength = 16 * KiB
+  const fixture = writeFixture(fixtureDir(t).dir, multiFileSpec(pieceLength))
+  const seeder = await startSeeder(t, { path: fixture.root, pieceLength })
+  const { engine } = await createTestEngine(t)
+
+  const target = seeder.files.find((f) => f.path.endsWith('a first.bin'))!
+  const targetIndex = seeder.files.indexOf(target)
+  const src = new FakeTreeSource([{
+    id: 1,
+    title: 'Seeded',
+    year: 2024,
+    createdAt: at(0),
+    assignment: { id: 1, infoHash: seeder.infoHash, magnetUri: seeder.magnet, filePath: target.path, fileIndex: targetIndex, fileSize: target.length, createdAt: at(1) }
+  }])
+  let opened = 0
+  const { url } = await startDav(t, src, async (a) => { opened++; return new TorrentFile(engine, a, { readTimeout: 30 }) })
+  const path = '/dav/Movies/Seeded%20%282024%29/Seeded%20%282024%29.bin'
+
+  // listing and HEAD never open the file
+  const list = await dav(`${url}/dav/Movies/Seeded%20(2024)/`, 'PROPFIND', { Depth: '1' })
+  assert.equal(list.status, 207)
+  assert.ok(list.text.includes(`<D:getcontentlength>${target.length}</D:getcontentlength>`))
+  assert.equal((await dav(`${url}${path}`, 'HEAD')).status, 200)
+  assert.equal(opened, 0)
+  assert.equal(engine.getTorrent(seeder.infoHash), undefined, 'no torrent work before the first GET')
+
+  const expected = fixture.expected(target.path, 0, target.length)
+  const full = Buffer.from(await (await fetch(`${url}${path}`, { signal: AbortSignal.timeout(60_000) })).arrayBuffer())
+  assert.ok(full.equals(expected), 'full body equals the source')
+
+  const ranges: Array<[number, number]> = [[0, 0], [pieceLength - 1, pieceLength], [5000, 40_000], [target.length - 10, target.length - 1]]
+  const results = await Promise.all(ranges.map(async ([a, b]) => {
+    const res = await fetch(`${url}${path}`, { headers: { Range: `bytes=${a}-${b}` }, signal: AbortSignal.timeout(60_000) })
+    return { status: res.status, range: res.headers.get('content-range'), body: Buffer.from(await res.arrayBuffer()) }
+  }))
+  results.forEach((r, i) => {
+    const [a, b] = ranges[i]!
+    assert.equal(r.status, 206)
+    assert.equal(r.range, `bytes ${a}-${b}/${target.length}`)
+    assert.ok(r.body.equals(expected.subarray(a, b + 1)), `range ${a}-${b}`)
+  })
+})
