@@ -90,7 +90,7 @@ export class Peer {
 
     if (outgoing) {
       wire.once('handshake', onReady)
-      if (host.pe > 0) {
+      if (wire._peEnabled > 0) {
         wire.once('crypto-handshake', () => { this.sendHandshake() })
         wire.startEncryption(host.infoHash)
       } else {

@@ -23,6 +23,7 @@ declare module 'bittorrent-protocol' {
     downloaded: number
     uploaded: number
     _encryptionMethod: number | null | undefined
+    _peEnabled: number
     _cryptoHandshakeDone: boolean
     use (ext: unknown): void
     handshake (infoHash: string | Uint8Array, peerId: string | Uint8Array, extensions?: { dht?: boolean, fast?: boolean }): void
