@@ -2,6 +2,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { open } from 'node:fs/promises'
+import { createReadStream, statSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { locatePlaybackRanges, type PlaybackLayout } from '../../src/streaming/container/index.ts'
 import { tempDir } from '../helpers/app.ts'
 import { assertValidRanges, hasFfmpeg, makeVideo } from '../helpers/media.ts'
@@ -111,4 +116,55 @@ test('ffmpeg MKV with -reserve_index_space: Cues before the clusters, one read',
   assert.ok(d.cuesOffset < d.firstClusterOffset)
   assert.deepEqual(layout.ranges.map((r) => [r.offset, r.length]), [[0, d.firstClusterOffset]])
   assert.equal(layout.reads, 1)
+})
+
+/** Serves `file` over HTTP with Range support and records the start offset of every request. */
+async function rangeServer (t: { after: (fn: () => void) => void }, file: string): Promise<{ url: string, starts: number[] }> {
+  const size = statSync(file).size
+  const starts: number[] = []
+  const srv = createServer((req, res) => {
+    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '')
+    const start = m === null ? 0 : Number(m[1])
+    const end = m === null || m[2] === '' ? size - 1 : Math.min(size - 1, Number(m[2]))
+    starts.push(start)
+    res.writeHead(m === null ? 200 : 206, {
+      'Content-Length': end - start + 1,
+      'Accept-Ranges': 'bytes',
+      ...(m === null ? {} : { 'Content-Range': `bytes ${start}-${end}/${size}` })
+    })
+    const body = createReadStream(file, { start, end })
+    body.pipe(res)
+    res.on('close', () => body.destroy())
+  })
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  t.after(() => { srv.closeAllConnections(); srv.close() })
+  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/video`, starts }
+}
+
+const run = promisify(execFile)
+
+test('ffprobe over HTTP jumps exactly to the located moov, then back to the end of the header range', { skip }, async (t) => {
+  const file = await makeVideo(tempDir(t), { format: 'mp4', seconds: 30, size: '640x480' })
+  assert.ok(file !== null)
+  const { layout } = await probe(file)
+  assert.equal(layout.format, 'mp4')
+  if (layout.format !== 'mp4') return
+  const { url, starts } = await rangeServer(t, file)
+  await run('ffprobe', ['-v', 'error', '-show_format', '-show_streams', url], { timeout: 60_000 })
+  const header = layout.ranges[0]!
+  assert.equal(starts[0], 0)
+  assert.equal(starts[1], layout.details.moovOffset, `requests: ${starts.join(', ')}`)
+  assert.ok(starts.includes(header.offset + header.length), 'media data starts where the header range ends')
+})
+
+test('ffmpeg seeking in an MKV over HTTP reads the Cues at exactly the located offset', { skip }, async (t) => {
+  const file = await makeVideo(tempDir(t), { format: 'mkv', seconds: 30, size: '640x480' })
+  assert.ok(file !== null)
+  const { layout } = await probe(file)
+  assert.equal(layout.format, 'mkv')
+  if (layout.format !== 'mkv') return
+  const { url, starts } = await rangeServer(t, file)
+  await run('ffmpeg', ['-v', 'error', '-ss', '20', '-i', url, '-t', '1', '-f', 'null', '-'], { timeout: 60_000 })
+  assert.equal(starts[0], 0)
+  assert.equal(starts[1], layout.details.cuesOffset, `requests: ${starts.join(', ')}`)
 })
