@@ -2,7 +2,7 @@
 // read-ahead window, and prefetch handles (the hook for a later prioritiser).
 import { ClosedError, TimeoutError } from '../errors.ts'
 import { PRIORITY, type PriorityName, type WantSource } from './scheduler.ts'
-import type { ReadOptions, TorrentFileInfo, TorrentInfo } from './types.ts'
+import type { FileReader, PrefetchHandle, ReadOptions, TorrentFileInfo, TorrentInfo } from './types.ts'
 
 export interface ReadHost {
   readonly info: TorrentInfo
@@ -80,19 +80,26 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
 
 const MIN_WINDOW = 2 * 1024 * 1024
 
-export class Reader implements WantSource {
+export class Reader implements WantSource, FileReader {
   private pos = -1
   private lastEnd = -1
   private window: number
   private closed = false
   private readonly aborts = new Set<AbortController>()
 
-  constructor (private readonly host: ReadHost, readonly file: TorrentFileInfo, private readonly maxWindow: number, private readonly onClose: (r: Reader) => void) {
+  constructor (private readonly host: ReadHost, readonly file: TorrentFileInfo, private maxWindow: number, private readonly onClose: (r: Reader) => void) {
     this.window = Math.min(maxWindow, Math.max(MIN_WINDOW, 2 * host.info.pieceLength))
   }
 
+  setReadahead (bytes: number): void {
+    this.maxWindow = Math.max(0, Math.floor(bytes))
+    this.window = this.maxWindow
+    this.host.removeSource(this)
+    if (!this.closed) this.host.addSource(this)
+  }
+
   collect (add: (piece: number, prio: number, rank: number) => void): void {
-    if (this.closed || this.pos < 0) return
+    if (this.closed || this.pos < 0 || this.window <= 0) return
     const pl = this.host.info.pieceLength
     const win = Math.min(this.window, this.host.readaheadCap())
     const end = Math.min(this.file.offset + this.file.length, this.pos + win)
@@ -126,7 +133,7 @@ export class Reader implements WantSource {
 }
 
 /** A range kept wanted at one priority until released (pinned in the cache while held). */
-export class Prefetch implements WantSource {
+export class Prefetch implements WantSource, PrefetchHandle {
   private released = false
   constructor (private readonly host: ReadHost, private readonly file: TorrentFileInfo, private offset: number, private length: number, private readonly prio: PriorityName) {
     host.addSource(this)

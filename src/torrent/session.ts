@@ -23,9 +23,9 @@ import type { IncomingTarget } from './network.ts'
 import { Peer, type PeerHost } from './peer.ts'
 import type { TorrentRecord } from './persistence.ts'
 import { Prefetch, Reader, readFileRange, type ReadHost } from './reads.ts'
-import type { PriorityName, WantSource } from './scheduler.ts'
+import type { WantSource } from './scheduler.ts'
 import { Transfer, type TransferHost } from './transfer.ts'
-import type { FileReader, ReadOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
+import type { FileReader, PiecePriority, PrefetchHandle, ReadOptions, ReaderOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
 import { SessionPeers } from './session-peers.ts'
 
 export class TorrentSession extends SessionPeers implements Torrent, PeerHost, TransferHost, IncomingTarget, ReadHost {
@@ -110,7 +110,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
 
   // ---- Torrent ----
 
-  openReader (fileIndex: number, opts: { readaheadBytes?: number } = {}): FileReader {
+  openReader (fileIndex: number, opts: ReaderOptions = {}): FileReader {
     const file = this.fileAt(fileIndex)
     if (this.closed) throw new ClosedError('torrent closed')
     this.touch()
@@ -132,7 +132,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
    * Keeps [offset, offset+length) of a file wanted at `priority` (pinned in the cache) until
    * the handle is released. The hook for a prioritiser: head/tail of opened files, next episode.
    */
-  prefetch (fileIndex: number, offset: number, length: number, priority: PriorityName = 'background'): { update (offset: number, length: number): void, release (): void } {
+  prefetch (fileIndex: number, offset: number, length: number, priority: PiecePriority = 'background'): PrefetchHandle {
     const file = this.fileAt(fileIndex)
     if (this.closed) throw new ClosedError('torrent closed')
     this.touch()

@@ -63,9 +63,37 @@ export interface ReadOptions {
   signal?: AbortSignal
 }
 
+/**
+ * The scheduler's priority classes, most urgent first: `urgent` (a read is blocked on it:
+ * requested from every peer that has it, duplicated near the deadline), `readahead` (a reader's
+ * window, nearest first), `background` (prefetch: head/tail of files, next episode). Pieces
+ * outside every class are never downloaded.
+ */
+export type PiecePriority = 'urgent' | 'readahead' | 'background'
+
+export interface ReaderOptions {
+  /** upper bound of this reader's read-ahead window in bytes (default: the engine's, 32 MiB) */
+  readaheadBytes?: number
+}
+
+/** A byte range of one file kept wanted at one priority (and pinned in the cache) until released. */
+export interface PrefetchHandle {
+  /** moves the range (e.g. a new header/footer size); stale pieces lose their priority at once */
+  update (offset: number, length: number): void
+  release (): void
+}
+
 /** One reader of one file: the engine keeps a read-ahead window per reader. */
 export interface FileReader {
   readonly file: TorrentFileInfo
+  /**
+   * Sets this reader's read-ahead window (bytes after the end of its last read, fetched at
+   * `readahead` priority and pinned in the cache). The engine otherwise grows the window by
+   * doubling on sequential reads up to the bound and shrinks it on a seek; this call fixes the
+   * bound and the current size (0 turns read-ahead off). Added by the engine; optional so that
+   * test doubles need not implement it.
+   */
+  setReadahead? (bytes: number): void
   /**
    * Exactly `length` bytes at `offset` within the file (clamped to the file's end), or a
    * DomainError: read_timeout at the deadline, closed on shutdown/removal.
@@ -78,10 +106,17 @@ export interface FileReader {
 export interface Torrent {
   readonly info: TorrentInfo
   /** Opens a reader on file `fileIndex` (RangeError for a bad index). Marks activity. */
-  openReader (fileIndex: number): FileReader
+  openReader (fileIndex: number, opts?: ReaderOptions): FileReader
   /** One-shot read without a read-ahead window (probes). */
   read (fileIndex: number, offset: number, length: number, opts?: ReadOptions): Promise<Buffer>
   stats (): TorrentStats
+  /**
+   * Keeps [offset, offset+length) of file `fileIndex` wanted at `priority` (default
+   * 'background') and pinned in the cache until the handle is released: the hook for a
+   * prioritiser (container index at the head/tail of a file, the next episode). Marks activity
+   * (wakes an idle torrent). Optional so that test doubles need not implement it.
+   */
+  prefetch? (fileIndex: number, offset: number, length: number, priority?: PiecePriority): PrefetchHandle
 }
 
 export interface TorrentService {

@@ -1,0 +1,101 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Scheduler, PRIORITY, STEAL_AFTER_MS, type PeerLike } from '../../src/torrent/scheduler.ts'
+import type { TorrentInfo } from '../../src/torrent/types.ts'
+
+const B = 16 * 1024
+const info: TorrentInfo = { infoHash: '0'.repeat(40), name: 'x', length: 10 * 4 * B, pieceLength: 4 * B, pieceCount: 10, files: [] }
+
+class FakePeer implements PeerLike {
+  readonly outstanding = new Map<number, { piece: number, block: number, offset: number, length: number, sentAt: number }>()
+  constructor (public maxOutstanding = 100, private readonly pieces?: Set<number>) {}
+  has (p: number): boolean { return this.pieces === undefined || this.pieces.has(p) }
+}
+
+function setup (have = new Set<number>()) {
+  const sent: Array<[FakePeer, number, number]> = []
+  const cancelled: Array<[FakePeer, number, number]> = []
+  const s = new Scheduler<FakePeer>(info, {
+    have: i => have.has(i),
+    send: (p, piece, offset) => { sent.push([p, piece, offset]) },
+    cancel: (p, piece, offset) => { cancelled.push([p, piece, offset]) }
+  })
+  return { s, sent, cancelled }
+}
+
+test('scheduler: urgent before readahead before background; nothing unwanted', () => {
+  const { s, sent } = setup()
+  s.sources.add({ collect: add => { add(7, PRIORITY.background, 0); add(5, PRIORITY.readahead, 10); add(2, PRIORITY.urgent, Date.now() + 60_000) } })
+  const peer = new FakePeer(100)
+  assert.equal(s.fill(peer), 12)
+  assert.deepEqual(sent.map(([, p]) => p), [2, 2, 2, 2, 5, 5, 5, 5, 7, 7, 7, 7])
+})
+
+test('scheduler: pipeline cap, held pieces skipped, peers without the piece skipped', () => {
+  const { s, sent } = setup(new Set([1]))
+  s.sources.add({ collect: add => { for (let p = 0; p < 4; p++) add(p, PRIORITY.readahead, p) } })
+  const peer = new FakePeer(5, new Set([0, 1, 3]))
+  assert.equal(s.fill(peer), 5)
+  assert.deepEqual(sent.map(([, p, o]) => [p, o / B]), [[0, 0], [0, 1], [0, 2], [0, 3], [3, 0]])
+})
+
+test('scheduler: completed piece returned once; duplicates cancelled at the other peer', () => {
+  const { s, cancelled } = setup()
+  s.sources.add({ collect: add => { add(0, PRIORITY.urgent, Date.now() + 1000) } }) // deadline close: rush
+  const a = new FakePeer(100)
+  const b = new FakePeer(100)
+  s.fill(a)
+  assert.equal(s.fill(b), 4, 'urgent blocks duplicated near the deadline')
+  let done = null
+  for (let blk = 0; blk < 4; blk++) done = s.onBlock(a, 0, blk * B, Buffer.alloc(B, blk))
+  assert.ok(done !== null)
+  assert.equal(done.buf.length, 4 * B)
+  assert.equal(done.buf[3 * B], 3)
+  assert.equal(cancelled.length, 4)
+  assert.equal(b.outstanding.size, 0)
+  assert.equal(s.onBlock(b, 0, 0, Buffer.alloc(B)), null, 'late duplicate ignored')
+})
+
+test('scheduler: readahead is not duplicated; urgent steals after STEAL_AFTER_MS', () => {
+  const { s } = setup()
+  let prio: number = PRIORITY.readahead
+  s.sources.add({ collect: add => { add(0, prio, Date.now() + 600_000) } })
+  const slow = new FakePeer(100)
+  const fast = new FakePeer(100)
+  const t0 = Date.now()
+  s.fill(slow, t0)
+  assert.equal(s.fill(fast, t0 + STEAL_AFTER_MS + 1), 0)
+  prio = PRIORITY.urgent
+  s.invalidate()
+  assert.equal(s.fill(fast, t0 + 10), 0, 'not yet')
+  assert.equal(s.fill(fast, t0 + STEAL_AFTER_MS + 1), 4)
+})
+
+test('scheduler: a dropped want cancels its in-flight requests (seek / aborted read)', () => {
+  const { s, cancelled } = setup()
+  const src = { collect: (add: (p: number, pr: number, r: number) => void) => { add(3, PRIORITY.readahead, 0) } }
+  s.sources.add(src)
+  const peer = new FakePeer(100)
+  s.fill(peer)
+  assert.equal(peer.outstanding.size, 4)
+  s.sources.delete(src)
+  s.invalidate()
+  s.wants()
+  assert.equal(peer.outstanding.size, 0)
+  assert.equal(cancelled.length, 4)
+  assert.equal(s.inflight.size, 0)
+  assert.equal(s.pinned(3), false)
+})
+
+test('scheduler: a released block (choke/timeout) is requested again', () => {
+  const { s, sent } = setup()
+  s.sources.add({ collect: add => { add(1, PRIORITY.readahead, 0) } })
+  const a = new FakePeer(100)
+  const b = new FakePeer(100)
+  s.fill(a)
+  s.release(a, 1, B)
+  assert.equal(s.fill(b), 1)
+  assert.deepEqual(sent.at(-1)?.slice(1), [1, B])
+  s.dropPeer(a)
+  assert.equal(a.outstanding.size, 0)
+})
