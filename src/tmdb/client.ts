@@ -1,7 +1,7 @@
 // TMDB v3 client: details for movies, shows and seasons, and search. Authenticates with the
 // `api_key` query parameter (v3 key) or an `Authorization: Bearer` header (v4 read token).
 import type { Config } from '../config/schema.ts'
-import { NotConfiguredError } from '../errors.ts'
+import { NotConfiguredError, UpstreamError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import { mapMovie, mapSearchPage, mapSeason, mapShow } from './mappers.ts'
 import { tmdbGet, type RequestPolicy } from './request.ts'
@@ -17,6 +17,11 @@ export const NOT_CONFIGURED_MESSAGE = 'TMDB is not configured: set tmdb.api_key 
 /** v4 read access tokens are JWTs; users paste them where the v3 key goes. */
 function looksLikeJwt (key: string): boolean {
   return /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(key)
+}
+
+/** A 200 answer without the fields we rely on is TMDB's failure, not a reason to store junk. */
+function expect (ok: boolean, what: string): void {
+  if (!ok) throw new UpstreamError(`TMDB sent an unexpected response for ${what}`)
 }
 
 export class TmdbClient {
@@ -42,20 +47,28 @@ export class TmdbClient {
   }
 
   async movie (id: number): Promise<MovieMeta> {
-    return mapMovie(await this.get<TmdbMovieDetails>(`movie/${id}`, {}, `movie ${id}`))
+    const raw = await this.get<TmdbMovieDetails>(`movie/${id}`, {}, `movie ${id}`)
+    expect(Number.isInteger(raw.id), `movie ${id}`)
+    return mapMovie(raw)
   }
 
   async tv (id: number): Promise<ShowMeta> {
-    return mapShow(await this.get<TmdbTvDetails>(`tv/${id}`, {}, `TV show ${id}`))
+    const raw = await this.get<TmdbTvDetails>(`tv/${id}`, {}, `TV show ${id}`)
+    expect(Number.isInteger(raw.id) && (raw.seasons === undefined || Array.isArray(raw.seasons)), `TV show ${id}`)
+    return mapShow(raw)
   }
 
   async season (tvId: number, seasonNumber: number): Promise<SeasonMeta> {
-    const raw = await this.get<TmdbSeasonDetails>(`tv/${tvId}/season/${seasonNumber}`, {}, `season ${seasonNumber} of TV show ${tvId}`)
+    const what = `season ${seasonNumber} of TV show ${tvId}`
+    const raw = await this.get<TmdbSeasonDetails>(`tv/${tvId}/season/${seasonNumber}`, {}, what)
+    expect(Number.isInteger(raw.season_number) && (raw.episodes === undefined || Array.isArray(raw.episodes)), what)
     return mapSeason(raw)
   }
 
   async search (type: SearchType, query: string, page = 1): Promise<SearchPage> {
-    const raw = await this.get<TmdbSearchPage>(`search/${type}`, { query, page: String(page), include_adult: 'false' }, `search results for "${query}"`)
+    const what = `search results for "${query}"`
+    const raw = await this.get<TmdbSearchPage>(`search/${type}`, { query, page: String(page), include_adult: 'false' }, what)
+    expect(Array.isArray(raw.results) && raw.results.every((r) => Number.isInteger(r?.id)), what)
     return mapSearchPage(raw)
   }
 

@@ -24,6 +24,8 @@ export interface ScriptedFailure {
   retryAfter?: string
   /** only requests whose path (below /3) matches; all requests when absent */
   path?: RegExp
+  /** answer with this body instead of TMDB's error body for `status` */
+  body?: unknown
 }
 
 /** TMDB's error bodies, verbatim. */
@@ -120,7 +122,7 @@ export async function startFakeTmdb (t: TestContext, opts: { apiKey?: string, be
       const index = failures.findIndex((f) => f.path === undefined || f.path.test(path))
       const failure = index < 0 ? undefined : failures.splice(index, 1)[0]
       if (failure !== undefined) {
-        const body = (TMDB_ERRORS as Record<number, Json>)[failure.status] ?? { status_code: 11, status_message: 'Internal error', success: false }
+        const body = failure.body ?? (TMDB_ERRORS as Record<number, Json>)[failure.status] ?? TMDB_ERRORS[500]
         send(res, failure.status, body, failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {})
         return
       }

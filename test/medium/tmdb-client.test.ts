@@ -105,6 +105,16 @@ test('5xx is retried a little, then -> 502', async (t) => {
   assert.equal(fake.requests.length - before, 3, 'first try plus two retries')
 })
 
+test('a 200 answer without the expected fields -> 502, never junk rows', async (t) => {
+  const { tmdb, fake } = await client(t)
+  fake.failNext(1, { status: 200, body: { status_message: 'maintenance' } })
+  await assert.rejects(tmdb.movie(550), (err) => err instanceof UpstreamError && err.status === 502 && /unexpected response for movie 550/.test(err.message))
+  fake.failNext(1, { status: 200, body: { page: 1, results: [{ title: 'no id' }] } })
+  await assert.rejects(tmdb.search('movie', 'x'), /unexpected response/)
+  fake.failNext(1, { status: 200, body: { season_number: 1, episodes: 'none' } })
+  await assert.rejects(tmdb.season(1396, 1), /unexpected response for season 1 of TV show 1396/)
+})
+
 test('timeout -> 504 UpstreamError', async (t) => {
   const { tmdb, fake } = await client(t, { timeout: 0.2 })
   fake.delayNext(1, 2000)
