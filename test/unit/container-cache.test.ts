@@ -6,7 +6,7 @@ import { LayoutCache, layoutKey, mergeRanges, type PlaybackLayout } from '../../
 import { tempDir } from '../helpers/app.ts'
 
 const layout = (n: number): PlaybackLayout => ({
-  format: 'unknown', ranges: [{ offset: 0, length: n, reason: 'head', reasons: ['head'] }], reads: 1, bytesRead: n, details: { why: 'test' }
+  format: 'unknown', ranges: [{ offset: 0, length: n, reason: 'head', reasons: ['head'] }], mediaOffset: null, reads: 1, bytesRead: n, details: { why: 'test' }
 })
 
 test('mergeRanges clamps, sorts, merges overlapping and touching ranges, keeps reasons', () => {

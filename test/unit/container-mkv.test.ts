@@ -26,6 +26,7 @@ test('Cues at the end: header up to the first Cluster, exact Cues range, two rea
   assert.equal(d.cuesOffset, f.offsets.cues)
   assert.equal(d.cuesSize, f.offsets.cuesSize)
   assert.equal(d.firstClusterOffset, f.offsets.firstCluster)
+  assert.equal(layout.mediaOffset, f.offsets.firstCluster)
   assert.equal(d.segmentDataOffset, f.offsets.segmentData)
   assert.equal(d.elements.info?.offset, f.offsets.info)
   assert.equal(d.elements.tracks?.offset, f.offsets.tracks)

@@ -26,6 +26,7 @@ test('moov at the end: ftyp + mdat header, then the exact moov; two reads', asyn
   assert.equal(layout.details.faststart, false)
   assert.equal(layout.details.mdatOffset, f.offsets.mdat)
   assert.equal(layout.details.mdatSize, f.offsets.mdatSize)
+  assert.equal(layout.mediaOffset, f.offsets.mdat + 8)
   assert.deepEqual(calls, [{ offset: 0, length: 65536 }, { offset: f.offsets.moov, length: 16 }])
   // the decoy 'moov' header inside the media data was jumped over
   assert.deepEqual(layout.details.atoms.map((a) => a.type), ['ftyp', 'mdat', 'moov'])
@@ -60,6 +61,7 @@ test('64-bit largesize mdat of 6 GiB, moov past 2^32', async () => {
   if (layout.format !== 'mp4') return
   assert.equal(layout.details.moovOffset, f.offsets.moov)
   assert.equal(layout.details.mdatSize, f.offsets.mdatSize)
+  assert.equal(layout.mediaOffset, f.offsets.mdat + 16)
   assert.deepEqual(spans(layout), [[0, f.offsets.mdat + 16, 'header'], [f.offsets.moov, f.offsets.moovSize, 'moov']])
   assert.equal(layout.bytesRead, 65536 + 16)
 })
@@ -106,6 +108,7 @@ test('fragmented MP4: stops after the first moof and finds mfra through mfro', a
   if (layout.format !== 'mp4') return
   assert.equal(layout.details.fragmented, true)
   assert.equal(layout.details.faststart, true)
+  assert.equal(layout.mediaOffset, f.offsets[2])
   const mfraOffset = f.size - mfra.length
   assert.deepEqual(spans(layout), [[0, f.offsets[2]! + 8, 'header'], [mfraOffset, mfra.length, 'index']])
   assert.ok(calls.length <= 3)
@@ -124,6 +127,7 @@ test('garbage, empty and tiny inputs: unknown with head and tail estimates', asy
   for (let i = 0; i < noise.length; i++) { seed = (seed * 1103515245 + 12345) % 2 ** 31; noise[i] = seed & 0xFF }
   const g = await locate(noise, o)
   assert.equal(g.layout.format, 'unknown')
+  assert.equal(g.layout.mediaOffset, null)
   assert.deepEqual(spans(g.layout), [[0, 1000, 'head'], [99500, 500, 'tail']])
 })
 

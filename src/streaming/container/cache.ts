@@ -101,6 +101,7 @@ function isLayout (v: unknown): v is PlaybackLayout {
   if (typeof v !== 'object' || v === null) return false
   const l = v as Partial<PlaybackLayout>
   return (l.format === 'mkv' || l.format === 'mp4' || l.format === 'unknown') &&
+    (l.mediaOffset === null || Number.isSafeInteger(l.mediaOffset)) &&
     Array.isArray(l.ranges) &&
     l.ranges.every((r) => typeof r === 'object' && r !== null && Number.isSafeInteger(r.offset) && Number.isSafeInteger(r.length) && typeof r.reason === 'string') &&
     typeof l.details === 'object' && l.details !== null

@@ -25,6 +25,7 @@ export async function locatePlaybackRanges (size: number, read: ReadAt, opts: Lo
   const unknown = (why: string): PlaybackLayout => ({
     format: 'unknown',
     ranges: mergeRanges(headTail(size, opts.headerBytes, opts.footerBytes), size),
+    mediaOffset: null,
     reads: src.reads,
     bytesRead: src.bytesRead,
     details: { why }

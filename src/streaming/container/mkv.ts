@@ -163,6 +163,7 @@ export async function locateMkv (src: ByteSource, opts: LocateOptions): Promise<
   return {
     format: 'mkv',
     ranges: mergeRanges(wanted, src.size),
+    mediaOffset: firstCluster,
     reads: src.reads,
     bytesRead: src.bytesRead,
     details: {

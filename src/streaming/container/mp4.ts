@@ -63,6 +63,7 @@ export async function locateMp4 (src: ByteSource, opts: LocateOptions): Promise<
   let fragmented = false
   let mediaSeen = false
   let headerEnd = 0
+  let mediaOffset: number | null = null
   let pos = 0
   for (let step = 0; step < MAX_ATOMS && pos < src.size; step++) {
     const h = await atomAt(src, pos)
@@ -83,7 +84,10 @@ export async function locateMp4 (src: ByteSource, opts: LocateOptions): Promise<
     if (h.type === 'moof') fragmented = true
     // A player reads every atom before the media data, and the media atom's header.
     if (!mediaSeen) headerEnd = h.type === 'mdat' || h.type === 'moof' ? pos + h.headerLength : pos + size
-    if (h.type === 'mdat' || h.type === 'moof') mediaSeen = true
+    if (!mediaSeen && (h.type === 'mdat' || h.type === 'moof')) {
+      mediaSeen = true
+      mediaOffset = h.type === 'mdat' ? pos + h.headerLength : pos
+    }
     pos += size
     // Enough known: moov and where the media starts. Fragmented files have thousands of
     // moof/mdat pairs; their index is mfra at the end, found below without walking them.
@@ -112,5 +116,5 @@ export async function locateMp4 (src: ByteSource, opts: LocateOptions): Promise<
     truncated,
     atoms
   }
-  return { format: 'mp4', ranges: mergeRanges(wanted, src.size), reads: src.reads, bytesRead: src.bytesRead, details }
+  return { format: 'mp4', ranges: mergeRanges(wanted, src.size), mediaOffset, reads: src.reads, bytesRead: src.bytesRead, details }
 }

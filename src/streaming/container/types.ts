@@ -72,6 +72,11 @@ export interface Mp4Details {
 
 interface LayoutBase {
   ranges: PlaybackRange[]
+  /**
+   * Where the media data starts (first Cluster, first byte inside mdat or the first moof):
+   * a player starting playback reads from here right after the header. null when unknown.
+   */
+  mediaOffset: number | null
   /** read calls and bytes the probe cost (for metrics and tests) */
   reads: number
   bytesRead: number
