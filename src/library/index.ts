@@ -19,8 +19,11 @@ export type { ShowService } from './show-service.ts'
 export type { SearchService } from './search-service.ts'
 
 export interface Library {
+  /** add (TMDB or manual) / get (with active assignment) / list / delete movies */
   movies: MovieService
+  /** add with every season and episode / get (seasons, episodes, assignments) / list / refresh / delete; episode(id) */
   shows: ShowService
+  /** TMDB search with each hit's library id */
   search: SearchService
   /** What the VFS builds its tree from; version() moves on every library or assignment change. */
   treeSource: LibraryTreeSource
