@@ -26,6 +26,8 @@ export function sanitizeName (raw: string, fallback = 'Untitled'): string {
   s = s.replace(/ - -/g, ' -')
   s = truncateUtf8(s, MAX_BASE_BYTES)
   s = s.replace(/^ +/, '').replace(/[. ]+$/, '')
+  // "._x" is what macOS AppleDouble probes look like; WebDAV answers those 404 unseen
+  s = s.replace(/^\._/, '_')
   // the fallback is the caller's own safe text ("Movie 12"), never user input
   if (s === '') return fallback
   return s

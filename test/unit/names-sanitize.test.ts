@@ -26,6 +26,8 @@ test('trailing dots and spaces are trimmed; the result is never empty', () => {
   assert.equal(sanitizeName('???'), 'Untitled')
   assert.equal(sanitizeName('...', 'Movie 7'), 'Movie 7')
   assert.equal(sanitizeName(''), 'Untitled')
+  assert.equal(sanitizeName('._Hidden'), '_Hidden', 'never looks like an AppleDouble probe')
+  assert.equal(sanitizeName('.hack - Sign'), '.hack - Sign')
 })
 
 test('non-ASCII is kept; NFD input comes out NFC', () => {
