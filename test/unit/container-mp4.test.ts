@@ -143,6 +143,18 @@ test('garbage after ftyp (size < 8) ends the walk without throwing', async () =>
   assert.deepEqual(spans(layout), [[0, 100, 'header'], [f.length - 50, 50, 'tail']])
 })
 
+test('a garbage-sized atom before the media does not make the whole file "header"', async () => {
+  const f = buildMp4({ freeBytes: 100, mdatBytes: 200000 })
+  const bytes = materialise(f)
+  bytes.writeUInt32BE(0xFFFFFFF0, 32) // the free atom right after the 32-byte ftyp
+  assert.equal(bytes.toString('latin1', 36, 40), 'free')
+  const { layout } = await locate(bytes, { headerBytes: 5000, footerBytes: 3000 })
+  assert.equal(layout.format, 'mp4')
+  if (layout.format !== 'mp4') return
+  assert.equal(layout.details.truncated, true)
+  assert.deepEqual(spans(layout), [[0, 5000, 'header'], [bytes.length - 3000, 3000, 'tail']])
+})
+
 test('every truncation and random corruption: never throws, ranges always valid', async () => {
   const full = materialise(buildMp4({ mdatBytes: 300, moovBytes: 50 }))
   for (let cut = 0; cut <= full.length; cut += 3) await locate(full.subarray(0, cut), { headerBytes: 200, footerBytes: 100 })

@@ -72,9 +72,13 @@ export async function locateMp4 (src: ByteSource, opts: LocateOptions): Promise<
       break
     }
     let size = h.size
-    if (pos + size > src.size) { truncated = true; size = src.size - pos }
+    const cut = pos + size > src.size
+    if (cut) { truncated = true; size = src.size - pos }
     const atom = { type: h.type, offset: pos, size }
     atoms.push(atom)
+    // A cut (or garbage-sized) atom before the media must not make the rest of the file
+    // "header"; media data and moov itself are kept as far as the file goes.
+    if (cut && !mediaSeen && h.type !== 'mdat' && h.type !== 'moof' && h.type !== 'moov') break
     if (h.type === 'ftyp' && step === 0 && size >= 12) {
       const b = await src.read(pos + 8, 4)
       if (b !== null && b.length === 4 && isFourcc(b, 0)) majorBrand = b.toString('latin1')
