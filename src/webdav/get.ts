@@ -12,6 +12,12 @@ function firstValue (v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v
 }
 
+/** Nobody is left to answer: take the reply out of Fastify's hands and drop the socket. */
+function abandon (reply: FastifyReply): void {
+  reply.hijack()
+  reply.raw.destroy()
+}
+
 export async function handleGet (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, prefix: string, path: DavPath, head: boolean): Promise<void> {
   const entry = await vfs.stat(path.vfsPath)
   if (entry === null) throw new NotFoundError('not found')
@@ -63,14 +69,14 @@ async function sendFile (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, pat
   } catch (err) {
     reply.raw.off('close', onClose)
     await reader?.close().catch(() => {})
+    // a client that hung up is not a server error (players probe and drop all the time)
+    if (controller.signal.aborted) { abandon(reply); return }
     throw err
   }
   reply.raw.off('close', onClose)
   if (controller.signal.aborted || reply.raw.destroyed) {
-    // nobody to answer: take the reply out of Fastify's hands and drop the socket
     await reader.close().catch(() => {})
-    reply.hijack()
-    reply.raw.destroy()
+    abandon(reply)
     return
   }
   await reply.send(rangeStream({ reader, start, end, first, controller }))
