@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startDav } from '../helpers/dav.ts'
 import { assignment, at, fileBytes, memoryReader, sampleLibrary } from '../helpers/vfs-fixtures.ts'
-import { tempDir } from '../helpers/app.ts'
+import { startApp, tempDir } from '../helpers/app.ts'
 
 const hasRclone = spawnSync('rclone', ['version'], { timeout: 10_000 }).status === 0
 
@@ -69,4 +69,15 @@ test('rclone lists the tree and reads byte ranges', { skip: hasRclone ? false : 
   // and a whole small file
   const whole = await rclone(['cat', ':webdav:TV Shows/Breaking Bad (2008)/Season 01/Breaking Bad (2008) - S01E02.srt', ...remote], config)
   assert.ok(whole.equals(fileBytes(900)))
+})
+
+test('rclone with Basic auth against the real app (OPTIONS exempt, PROPFIND needs credentials)', { skip: hasRclone ? false : 'rclone is not installed' }, async (t) => {
+  const { url } = await startApp(t, { auth: { username: 'user', password: 'secret pass' } })
+  const config = join(tempDir(t), 'rclone.conf')
+  writeFileSync(config, '')
+  const obscured = (await rclone(['obscure', 'secret pass'], config)).toString('utf8').trim()
+  const remote = ['--webdav-url', `${url}/dav`, '--webdav-user', 'user', '--webdav-pass', obscured]
+  const entries = JSON.parse((await rclone(['lsjson', '-R', ':webdav:', ...remote], config)).toString('utf8')) as LsEntry[]
+  assert.deepEqual(entries.map((e) => [e.Path, e.IsDir]), [['Movies', true], ['TV Shows', true]])
+  await assert.rejects(rclone(['lsjson', ':webdav:', '--webdav-url', `${url}/dav`], config), /401|Unauthorized|credentials/i)
 })
