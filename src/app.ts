@@ -13,6 +13,8 @@ import { createLibrary } from './library/index.ts'
 import { createTorrentService } from './torrent/service.ts'
 import { LibraryVfs } from './vfs/library-vfs.ts'
 import { TorrentFile } from './vfs/torrent-file.ts'
+import { AssignmentRepository } from './library/assignment-repository.ts'
+import { AssignmentService } from './assignments/service.ts'
 import { registerApi } from './api/index.ts'
 import { registerWebdav } from './webdav/index.ts'
 import { registerWebUi } from './web/index.ts'
@@ -46,7 +48,10 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
 
   const tmdb = new TmdbClient(config.tmdb, logger.child({ component: 'tmdb' }), opts.fetch)
   const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }) })
-  const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }))
+  const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }), {
+    readaheadBytes: config.streaming.readahead_bytes
+  })
+  const assignments = new AssignmentService(new AssignmentRepository(db, library.changed), torrents, logger.child({ component: 'assignments' }))
   // opening is lazy: TorrentFile touches the torrent on its first read, never while listing
   const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty },
     async (assignment) => new TorrentFile(torrents, assignment, { readTimeout: config.torrent.read_timeout }))
@@ -70,6 +75,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     await registerApi(scope, {
       library,
       torrents,
+      assignments,
       tmdbConfigured: tmdb.configured,
       startedAt,
       logger: logger.child({ component: 'api' })

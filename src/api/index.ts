@@ -4,15 +4,19 @@ import type { FastifyInstance } from 'fastify'
 import type { Library } from '../library/index.ts'
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
+import type { AssignmentService } from '../assignments/service.ts'
 import { registerErrorHandling } from './errors.ts'
 import { apiValidatorCompiler } from './validation.ts'
 import { movieRoutes } from './routes/movies.ts'
 import { showRoutes } from './routes/shows.ts'
 import { searchRoutes, statusRoutes } from './routes/status.ts'
+import { assignmentRoutes } from './routes/assignments.ts'
+import { torrentRoutes } from './routes/torrents.ts'
 
 export interface ApiDeps {
   library: Library
   torrents: TorrentService
+  assignments: AssignmentService
   tmdbConfigured: boolean
   startedAt: Date
   logger: Logger
@@ -27,8 +31,6 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await movieRoutes(app, deps)
   await showRoutes(app, deps)
   await searchRoutes(app, deps)
-  // Stage 2 registers here the same way, one line each, once ApiDeps carries
-  // `assignments: AssignmentService`:
-  //   await assignmentRoutes(app, deps)
-  //   await torrentRoutes(app, deps)
+  await assignmentRoutes(app, deps)
+  await torrentRoutes(app, deps)
 }

@@ -3,7 +3,8 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AssignmentService } from '../../assignments/service.ts'
 import type { ItemType } from '../../library/assignment-repository.ts'
-import { AssignmentSchema, StageTwoError as ErrorResponse, toAssignmentDto } from '../schemas/assignment.ts'
+import { AssignmentSchema, toAssignmentDto } from '../schemas/assignment.ts'
+import { ErrorBody as ErrorResponse } from '../schemas/common.ts'
 import { NotFoundError } from '../../errors.ts'
 
 const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) })

@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify'
 import type { AssignmentService } from '../../assignments/service.ts'
 import type { TorrentService } from '../../torrent/types.ts'
 import {
-  StageTwoError as ErrorResponse, TorrentDetailSchema, TorrentFileSchema, TorrentSummarySchema,
+  TorrentDetailSchema, TorrentFileSchema, TorrentSummarySchema,
   toTorrentFiles, toTorrentSummary
 } from '../schemas/assignment.ts'
+import { ErrorBody as ErrorResponse } from '../schemas/common.ts'
 
 const HashParams = Type.Object({ hash: Type.String({ pattern: '^[0-9a-fA-F]{40}$', description: 'info hash, 40 hex characters' }) })
 

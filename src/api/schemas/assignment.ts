@@ -3,15 +3,6 @@ import { Type, type Static } from '@fastify/type-provider-typebox'
 import type { Assignment } from '../../library/assignment-repository.ts'
 import type { TorrentInfo, TorrentStats } from '../../torrent/types.ts'
 
-/** The error body of SPEC.md, for response schemas of the stage 2 routes. */
-export const StageTwoError = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
-  })
-})
-
 export const AssignmentSchema = Type.Object({
   id: Type.Integer(),
   item_type: Type.Union([Type.Literal('movie'), Type.Literal('episode')]),
