@@ -50,7 +50,6 @@ test('idle: zero bytes on the wire after idle_timeout, and a read resumes', { ti
   assert.equal(s1.openPeerSockets, 0, `seeder still has ${s1.openPeerSockets} open connection(s) from the idle engine (keep-alives would cross them)`)
   assert.equal(s1.wires, 0, 'seeder still has wires to the idle engine')
   assert.equal(e1.peers, 0, 'idle engine reports connected peers')
-  assert.equal(e1.downloadRate, 0, 'idle engine reports a download rate')
 
   // a read resumes: uncached range, short deadline
   const t0 = performance.now()
@@ -60,6 +59,21 @@ test('idle: zero bytes on the wire after idle_timeout, and a read resumes', { ti
   assert.ok(resumeMs < 5000, `resuming from idle took ${Math.round(resumeMs)} ms`)
   assert.equal(torrent.stats().state, 'active', 'a read makes the torrent active again')
   assert.ok(torrent.stats().knownPeers >= 1, 'the seeder is remembered as a known peer')
+})
+
+test('idle: stats() rates fall to 0 once nothing moves', { timeout: 60_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'rates.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  const { engine } = await createTestEngine(t, { add_timeout: 20, idle_enabled: true, idle_timeout: IDLE_S, idle_check_interval: 0.1 })
+  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 2 * MiB, deadlineIn(10_000))
+  await waitFor(() => torrent.stats().state === 'idle', IDLE_S * 1000 + 5000, 'state idle')
+  const atIdle = torrent.stats()
+  await sleep(5000)
+  const later = torrent.stats()
+  assert.equal(later.downloadRate, 0, `downloadRate is ${later.downloadRate} B/s after ${IDLE_S} s without reads + 5 s idle (was ${atIdle.downloadRate} when it went idle): a stale rate`)
+  assert.equal(later.uploadRate, 0, `uploadRate is ${later.uploadRate} B/s while idle`)
 })
 
 test('idle_enabled false: a torrent never goes idle', { timeout: 60_000 }, async (t) => {

@@ -9,7 +9,7 @@ import { startSeeder } from '../helpers/seeder.ts'
 import { createTestEngine, folderBytes, listFiles } from '../helpers/engine.ts'
 import { tempDir } from '../helpers/app.ts'
 import { expectDomainError, readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
-import { withTimeout } from '../helpers/wait.ts'
+import { withTimeout, waitFor } from '../helpers/wait.ts'
 
 const P = 64 * KiB
 
@@ -25,8 +25,10 @@ test('removeTorrent: pending reads reject closed, cache bytes freed, metadata fo
   const kept = await withTimeout(engine.addTorrent(keeper.infoHash, keeper.magnet), 25_000, 'addTorrent keep')
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 2 * MiB, deadlineIn(15_000))
   await readAndCompare(kept, keep, kept.info.files[0]!, 0, 256 * KiB, deadlineIn(15_000))
+  // pieces are written to the cache asynchronously: allow the writes to land
+  await waitFor(() => torrent.stats().piecesCached >= 32, 5000, `piecesCached >= 32 after reading 2 MiB (now ${torrent.stats().piecesCached})`)
+  await waitFor(() => kept.stats().piecesCached >= 4, 5000, `other torrent piecesCached >= 4 after reading 256 KiB (now ${kept.stats().piecesCached})`)
   const before = folderBytes(cfg.cache_folder)
-  const keptBytes = kept.stats().cacheBytes
   assert.ok(before >= 2 * MiB, `cache folder holds ${before} bytes after reading 2 MiB (expected the pieces on disk)`)
   assert.ok(listFiles(cfg.metadata_folder).length > 0, 'metadata_folder is empty after adding a torrent')
 
@@ -35,6 +37,8 @@ test('removeTorrent: pending reads reject closed, cache bytes freed, metadata fo
   const pending = torrent.read(0, 3 * MiB, 1000, deadlineIn(30_000))
   const reader = torrent.openReader(0)
   const pendingReader = reader.read(3 * MiB + 5000, 1000, deadlineIn(30_000))
+  pending.catch(() => {}) // handled below; keeps the rejection from counting as unhandled meanwhile
+  pendingReader.catch(() => {})
   await new Promise((resolve) => setTimeout(resolve, 200))
   await withTimeout(engine.removeTorrent(seeder.infoHash), 10_000, 'removeTorrent')
   await expectDomainError(pending, 'closed', 2000, 'pending read when its torrent is removed')
@@ -44,6 +48,7 @@ test('removeTorrent: pending reads reject closed, cache bytes freed, metadata fo
   assert.deepEqual(engine.listTorrents().map((s) => s.infoHash), [keeper.infoHash], 'only the other torrent is listed')
   assert.equal(engine.cacheUsage().used, kept.stats().cacheBytes, 'cacheUsage().used counts only the remaining torrent')
   const after = folderBytes(cfg.cache_folder)
+  const keptBytes = kept.stats().cacheBytes
   t.diagnostic(`cache folder ${before} -> ${after} bytes (other torrent holds ${keptBytes})`)
   assert.ok(after <= keptBytes + 64 * KiB, `cache folder still holds ${after} bytes after removal (other torrent: ${keptBytes})`)
   await expectDomainError(torrent.read(0, 0, 10, deadlineIn(5000)), 'closed', 1000, 'read on a removed torrent')
@@ -65,6 +70,7 @@ test('close(): pending reads reject with closed', { timeout: 60_000 }, async (t)
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 1000, deadlineIn(10_000))
   await seeder.stop()
   const pending = torrent.read(0, MiB, 1000, deadlineIn(30_000))
+  pending.catch(() => {}) // handled below
   await new Promise((resolve) => setTimeout(resolve, 100))
   await close()
   await expectDomainError(pending, 'closed', 2000, 'pending read at close()')
@@ -88,7 +94,9 @@ test('close() leaves no handles: a process that used the engine exits on its own
   child.stdout.on('data', () => { if (closedAt === 0 && out.includes('"step":"closed"')) closedAt = Date.now() })
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   t.after(() => { if (child.exitCode === null) child.kill('SIGKILL') })
-  const code = await Promise.race([exit, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 45_000))])
+  let exitTimer: NodeJS.Timeout | undefined
+  const code = await Promise.race([exit, new Promise<'timeout'>((resolve) => { exitTimer = setTimeout(() => resolve('timeout'), 45_000) })])
+  clearTimeout(exitTimer)
   const lines = out.trim().split('\n').filter((l) => l !== '').map((l) => { try { return JSON.parse(l) as { step: string, [k: string]: unknown } } catch { return { step: 'raw', line: l } } })
   const closed = lines.find((l) => l.step === 'closed')
   assert.ok(closed !== undefined, `the child never got to close(): exit ${String(code)}\nstdout: ${out}\nstderr: ${err.slice(-3000)}`)
