@@ -67,7 +67,8 @@ export class Network {
       const dht = new Client(opts)
       dht.on('error', (err: Error) => { this.log.warn({ err }, 'dht error') })
       dht.on('warning', (err: Error) => { this.log.debug({ err }, 'dht warning') })
-      dht.listen(this.port)
+      // uTP owns UDP <port>; the DHT node takes its own UDP port (announces carry the TCP port)
+      dht.listen(this.utp !== null ? 0 : this.port)
       this.dht = dht
     }
     this.log.info({ port: this.port, utp: this.utp !== null, dht: this.dht !== null, encryption: this.cfg.encryption }, 'torrent network listening')
@@ -139,24 +140,26 @@ export class Network {
   }
 
   private async dialTcp (host: string, port: number): Promise<Duplex> {
-    return await new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port })
-      socket.setNoDelay(true)
-      const timer = setTimeout(() => { socket.destroy(new Error('connect timeout')) }, DIAL_TIMEOUT_MS)
-      socket.once('connect', () => { clearTimeout(timer); socket.off('error', reject); resolve(socket) })
-      socket.once('error', err => { clearTimeout(timer); socket.destroy(); reject(err) })
-    })
+    const socket = net.connect({ host, port })
+    socket.setNoDelay(true)
+    return await this.connected(socket)
   }
 
   private async dialUtp (host: string, port: number): Promise<Duplex> {
-    const utp = this.utp!
-    return await new Promise((resolve, reject) => {
-      const socket = utp.connect(port, host)
-      const timer = setTimeout(() => { socket.destroy(new Error('connect timeout')) }, DIAL_TIMEOUT_MS)
-      socket.once('connect', () => { clearTimeout(timer); socket.off('error', reject); resolve(socket) })
-      socket.once('error', err => { clearTimeout(timer); socket.destroy(); reject(err) })
-      socket.once('close', () => { clearTimeout(timer); reject(new Error('utp closed')) })
-    })
+    return await this.connected(this.utp!.connect(port, host))
+  }
+
+  /** Resolves when `socket` connects; destroyed on error, timeout or close(). */
+  private async connected (socket: Duplex): Promise<Duplex> {
+    this.pending.add(socket)
+    try {
+      return await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => { socket.destroy(new Error('connect timeout')) }, DIAL_TIMEOUT_MS)
+        socket.once('connect', () => { clearTimeout(timer); resolve(socket) })
+        socket.once('error', err => { clearTimeout(timer); socket.destroy(); reject(err) })
+        socket.once('close', () => { clearTimeout(timer); reject(new Error('connection closed')) })
+      })
+    } finally { this.pending.delete(socket) }
   }
 
   async close (): Promise<void> {

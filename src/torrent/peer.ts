@@ -134,6 +134,7 @@ export class Peer {
     this.closed = true
     this.ready = false
     if (this.host.pex) this.wire.ut_pex?.reset()
+    this.wire.setKeepAlive(false)
     this.wire.destroy()
     this.socket.destroy()
     this.host.onPeerClosed(this)

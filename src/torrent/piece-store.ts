@@ -11,6 +11,7 @@ import { Lru } from './lru.ts'
 import { pieceSize, type TorrentMeta } from './metadata.ts'
 
 const HOT_PIECES = 8
+const HOT_BYTES = 64 * 1024 * 1024
 
 export class PieceCache {
   readonly lru = new Lru<string>()
@@ -126,7 +127,13 @@ export class PieceStore {
   private remember (index: number, data: Buffer): void {
     this.hot.delete(index)
     this.hot.set(index, data)
-    if (this.hot.size > HOT_PIECES) this.hot.delete(this.hot.keys().next().value!)
+    let bytes = 0
+    for (const b of this.hot.values()) bytes += b.length
+    while (this.hot.size > 1 && (this.hot.size > HOT_PIECES || bytes > HOT_BYTES)) {
+      const oldest = this.hot.keys().next().value!
+      bytes -= this.hot.get(oldest)!.length
+      this.hot.delete(oldest)
+    }
   }
 
   /** Bytes [offset, offset+length) of a held piece, or null when missing or corrupt (then dropped). */

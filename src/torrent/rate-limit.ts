@@ -40,3 +40,27 @@ export class TokenBucket {
     return Math.ceil((bytes - this.tokens) * 1000 / this.rate)
   }
 }
+
+/** Bytes/s over a sliding window of `slots` ticks (exactly 0 once nothing moved for a window). */
+export class RateMeter {
+  private readonly slots: number[]
+  private i = 0
+  private current = 0
+
+  constructor (private readonly tickMs: number, slots = 6) { this.slots = new Array<number>(slots).fill(0) }
+
+  add (bytes: number): void { this.current += bytes }
+
+  /** Closes the current tick. */
+  tick (): void {
+    this.slots[this.i] = this.current
+    this.i = (this.i + 1) % this.slots.length
+    this.current = 0
+  }
+
+  get rate (): number {
+    let sum = 0
+    for (const s of this.slots) sum += s
+    return sum * 1000 / (this.tickMs * this.slots.length)
+  }
+}

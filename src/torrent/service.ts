@@ -84,9 +84,10 @@ class Engine implements TorrentService {
     const session = new TorrentSession(this.ctx, hash, record, this.log.child({ component: 'torrent', infoHash: hash }))
     this.sessions.set(hash, session)
     await session.loadMeta(meta)
-    // startup with start_paused: paused until the first read; otherwise active
-    session.begin(startup ? this.cfg.start_paused : this.cfg.start_paused)
+    // start_paused: paused (no connections) until the first read; otherwise active now
+    session.begin(this.cfg.start_paused)
     if (!this.cfg.start_paused) this.ctx.activity.markActive(hash)
+    if (startup) this.log.debug({ infoHash: hash, state: session.state }, 'persisted torrent loaded')
     return session
   }
 

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts'
 import type { EngineContext } from './context.ts'
 import type { PeerDiscovery } from './discovery.ts'
 import { Peer } from './peer.ts'
-import { TokenBucket } from './rate-limit.ts'
+import { RateMeter, TokenBucket } from './rate-limit.ts'
 import type { TorrentState } from './types.ts'
 
 interface Known {
@@ -38,10 +38,10 @@ export abstract class SessionPeers {
   private readonly timers = new Set<NodeJS.Timeout>()
   downloaded = 0
   uploaded = 0
-  downRate = 0
-  upRate = 0
-  private downWin = 0
-  private upWin = 0
+  private readonly downMeter = new RateMeter(TICK_MS)
+  private readonly upMeter = new RateMeter(TICK_MS)
+  get downRate (): number { return this.downMeter.rate }
+  get upRate (): number { return this.upMeter.rate }
 
   constructor (readonly ctx: EngineContext, readonly infoHash: string, readonly log: Logger) {}
 
@@ -54,8 +54,8 @@ export abstract class SessionPeers {
   get up (): TokenBucket { return this.ctx.up }
 
   acceptsIncoming (): boolean { return !this.closed && (this.state === 'active' || this.state === 'metadata') }
-  countDown (n: number): void { this.downloaded += n; this.downWin += n }
-  countUp (n: number): void { this.uploaded += n; this.upWin += n }
+  countDown (n: number): void { this.downloaded += n; this.downMeter.add(n) }
+  countUp (n: number): void { this.uploaded += n; this.upMeter.add(n) }
   knownCount (): number { return this.known.size }
 
   later (ms: number, fn: () => void): void {
@@ -117,6 +117,13 @@ export abstract class SessionPeers {
     if (!this.acceptsIncoming()) { peer.destroy(); return }
     const k = this.known.get(peer.addr)
     if (k !== undefined) { k.failures = 0; k.lastConnected = Date.now() }
+    // PEX: tell the others about a peer we could dial, and the newcomer about the others
+    if (!this.ctx.cfg.pex) return
+    for (const other of this.peers) {
+      if (other === peer || !other.ready) continue
+      if (peer.outgoing) other.wire.ut_pex?.addPeer(peer.addr)
+      if (other.outgoing) peer.wire.ut_pex?.addPeer(other.addr)
+    }
   }
 
   onPeerClosed (peer: Peer): void {
@@ -156,11 +163,8 @@ export abstract class SessionPeers {
 
   protected tickPeers (): void {
     const now = Date.now()
-    const alpha = 0.5
-    this.downRate = this.downRate * (1 - alpha) + (this.downWin * 1000 / TICK_MS) * alpha
-    this.upRate = this.upRate * (1 - alpha) + (this.upWin * 1000 / TICK_MS) * alpha
-    this.downWin = 0
-    this.upWin = 0
+    this.downMeter.tick()
+    this.upMeter.tick()
     for (const p of this.peers) {
       p.tick(TICK_MS)
       if (!p.ready) continue

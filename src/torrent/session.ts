@@ -250,7 +250,10 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   tick (): void {
     if (this.closed) return
     this.tickPeers()
-    if (this.transfer !== null) this.transfer.pump()
+    if (this.transfer !== null) {
+      for (const p of this.peers) this.transfer.updateChoke(p)
+      this.transfer.pump()
+    }
   }
 
   /** Ends everything; pending reads reject with ClosedError. */

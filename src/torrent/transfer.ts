@@ -120,12 +120,18 @@ export class Transfer {
   /** Interest: we want anything the peer has that we lack (cheap scan on bitfield changes). */
   updateInterest (peer: Peer): void {
     if (!peer.ready) return
-    const n = this.meta.info.pieceCount
-    let want = false
-    for (let i = 0; i < n && !want; i++) if (!this.store.have.get(i) && peer.has(i)) want = true
-    if (want) peer.wire.interested()
-    else peer.wire.uninterested()
-    // simple upload slots: unchoke interested peers while slots remain
+    if (!peer.wire.amInterested) {
+      const n = this.meta.info.pieceCount
+      let want = false
+      for (let i = 0; i < n && !want; i++) if (!this.store.have.get(i) && peer.has(i)) want = true
+      if (want) peer.wire.interested()
+    }
+    this.updateChoke(peer)
+  }
+
+  /** Simple upload slots: unchoke interested peers while fewer than UPLOAD_SLOTS are unchoked. */
+  updateChoke (peer: Peer): void {
+    if (!peer.ready) return
     if (peer.wire.peerInterested && peer.wire.amChoking) {
       let unchoked = 0
       for (const p of this.host.peers) if (!p.wire.amChoking) unchoked++
