@@ -42,25 +42,29 @@ export class Network {
   canConnect (): boolean { return !this.closed && this.connections + this.dialing < this.cfg.max_connections }
 
   async listen (): Promise<void> {
-    const tcp = net.createServer(socket => { this.onIncoming(socket, 'tcpIncoming') })
-    tcp.on('error', err => { this.log.warn({ err }, 'tcp listener error') })
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject)
-      tcp.listen(this.cfg.listen_port, () => { tcp.off('error', reject); resolve() })
-    })
-    this.tcp = tcp
-    this.port = (tcp.address() as net.AddressInfo).port
+    if (this.cfg.tcp) {
+      const tcp = net.createServer(socket => { this.onIncoming(socket, 'tcpIncoming') })
+      tcp.on('error', err => { this.log.warn({ err }, 'tcp listener error') })
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject)
+        tcp.listen(this.cfg.listen_port, () => { tcp.off('error', reject); resolve() })
+      })
+      this.tcp = tcp
+      this.port = (tcp.address() as net.AddressInfo).port
+    }
     if (this.cfg.utp) {
       try {
         const utp = (await import('utp-native')).default
         const server = utp.createServer(socket => { this.onIncoming(socket, 'utpIncoming') })
         server.on('error', (err: Error) => { this.log.warn({ err }, 'utp listener error') })
-        await new Promise<void>((resolve) => { server.listen(this.port, undefined, resolve) })
+        await new Promise<void>((resolve) => { server.listen(this.tcp !== null ? this.port : this.cfg.listen_port, undefined, resolve) })
         this.utp = server
+        if (this.tcp === null) this.port = server.address().port
       } catch (err) {
-        this.log.warn({ err }, 'uTP unavailable, TCP only')
+        this.log.warn({ err }, 'uTP unavailable')
       }
     }
+    if (this.port === 0) throw new Error('torrent: neither TCP nor uTP could listen (torrent.tcp / torrent.utp)')
     if (this.cfg.dht) {
       const { Client } = await import('bittorrent-dht')
       const opts = this.cfg.dht_bootstrap.length > 0 ? { bootstrap: this.cfg.dht_bootstrap } : {}
