@@ -12,6 +12,8 @@ import { pieceSize, type TorrentMeta } from './metadata.ts'
 
 const HOT_PIECES = 8
 const HOT_BYTES = 64 * 1024 * 1024
+/** pieces up to this size are read whole into memory on a cache hit */
+const WHOLE_PIECE_READ = 4 * 1024 * 1024
 
 export class PieceCache {
   readonly lru = new Lru<string>()
@@ -144,16 +146,20 @@ export class PieceStore {
       this.cache.lru.touch(this.key(index))
       const hot = this.hot.get(index)
       if (hot !== undefined) return hot.subarray(offset, offset + length)
-      if (this.unverified.has(index)) {
+      const size = pieceSize(this.meta.info, index)
+      const verify = this.unverified.has(index)
+      if (verify || size <= WHOLE_PIECE_READ) {
+        // whole piece into memory: verification on first read after start, and sequential
+        // readers / upload requests hit memory afterwards
         const data = await fsp.readFile(this.file(index)).catch(() => null)
-        const ok = data !== null && createHash('sha1').update(data).digest().equals(this.meta.hashes[index]!)
+        const ok = data !== null && data.length === size && (!verify || createHash('sha1').update(data).digest().equals(this.meta.hashes[index]!))
         if (!ok || data === null) {
           this.cache.log.warn({ infoHash: this.meta.info.infoHash, piece: index }, 'cached piece missing or corrupt, refetching')
           await this.evict(index)
           return null
         }
         this.unverified.delete(index)
-        this.remember(index, data)
+        if (this.have.get(index)) this.remember(index, data)
         return data.subarray(offset, offset + length)
       }
       const fh = await fsp.open(this.file(index), 'r').catch(() => null)
