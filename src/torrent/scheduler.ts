@@ -198,6 +198,11 @@ export class Scheduler<P extends PeerLike> {
     for (const o of [...peer.outstanding.values()]) this.unrecord(peer, o.piece, o.block, false)
   }
 
+  /** Drops every in-flight piece `peer` contributed blocks to (it was caught sending bad data). */
+  discardFrom (peer: P): void {
+    for (const f of [...this.inflight.values()]) if (f.contributors.has(peer)) this.discard(f.piece)
+  }
+
   /** A piece failed its hash check: start it over. */
   discard (piece: number): void {
     const f = this.inflight.get(piece)

@@ -84,7 +84,11 @@ export class Transfer {
       this.log.warn({ piece, peers: [...done.contributors].map(p => p.addr) }, 'piece failed its hash check')
       for (const p of done.contributors) {
         p.strikes += done.contributors.size === 1 ? MAX_STRIKES : 1
-        if (p.strikes >= MAX_STRIKES) this.host.ban(p)
+        if (p.strikes >= MAX_STRIKES) {
+          // its blocks in other pieces are suspect too: start those pieces over
+          this.scheduler.discardFrom(p)
+          this.host.ban(p)
+        }
       }
       return
     }

@@ -99,3 +99,18 @@ test('scheduler: a released block (choke/timeout) is requested again', () => {
   s.dropPeer(a)
   assert.equal(a.outstanding.size, 0)
 })
+
+test('scheduler: discardFrom drops in-flight pieces a banned peer contributed to', () => {
+  const { s } = setup()
+  s.sources.add({ collect: add => { add(0, PRIORITY.readahead, 0); add(1, PRIORITY.readahead, 1) } })
+  const bad = new FakePeer(2)
+  const good = new FakePeer(100)
+  s.fill(bad)
+  s.fill(good)
+  s.onBlock(bad, 0, 0, Buffer.alloc(B))
+  s.onBlock(good, 1, 0, Buffer.alloc(B))
+  s.discardFrom(bad)
+  assert.equal(s.inflight.has(0), false)
+  assert.equal(s.inflight.has(1), true)
+  assert.equal([...good.outstanding.values()].some(o => o.piece === 0), false, 'requests for the dropped piece cancelled')
+})
