@@ -40,6 +40,8 @@ export interface SeederOptions {
   port?: number
   /** ms to wait for hashing and listening (default 60 s) */
   timeoutMs?: number
+  /** upload limit in bytes/s (webtorrent's uploadLimit, 100 ms burst); none = unlimited */
+  uploadLimit?: number
 }
 
 export interface Seeder {
@@ -58,6 +60,8 @@ export interface Seeder {
   torrentFile: Buffer
   pid: number
   stats (): Promise<SeederStats>
+  /** Changes the upload limit (bytes/s, -1 = unlimited) on the running seeder, open wires included. */
+  throttle (uploadLimit: number): Promise<void>
   /** Destroys the webtorrent client and waits for the process to exit. Idempotent. */
   stop (): Promise<void>
 }
@@ -71,8 +75,9 @@ export class WebTorrentProcess {
   private readonly exitPromise: Promise<void>
   readonly errors: string[] = []
 
-  constructor () {
-    this.child = fork(script, [], {
+  /** `scriptPath`: another script speaking the same protocol (the benchmark's engine leecher). */
+  constructor (scriptPath: string = script) {
+    this.child = fork(scriptPath, [], {
       cwd: repoRoot,
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -152,7 +157,8 @@ export async function startSeeder (t: TestContext | null, opts: SeederOptions): 
       path: opts.path,
       pieceLength: opts.pieceLength,
       announce: opts.announce ?? [],
-      ...(opts.port !== undefined ? { port: opts.port } : {})
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.uploadLimit !== undefined ? { uploadLimit: opts.uploadLimit } : {})
     }, opts.timeoutMs ?? 60_000)
   } catch (err) {
     await proc.stop()
@@ -172,6 +178,7 @@ export async function startSeeder (t: TestContext | null, opts: SeederOptions): 
     torrentFile: Buffer.from(r.torrentFile, 'base64'),
     pid: proc.pid,
     stats: async () => await proc.request<SeederStats>('stats'),
+    throttle: async (uploadLimit) => { await proc.request('throttle', { uploadLimit }) },
     stop: async () => { await proc.stop() }
   }
 }
