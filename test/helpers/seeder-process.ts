@@ -44,7 +44,20 @@ function send (msg: object): void {
   process.send?.(msg)
 }
 
-function newClient (opts: { port?: number, tracker: boolean }): Promise<Any> {
+// The benchmark needs bandwidth, not CPU, to be the limit. webtorrent's upload throttle
+// (speed-limiter) is a token bucket one second deep, so an idle seeder would send a whole
+// second of its rate at once and a cold read could beat the nominal bandwidth: keep the
+// bucket 100 ms deep instead.
+function setUploadLimit (c: Any, bytesPerSecond: number): void {
+  c.throttleUpload(bytesPerSecond)
+  const group = c.throttleGroups?.up
+  if (group?.bucket !== undefined) {
+    group.bucket.bucketSize = Math.max(1, Math.round(bytesPerSecond / 10))
+    if (group.bucket.content > group.bucket.bucketSize) group.bucket.content = group.bucket.bucketSize
+  }
+}
+
+function newClient (opts: { port?: number, tracker: boolean, uploadLimit?: number }): Promise<Any> {
   const c = new WebTorrent({
     dht: false,
     lsd: false,
@@ -57,6 +70,7 @@ function newClient (opts: { port?: number, tracker: boolean }): Promise<Any> {
     torrentPort: opts.port ?? 0
   })
   c.on('error', (err: Error) => { send({ event: 'error', message: String(err?.message ?? err) }) })
+  if (opts.uploadLimit !== undefined && opts.uploadLimit > 0) setUploadLimit(c, opts.uploadLimit)
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('webtorrent did not start listening within 10 s')), 10_000)
     const done = (): void => { clearTimeout(timer); resolve(c) }
@@ -86,15 +100,17 @@ function socketBytes (): { bytes: number, peerSockets: number, openPeerSockets: 
 async function handle (req: Request): Promise<unknown> {
   switch (req.cmd) {
     case 'seed': {
-      // {path, pieceLength, announce: string[], port?: number, name?: string}
+      // {path, pieceLength, announce: string[], port?: number, name?: string, uploadLimit?: bytes/s}
       const announce = (req.announce as string[] | undefined) ?? []
       trackerPorts = new Set(announce.map((u) => Number(new URL(u).port)))
-      client = await newClient({ port: req.port as number | undefined, tracker: announce.length > 0 })
+      client = await newClient({ port: req.port as number | undefined, tracker: announce.length > 0, uploadLimit: req.uploadLimit as number | undefined })
       const t0 = performance.now()
       // webtorrent's fs store strips reserved characters (<>:"/\\|?*) from file names, so it
       // cannot seed 'a:b?.bin' in place: build the .torrent from the real files, then seed it
       // from a mirror folder of hard links under the names the store expects.
-      const torrentBuf: Buffer = await new Promise((resolve, reject) => {
+      // torrentFile given: seed that torrent from req.path as is (a test may pass data that does
+      // not match it, to play a peer sending corrupt pieces)
+      const torrentBuf: Buffer = typeof req.torrentFile === 'string' ? Buffer.from(req.torrentFile, 'base64') : await new Promise((resolve, reject) => {
         createTorrent(req.path, {
           pieceLength: req.pieceLength,
           announceList: announce.map((u) => [u]),
@@ -180,6 +196,33 @@ async function handle (req: Request): Promise<unknown> {
         stream.on('error', (err: Error) => { clearTimeout(timer); reject(err) })
       })
       return { ms: performance.now() - t0, firstByteMs, bytes, sha256: hash.digest('hex'), cpu: process.cpuUsage() }
+    }
+    case 'throttle': {
+      // {uploadLimit: bytes/s, -1 = unlimited}: changes the rate of every open wire at once
+      if (client === null) throw new Error('no client')
+      const rate = req.uploadLimit as number
+      if (rate < 0) client.throttleUpload(-1)
+      else setUploadLimit(client, rate)
+      return { uploadLimit: rate }
+    }
+    case 'serve': {
+      // leecher (benchmark): webtorrent's own HTTP server (lib/server.js, range support) on
+      // 127.0.0.1 -> {port, urls: file path -> /webtorrent/<infoHash>/<path>}
+      if (client === null || leeching === null) throw new Error('no torrent added')
+      // no `hostname` option: it rejects any Host header but its own, and the benchmark reaches
+      // the server through a byte-counting proxy
+      const server = client.createServer({})
+      await new Promise<void>((resolve, reject) => {
+        server.server.once('error', reject)
+        server.listen(0, '127.0.0.1', () => resolve())
+      })
+      const port = server.address().port as number
+      const urls: Record<string, string> = {}
+      for (const f of leeching.files as Any[]) {
+        const path = String(f.path).split(/[\\/]/).join('/')
+        urls[path] = `http://127.0.0.1:${port}/webtorrent/${leeching.infoHash as string}/${path.split('/').map(encodeURIComponent).join('/')}`
+      }
+      return { port, urls }
     }
     case 'cpu':
       return { cpu: process.cpuUsage() }

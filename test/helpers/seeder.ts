@@ -38,6 +38,8 @@ export interface SeederOptions {
   announce?: string[]
   /** TCP port to listen on (0 = any); pass a previous seeder's port to come back at the same address */
   port?: number
+  /** seed this .torrent (from `path`, unverified) instead of building one: a corrupt copy of the data plays a bad peer */
+  torrentFile?: Buffer
   /** ms to wait for hashing and listening (default 60 s) */
   timeoutMs?: number
   /** upload limit in bytes/s (webtorrent's uploadLimit, 100 ms burst); none = unlimited */
@@ -158,7 +160,8 @@ export async function startSeeder (t: TestContext | null, opts: SeederOptions): 
       pieceLength: opts.pieceLength,
       announce: opts.announce ?? [],
       ...(opts.port !== undefined ? { port: opts.port } : {}),
-      ...(opts.uploadLimit !== undefined ? { uploadLimit: opts.uploadLimit } : {})
+      ...(opts.uploadLimit !== undefined ? { uploadLimit: opts.uploadLimit } : {}),
+      ...(opts.torrentFile !== undefined ? { torrentFile: opts.torrentFile.toString('base64') } : {})
     }, opts.timeoutMs ?? 60_000)
   } catch (err) {
     await proc.stop()
