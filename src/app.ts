@@ -1,6 +1,7 @@
 // The composition root: builds the whole object graph from one validated Config.
 // main.ts (the process) and the tests both go through createApp, with overrides in tests.
 import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Config } from './config/schema.ts'
 import { createLogger, type Logger } from './logger.ts'
@@ -18,6 +19,10 @@ import { AssignmentService } from './assignments/service.ts'
 import { registerApi } from './api/index.ts'
 import { registerWebdav } from './webdav/index.ts'
 import { registerWebUi } from './web/index.ts'
+import { AppMetrics } from './metrics/app-metrics.ts'
+import { countHttpResponses, registerMetricsRoute } from './metrics/routes.ts'
+import { FileStreams } from './streaming/file-streams.ts'
+import { streamingSettings } from './streaming/prioritiser.ts'
 
 export interface AppOptions {
   logger?: Logger
@@ -52,9 +57,23 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     readaheadBytes: config.streaming.readahead_bytes
   })
   const assignments = new AssignmentService(new AssignmentRepository(db, library.changed), torrents, logger.child({ component: 'assignments' }))
+  // stage 3: every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
+  const metrics: AppMetrics = new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes })
+  const streams: FileStreams = new FileStreams({
+    torrents,
+    library: library.treeSource,
+    settings: streamingSettings(config.streaming),
+    graceMs: config.streaming.handle_grace * 1000,
+    nextEpisodeAt: config.streaming.next_episode_at,
+    readTimeoutMs: config.torrent.read_timeout * 1000,
+    layoutPath: join(config.torrent.metadata_folder, 'layouts.json'),
+    metrics,
+    logger: logger.child({ component: 'streaming' })
+  })
+  await streams.start()
   // opening is lazy: TorrentFile touches the torrent on its first read, never while listing
   const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty },
-    async (assignment) => new TorrentFile(torrents, assignment, { readTimeout: config.torrent.read_timeout }))
+    async (assignment) => new TorrentFile(torrents, assignment, { readTimeout: config.torrent.read_timeout, streams }))
 
   const server = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -68,9 +87,12 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }
   })
   registerRequestLogging(server)
+  countHttpResponses(server, metrics)
   if (config.auth.username !== '') {
     registerBasicAuth(server, { username: config.auth.username, password: config.auth.password })
   }
+  // after the auth hook: /metrics asks for the same credentials as everything else
+  registerMetricsRoute(server, metrics.registry)
   await server.register(async (scope) => {
     await registerApi(scope, {
       library,
@@ -78,7 +100,8 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
       assignments,
       tmdbConfigured: tmdb.configured,
       startedAt,
-      logger: logger.child({ component: 'api' })
+      logger: logger.child({ component: 'api' }),
+      streaming: streams
     })
   }, { prefix: '/api' })
   await server.register(async (scope) => {
@@ -90,6 +113,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const close = async (): Promise<void> => {
     closed ??= (async () => {
       await server.close()
+      await streams.close()
       await torrents.close()
       db.close()
     })()

@@ -5,6 +5,7 @@ import type { Library } from '../library/index.ts'
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { AssignmentService } from '../assignments/service.ts'
+import type { TorrentRouteDeps } from './routes/torrents.ts'
 import { registerErrorHandling } from './errors.ts'
 import { apiValidatorCompiler } from './validation.ts'
 import { movieRoutes } from './routes/movies.ts'
@@ -20,6 +21,8 @@ export interface ApiDeps {
   tmdbConfigured: boolean
   startedAt: Date
   logger: Logger
+  /** stage 3 streaming figures for the torrent detail */
+  streaming?: TorrentRouteDeps['streaming']
 }
 
 /** Registers every /api route on `app` (a scope prefixed with /api by app.ts). */

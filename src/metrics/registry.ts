@@ -114,6 +114,15 @@ abstract class Scalar extends Metric<{ v: number }> {
 
 export class Counter extends Scalar {
   readonly type = 'counter' as const
+  private readonly collector: ((c: Counter) => void) | undefined
+
+  constructor (opts: MetricOptions & { collect?: (c: Counter) => void }) {
+    super(opts)
+    this.collector = opts.collect
+  }
+
+  override collect (): void { this.collector?.(this) }
+
   inc (value?: number): void
   inc (labels: LabelValues, value?: number): void
   inc (a?: LabelValues | number, b?: number): void {
@@ -206,7 +215,8 @@ interface Renderable { readonly name: string, render: () => string }
 export class Registry {
   private readonly metrics = new Map<string, Renderable>()
 
-  counter (opts: MetricOptions): Counter { return this.add(new Counter(opts)) }
+  /** `collect` runs before each render, for totals counted elsewhere (bytes a torrent moved). */
+  counter (opts: MetricOptions & { collect?: (c: Counter) => void }): Counter { return this.add(new Counter(opts)) }
   /** `collect` runs before each render, to mirror state held elsewhere (cache bytes, peers). */
   gauge (opts: MetricOptions & { collect?: (g: Gauge) => void }): Gauge { return this.add(new Gauge(opts)) }
   histogram (opts: MetricOptions & { buckets?: readonly number[] }): Histogram { return this.add(new Histogram(opts)) }

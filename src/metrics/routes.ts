@@ -11,3 +11,8 @@ export function registerMetricsRoute (app: FastifyInstance, registry: MetricsSou
     return await reply.header('Cache-Control', 'no-store').type(CONTENT_TYPE).send(registry.render())
   })
 }
+
+/** Counts every response by method and status class (momoshtrem_http_responses_total). */
+export function countHttpResponses (app: FastifyInstance, metrics: { httpResponse: (method: string, status: number) => void }): void {
+  app.addHook('onResponse', async (req, reply) => { metrics.httpResponse(req.method, reply.statusCode) })
+}

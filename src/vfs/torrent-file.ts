@@ -1,15 +1,31 @@
 // TorrentFile (stage document step 2.6): the RandomAccessReader behind an assigned file.
 // Opening is free: the torrent is looked up (or loaded from persisted metadata, or joined)
 // on the first read. Every read is bounded by read_timeout and marks the torrent active.
-// Each open gets its own engine FileReader, so concurrent handles keep independent
-// read-ahead windows.
+// Each open gets its own reader, so concurrent handles keep independent read-ahead windows.
+// With a streaming layer (stage 3) that reader comes from it: it may be the parked reader of
+// a handle closed a moment ago, its window follows the read rate, and reads are measured.
 import { NotFoundError, TimeoutError } from '../errors.ts'
-import type { FileReader, TorrentService } from '../torrent/types.ts'
+import { findFile } from '../streaming/torrent-files.ts'
+import type { ReadOptions, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
 import type { RandomAccessReader, TreeAssignment } from './types.ts'
+
+/** What a handle reads through: an engine FileReader, or a streaming-layer handle around one. */
+export interface HandleReader {
+  read (offset: number, length: number, opts: ReadOptions): Promise<Buffer>
+  close (): void
+}
+
+/** The streaming layer (src/streaming/file-streams.ts) as TorrentFile sees it. */
+export interface StreamAttacher {
+  /** The reader for a handle whose first read is at `offset`. */
+  attach (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, offset: number): HandleReader
+}
 
 export interface TorrentFileOptions {
   /** seconds a single read may wait for pieces */
   readTimeout: number
+  /** the stage 3 streaming layer; without it each handle opens a plain engine reader */
+  streams?: StreamAttacher
 }
 
 export class TorrentFile implements RandomAccessReader {
@@ -17,7 +33,8 @@ export class TorrentFile implements RandomAccessReader {
   private readonly torrents: TorrentService
   private readonly assignment: TreeAssignment
   private readonly readTimeoutMs: number
-  private reader: Promise<FileReader> | undefined
+  private readonly streams: StreamAttacher | undefined
+  private reader: Promise<HandleReader> | undefined
   private closed = false
 
   constructor (torrents: TorrentService, assignment: TreeAssignment, opts: TorrentFileOptions) {
@@ -25,6 +42,7 @@ export class TorrentFile implements RandomAccessReader {
     this.assignment = assignment
     this.size = assignment.fileSize
     this.readTimeoutMs = opts.readTimeout * 1000
+    this.streams = opts.streams
   }
 
   async read (offset: number, length: number, signal?: AbortSignal): Promise<Buffer> {
@@ -32,7 +50,7 @@ export class TorrentFile implements RandomAccessReader {
     const end = Math.min(this.size, offset + length)
     if (offset >= end) return Buffer.alloc(0)
     const deadline = Date.now() + this.readTimeoutMs
-    const reader = await withDeadline(this.openReader(), deadline, signal)
+    const reader = await withDeadline(this.openReader(offset), deadline, signal)
     return await reader.read(offset, end - offset, signal === undefined ? { deadline } : { deadline, signal })
   }
 
@@ -46,28 +64,21 @@ export class TorrentFile implements RandomAccessReader {
     }
   }
 
-  private async openReader (): Promise<FileReader> {
+  private async openReader (offset: number): Promise<HandleReader> {
     if (this.reader === undefined) {
-      this.reader = this.connect()
+      this.reader = this.connect(offset)
       // A failed open (timeout, no metadata) is retried by the next read, not cached.
       this.reader.catch(() => { this.reader = undefined })
     }
     return await this.reader
   }
 
-  private async connect (): Promise<FileReader> {
+  private async connect (offset: number): Promise<HandleReader> {
     const a = this.assignment
     const torrent = this.torrents.getTorrent(a.infoHash) ?? await this.torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
-    const byIndex = torrent.info.files[a.fileIndex]
-    const file = byIndex !== undefined && byIndex.path === a.filePath
-      ? byIndex
-      : torrent.info.files.find((f) => f.path === a.filePath)
-    if (file === undefined || file.length !== a.fileSize) {
-      throw new NotFoundError(`torrent ${a.infoHash} has no file ${a.filePath} of ${a.fileSize} bytes`)
-    }
-    const reader = torrent.openReader(file.index)
-    if (this.closed) { reader.close(); throw new NotFoundError('file handle is closed') }
-    return reader
+    const file = findFile(torrent.info, a)
+    if (this.closed) throw new NotFoundError('file handle is closed')
+    return this.streams?.attach(a, torrent, file, offset) ?? torrent.openReader(file.index)
   }
 }
 

@@ -35,8 +35,9 @@ function appConfig (tmdbUrl: string, extra: DeepPartial<Config> = {}): DeepParti
   return {
     tmdb: { base_url: tmdbUrl, api_key: 'test-key' },
     torrent: { add_timeout: 15, read_timeout: 10, idle_timeout: 2, idle_check_interval: 0.2, start_paused: false, ...extra.torrent },
-    // one piece of read-ahead, so the test knows which ranges were never fetched
-    streaming: { readahead_bytes: PIECE, ...extra.streaming }
+    // one piece of read-ahead, and head/tail prefetch (stage 3) of one piece each, so the
+    // test knows which ranges were never fetched
+    streaming: { readahead_bytes: PIECE, urgent_bytes: PIECE, header_bytes: PIECE, footer_bytes: PIECE, ...extra.streaming }
   }
 }
 

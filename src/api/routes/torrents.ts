@@ -2,16 +2,24 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AssignmentService } from '../../assignments/service.ts'
-import type { TorrentService } from '../../torrent/types.ts'
+import type { Torrent, TorrentService } from '../../torrent/types.ts'
+import type { TorrentStreaming } from '../../streaming/file-streams.ts'
 import {
   TorrentDetailSchema, TorrentFileSchema, TorrentSummarySchema,
-  toTorrentFiles, toTorrentSummary
+  toStreamingDto, toTorrentFiles, toTorrentSummary
 } from '../schemas/assignment.ts'
 import { ErrorBody as ErrorResponse } from '../schemas/common.ts'
 
 const HashParams = Type.Object({ hash: Type.String({ pattern: '^[0-9a-fA-F]{40}$', description: 'info hash, 40 hex characters' }) })
 
-export async function torrentRoutes (app: FastifyInstance, deps: { assignments: AssignmentService, torrents: TorrentService }): Promise<void> {
+export interface TorrentRouteDeps {
+  assignments: AssignmentService
+  torrents: TorrentService
+  /** stage 3 figures (read latency, stalls, layouts, pins); absent when streaming is not wired */
+  streaming?: { describe (torrent: Torrent): TorrentStreaming }
+}
+
+export async function torrentRoutes (app: FastifyInstance, deps: TorrentRouteDeps): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
   r.get('/torrents', { schema: { response: { 200: Type.Object({ items: Type.Array(TorrentSummarySchema), total: Type.Integer() }) } } }, async () => {
@@ -27,7 +35,8 @@ export async function torrentRoutes (app: FastifyInstance, deps: { assignments: 
       ...toTorrentSummary(torrent.stats(), users.length),
       length: torrent.info.length,
       files: toTorrentFiles(torrent.info),
-      used_by: users.map((a) => ({ item_type: a.itemType, item_id: a.itemId, file_path: a.filePath }))
+      used_by: users.map((a) => ({ item_type: a.itemType, item_id: a.itemId, file_path: a.filePath })),
+      ...(deps.streaming === undefined ? {} : { streaming: toStreamingDto(deps.streaming.describe(torrent)) })
     }
   })
 

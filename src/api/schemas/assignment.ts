@@ -2,6 +2,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import type { Assignment } from '../../library/assignment-repository.ts'
 import type { TorrentInfo, TorrentStats } from '../../torrent/types.ts'
+import type { TorrentStreaming } from '../../streaming/file-streams.ts'
 
 export const AssignmentSchema = Type.Object({
   id: Type.Integer(),
@@ -60,12 +61,78 @@ export const TorrentSummarySchema = Type.Object({
   assignments: Type.Integer({ description: 'active library assignments using this torrent' })
 })
 
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+/** Stage 3 figures per file that was opened, read or pinned since start. */
+export const StreamingFileSchema = Type.Object({
+  file_index: Type.Integer(),
+  reads: Type.Integer({ description: 'reads delivered or failed (aborted reads not counted)' }),
+  bytes: Type.Number(),
+  errors: Type.Integer(),
+  p50_ms: Nullable(Type.Number({ description: 'median read latency over the recent reads' })),
+  p99_ms: Nullable(Type.Number()),
+  stalls: Type.Integer({ description: 'reads that waited more than 1 s' }),
+  opens: Type.Integer({ description: 'cold opens (no state kept for the file)' }),
+  reopens: Type.Integer({ description: 'opens that found the state of an open handle or of one closed within handle_grace' }),
+  layout_probes: Type.Integer({ description: 'container layouts located by reading the file (cache hits excluded)' }),
+  open_handles: Type.Integer(),
+  parked_readers: Type.Integer({ description: 'readers of closed handles kept for a reopen' }),
+  layout: Nullable(Type.Object({
+    format: Type.String(),
+    media_offset: Nullable(Type.Number()),
+    ranges: Type.Array(Type.Object({ offset: Type.Number(), length: Type.Number(), reasons: Type.Array(Type.String()) }))
+  })),
+  index_ready_ms: Nullable(Type.Number({ description: 'first open until the header and index ranges were cached' })),
+  pinned_bytes: Type.Number({ description: 'head/tail/index bytes pinned in the cache while the file is assigned' })
+})
+
+export const StreamingSchema = Type.Object({
+  files: Type.Array(StreamingFileSchema),
+  recent_stalls: Type.Array(Type.Object({ file_index: Type.Integer(), piece_index: Type.Integer(), peers: Type.Integer(), waited_ms: Type.Number(), at: Type.String() })),
+  next_episode_warmups: Type.Array(Type.Object({ assignment_id: Type.Integer(), file_index: Type.Integer() }))
+})
+
 export const TorrentDetailSchema = Type.Object({
   ...TorrentSummarySchema.properties,
   length: Type.Integer(),
   files: Type.Array(TorrentFileSchema),
-  used_by: Type.Array(Type.Object({ item_type: Type.String(), item_id: Type.Integer(), file_path: Type.String() }))
+  used_by: Type.Array(Type.Object({ item_type: Type.String(), item_id: Type.Integer(), file_path: Type.String() })),
+  streaming: Type.Optional(StreamingSchema)
 })
+
+const round = (ms: number | null): number | null => ms === null ? null : Math.round(ms * 10) / 10
+
+export function toStreamingDto (s: TorrentStreaming): Static<typeof StreamingSchema> {
+  return {
+    files: s.files.map((f) => ({
+      file_index: f.fileIndex,
+      reads: f.counters?.reads ?? 0,
+      bytes: f.counters?.bytes ?? 0,
+      errors: f.counters?.errors ?? 0,
+      p50_ms: round(f.p50),
+      p99_ms: round(f.p99),
+      stalls: f.counters?.stalls ?? 0,
+      opens: f.counters?.opens ?? 0,
+      reopens: f.counters?.reopens ?? 0,
+      layout_probes: f.counters?.layoutProbes ?? 0,
+      open_handles: f.openHandles,
+      parked_readers: f.parkedReaders,
+      layout: f.layout === null
+        ? null
+        : { format: f.layout.format, media_offset: f.layout.mediaOffset, ranges: f.layout.ranges.map((r) => ({ offset: r.offset, length: r.length, reasons: [...r.reasons] })) },
+      index_ready_ms: round(f.indexReadyMs),
+      pinned_bytes: f.pinnedBytes
+    })),
+    recent_stalls: s.recentStalls.map((st) => ({
+      file_index: Number(st.key.slice(st.key.lastIndexOf(':') + 1)),
+      piece_index: st.pieceIndex,
+      peers: st.peers,
+      waited_ms: Math.round(st.waitedMs),
+      at: new Date(st.at).toISOString()
+    })),
+    next_episode_warmups: s.warmups.map((w) => ({ assignment_id: w.assignmentId, file_index: w.fileIndex }))
+  }
+}
 
 export function toTorrentSummary (s: TorrentStats, assignments: number): Static<typeof TorrentSummarySchema> {
   return {

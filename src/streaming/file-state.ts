@@ -1,0 +1,74 @@
+// What the streaming layer keeps per file while any handle is open and for handle_grace after
+// the last one closed: the container layout, the opening prefetch (index ranges, media start)
+// and the readers of closed handles ("parked"). A player that probes and reopens (Infuse:
+// head, tail, close, reopen to play) gets its old reader back, read-ahead window and rate
+// estimate included, instead of a cold one; a read elsewhere in the file suspends the parked
+// windows at once, so a seek does not keep pulling bytes for the old position.
+import type { FileReader, PrefetchHandle, Torrent, TorrentFileInfo } from '../torrent/types.ts'
+import type { TreeAssignment } from '../vfs/types.ts'
+import type { PlaybackLayout } from './container/index.ts'
+import type { ReadaheadController } from './prioritiser.ts'
+
+export interface ParkedReader { reader: FileReader, ctl: ReadaheadController }
+
+/** Parked readers per file: Finder opens a few handles at once; more would only hold windows. */
+const MAX_PARKED = 4
+
+export class FileState {
+  /** located (or cached) layout; null until known, or when locating failed */
+  layout: PlaybackLayout | null = null
+  /** the layout lookup of the first open (shared by handles opened meanwhile) */
+  layoutTask: Promise<void> | null = null
+  /** ms from the first open until the header and index ranges were in the cache */
+  indexReadyMs: number | null = null
+  /** the next episode was warmed up from this file's playback */
+  warmedNext = false
+  readonly createdAt = performance.now()
+  private boost: PrefetchHandle[] = []
+  private readonly parked: ParkedReader[] = []
+  private disposed = false
+
+  constructor (readonly assignment: TreeAssignment, readonly torrent: Torrent, readonly file: TorrentFileInfo) {}
+
+  get parkedCount (): number { return this.parked.length }
+
+  /** Takes back a parked reader whose stream a read at `offset` continues (window resumed). */
+  adopt (offset: number): ParkedReader | undefined {
+    const i = this.parked.findIndex((p) => p.ctl.continues(offset))
+    if (i < 0) return undefined
+    const [p] = this.parked.splice(i, 1)
+    p!.ctl.resume()
+    return p
+  }
+
+  /** A handle closed: keep its reader for a reopen (the oldest parked one goes beyond the cap). */
+  park (p: ParkedReader): void {
+    if (this.disposed) { p.reader.close(); return }
+    this.parked.push(p)
+    while (this.parked.length > MAX_PARKED) this.parked.shift()!.reader.close()
+  }
+
+  /** A new reader starts elsewhere: parked windows are stale work now. */
+  suspendParked (): void {
+    for (const p of this.parked) p.ctl.suspend()
+  }
+
+  /** Replaces the opening prefetch (the new handles are taken before the old ones go). */
+  setBoost (handles: PrefetchHandle[]): void {
+    const old = this.boost
+    this.boost = handles
+    for (const h of old) h.release()
+    if (this.disposed) this.releaseBoost()
+  }
+
+  /** The grace ran out (or shutdown): readers closed, opening prefetch released. */
+  dispose (): void {
+    this.disposed = true
+    for (const p of this.parked.splice(0)) p.reader.close()
+    this.releaseBoost()
+  }
+
+  private releaseBoost (): void {
+    for (const h of this.boost.splice(0)) h.release()
+  }
+}

@@ -1,0 +1,226 @@
+// The streaming layer between TorrentFile handles and the engine. Per file (kept for
+// handle_grace after the last close): the container layout, located once through the torrent
+// read path and cached on disk; the opening prefetch (index ranges urgent, media start
+// read-ahead); parked readers for reopens. Per handle: a reader whose window follows the read
+// rate. Per assignment: a pin of head/tail/index ranges. Per playback: next-episode warm-up.
+import type { Logger } from '../logger.ts'
+import type { AppMetrics, FileCounters } from '../metrics/app-metrics.ts'
+import type { Stall } from '../metrics/latency.ts'
+import type { Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
+import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
+import { LayoutCache, layoutKey, locatePlaybackRanges, type PlaybackLayout } from './container/index.ts'
+import { FileState } from './file-state.ts'
+import { StreamHandle } from './handle.ts'
+import { activeAssignments } from './next-episode.ts'
+import { AssignmentPins } from './pins.ts'
+import { ReadaheadController, openingPlan, pinRanges, type StreamingSettings } from './prioritiser.ts'
+import { GraceRegistry } from './probe-grace.ts'
+import { NextEpisodeWarmer } from './warmup.ts'
+import { warmRanges } from './warm-read.ts'
+
+export interface FileStreamsOptions {
+  torrents: TorrentService
+  library: LibraryTreeSource
+  settings: StreamingSettings
+  /** streaming.handle_grace in ms */
+  graceMs: number
+  /** streaming.next_episode_at */
+  nextEpisodeAt: number
+  /** torrent.read_timeout in ms: the deadline of layout probes and index reads */
+  readTimeoutMs: number
+  /** JSON file of the layout cache (under torrent.metadata_folder) */
+  layoutPath?: string
+  metrics: AppMetrics
+  logger: Logger
+  /** ms between library checks (unassigned files lose their pins); default 2000 */
+  checkIntervalMs?: number
+}
+
+/** Share of the piece cache that pins of assigned files may hold. */
+const PIN_SHARE = 0.25
+const LAYOUTS_KEPT = 5000
+
+export class FileStreams {
+  readonly layouts: LayoutCache
+  readonly pins: AssignmentPins
+  private readonly grace: GraceRegistry<FileState>
+  private readonly warmer: NextEpisodeWarmer
+  private readonly generations = new WeakMap<Torrent, number>()
+  private nextGeneration = 1
+  private timer: NodeJS.Timeout | undefined
+  private libraryVersion = -1
+  private assigned: TreeAssignment[] = []
+  private saving: Promise<void> = Promise.resolve()
+  private saveQueued = false
+  private closed = false
+
+  constructor (private readonly o: FileStreamsOptions) {
+    this.layouts = new LayoutCache({ max: LAYOUTS_KEPT, ...(o.layoutPath === undefined ? {} : { path: o.layoutPath }) })
+    this.pins = new AssignmentPins(() => Math.floor(o.torrents.cacheUsage().limit * PIN_SHARE))
+    this.grace = new GraceRegistry<FileState>({ graceMs: o.graceMs, onExpire: (_key, state) => { state.dispose() } })
+    this.warmer = new NextEpisodeWarmer({ ...o, layouts: this.layouts, at: o.nextEpisodeAt })
+  }
+
+  /** Loads the layout cache and pins what is known; starts the library check. */
+  async start (): Promise<void> {
+    const n = await this.layouts.load()
+    if (n > 0) this.o.logger.debug({ layouts: n }, 'layout cache loaded')
+    this.check()
+    this.timer = setInterval(() => { this.check() }, this.o.checkIntervalMs ?? 2000)
+    this.timer.unref()
+  }
+
+  /**
+   * A TorrentFile handle's first read at `offset`: joins (or creates) the file's state, takes
+   * back a parked reader this read continues, else opens a new one (suspending parked ones).
+   */
+  attach (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, offset: number): StreamHandle {
+    const g = this.grace.acquire(this.stateKey(torrent, file), () => new FileState(a, torrent, file))
+    const state = g.state
+    this.o.metrics.opened(a.infoHash, file.index, g.reused)
+    this.warmer.opened(a.id)
+    state.layoutTask ??= this.prepare(state).catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
+    let p = state.adopt(offset)
+    if (p === undefined) {
+      state.suspendParked()
+      const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.urgentBytes })
+      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead?.(bytes) }) }
+    }
+    return new StreamHandle({ metrics: this.o.metrics, progressed: (s, ctl) => { this.warmer.progressed(s, ctl) } }, state, g, p)
+  }
+
+  /** Layout, pin and opening prefetch of a file's first open (once per state). */
+  private async prepare (state: FileState): Promise<void> {
+    const { assignment: a, torrent, file } = state
+    const { settings, metrics } = this.o
+    const t0 = performance.now()
+    const key = layoutKey(a.infoHash, file.index, file.length)
+    let layout = this.layouts.get(key) ?? null
+    if (layout !== null) metrics.layoutProbe(a.infoHash, file.index, 'cached')
+    else {
+      const deadline = Date.now() + this.o.readTimeoutMs
+      try {
+        layout = await this.layouts.getOrLocate(key, async () => await locatePlaybackRanges(file.length,
+          async (offset, length) => await torrent.read(file.index, offset, length, { deadline }),
+          { headerBytes: settings.headerBytes, footerBytes: settings.footerBytes }))
+        metrics.layoutProbe(a.infoHash, file.index, 'probed')
+        this.queueSave()
+      } catch (err) {
+        // no swarm, or a read_timeout: head/tail estimates now, another probe on the next first open
+        metrics.layoutProbe(a.infoHash, file.index, 'failed')
+        this.o.logger.debug({ err, file: file.path }, 'layout probe failed')
+      }
+    }
+    if (this.closed) return
+    state.layout = layout
+    this.pinFile(a, torrent, file, layout)
+    const plan = openingPlan(layout, file.length, settings)
+    if (torrent.prefetch !== undefined) {
+      state.setBoost(plan.filter((r) => r.priority !== 'urgent').map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)))
+    }
+    const urgent = plan.filter((r) => r.priority === 'urgent')
+    if (urgent.length === 0) return
+    await warmRanges(torrent, file.index, urgent, Date.now() + this.o.readTimeoutMs)
+    state.indexReadyMs = performance.now() - t0
+  }
+
+  private pinFile (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, layout: PlaybackLayout | null): void {
+    const s = this.o.settings
+    this.pins.pin(a, torrent, pinRanges(layout, file.length, s, true), pinRanges(layout, file.length, s, false))
+  }
+
+  /**
+   * Library check: pins of unassigned files (or removed torrents) go; assigned files with a
+   * known layout in a loaded, active torrent get pinned (at startup: no torrent is woken, a
+   * paused one is pinned once something reads it).
+   */
+  private check (): void {
+    if (this.closed) return
+    const version = this.o.library.version()
+    if (version !== this.libraryVersion) {
+      this.libraryVersion = version
+      this.assigned = activeAssignments(this.o.library.movies(), this.o.library.shows())
+      this.warmer.reconcile(new Set(this.assigned.map((a) => a.id)))
+    }
+    this.pins.reconcile(new Set(this.assigned.map((a) => a.id)), (h) => this.o.torrents.getTorrent(h))
+    for (const a of this.assigned) {
+      if (this.pins.has(a.id)) continue
+      const torrent = this.o.torrents.getTorrent(a.infoHash)
+      if (torrent === undefined || torrent.stats().state !== 'active') continue
+      const file = torrent.info.files[a.fileIndex]
+      if (file === undefined || file.length !== a.fileSize) continue
+      const layout = this.layouts.get(layoutKey(a.infoHash, file.index, file.length))
+      if (layout !== undefined) this.pinFile(a, torrent, file, layout)
+    }
+  }
+
+  /** Streaming figures of one torrent's files (for GET /api/torrents/:hash). */
+  describe (torrent: Torrent): TorrentStreaming {
+    const hash = torrent.info.infoHash
+    const m = this.o.metrics.torrentFiles(hash)
+    const indexes = new Set(m.files.map((f) => f.fileIndex))
+    for (const f of torrent.info.files) if (this.grace.get(this.stateKey(torrent, f)) !== undefined || this.pins.fileBytes(hash, f.index) > 0) indexes.add(f.index)
+    const files = [...indexes].sort((x, y) => x - y).map((i) => {
+      const f = torrent.info.files[i]
+      const state = f === undefined ? undefined : this.grace.get(this.stateKey(torrent, f))
+      const stats = m.files.find((x) => x.fileIndex === i)
+      const layout = f === undefined ? null : this.layouts.get(layoutKey(hash, i, f.length)) ?? null
+      return {
+        fileIndex: i,
+        counters: stats?.counters ?? null,
+        p50: stats?.p50 ?? null,
+        p99: stats?.p99 ?? null,
+        openHandles: f === undefined ? 0 : this.grace.handles(this.stateKey(torrent, f)),
+        parkedReaders: state?.parkedCount ?? 0,
+        layout,
+        indexReadyMs: state?.indexReadyMs ?? null,
+        pinnedBytes: this.pins.fileBytes(hash, i)
+      }
+    })
+    return { files, recentStalls: m.recentStalls, warmups: this.warmer.list(hash) }
+  }
+
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    clearInterval(this.timer)
+    this.warmer.close()
+    this.grace.dispose() // states are dropped without onExpire: the engine closes its readers itself
+    this.pins.releaseAll()
+    await this.saving
+    await this.layouts.save().catch((err: unknown) => { this.o.logger.warn({ err }, 'layout cache not saved') })
+  }
+
+  /** A torrent removed and added again is a new object: its files get fresh state. */
+  private stateKey (torrent: Torrent, file: TorrentFileInfo): string {
+    let gen = this.generations.get(torrent)
+    if (gen === undefined) { gen = this.nextGeneration++; this.generations.set(torrent, gen) }
+    return `${layoutKey(torrent.info.infoHash, file.index, file.length)}#${gen}`
+  }
+
+  /** Saves the layout cache soon after a new layout (one write for a burst of probes). */
+  private queueSave (): void {
+    if (this.saveQueued || this.o.layoutPath === undefined) return
+    this.saveQueued = true
+    this.saving = this.saving.then(async () => {
+      this.saveQueued = false
+      await this.layouts.save()
+    }).catch((err: unknown) => { this.o.logger.warn({ err }, 'layout cache not saved') })
+  }
+}
+
+export interface TorrentStreaming {
+  files: Array<{
+    fileIndex: number
+    counters: FileCounters | null
+    p50: number | null
+    p99: number | null
+    openHandles: number
+    parkedReaders: number
+    layout: PlaybackLayout | null
+    indexReadyMs: number | null
+    pinnedBytes: number
+  }>
+  recentStalls: Stall[]
+  warmups: Array<{ assignmentId: number, fileIndex: number }>
+}

@@ -1,0 +1,86 @@
+// Scanner probes (Plex/Jellyfin ffprobe through rclone) and player reopens read the head, the
+// tail and the index of a file again and again. While a file is assigned, those ranges are held
+// by one long-lived background PrefetchHandle each: wanted (fetched when the torrent is active)
+// and pinned against eviction, inside the cache budget. A pin budget (a share of the cache)
+// keeps a large library from pinning the whole cache: over it, the media start is left out,
+// then nothing more is pinned.
+import type { PrefetchHandle, Torrent } from '../torrent/types.ts'
+import type { TreeAssignment } from '../vfs/types.ts'
+import { rangeBytes } from './prioritiser.ts'
+
+type Ranges = Array<{ offset: number, length: number }>
+
+interface Pin {
+  infoHash: string
+  fileIndex: number
+  torrent: Torrent
+  handles: PrefetchHandle[]
+  bytes: number
+  /** ranges pinned, to skip re-pinning the same thing */
+  signature: string
+}
+
+export class AssignmentPins {
+  private readonly pins = new Map<number, Pin>()
+  private total = 0
+
+  /** `budget()`: bytes all pins together may hold (read on every pin: the cache limit may differ per run). */
+  constructor (private readonly budget: () => number) {}
+
+  /** Bytes pinned over all assigned files. */
+  get bytes (): number { return this.total }
+  get size (): number { return this.pins.size }
+  has (assignmentId: number): boolean { return this.pins.has(assignmentId) }
+
+  /** Bytes pinned for one file of one torrent. */
+  fileBytes (infoHash: string, fileIndex: number): number {
+    let n = 0
+    for (const p of this.pins.values()) if (p.infoHash === infoHash && p.fileIndex === fileIndex) n += p.bytes
+    return n
+  }
+
+  /**
+   * Pins `full` (or `lean` when `full` does not fit the budget) of the assignment's file in
+   * `torrent`, replacing what was pinned for it before. Returns the bytes pinned (0: none fit).
+   */
+  pin (a: TreeAssignment, torrent: Torrent, full: Ranges, lean: Ranges): number {
+    if (torrent.prefetch === undefined) return 0
+    const old = this.pins.get(a.id)
+    const room = this.budget() - this.total + (old?.bytes ?? 0)
+    const ranges = rangeBytes(full) <= room ? full : rangeBytes(lean) <= room ? lean : null
+    if (ranges === null) { this.release(a.id); return 0 }
+    const signature = JSON.stringify(ranges)
+    if (old !== undefined && old.torrent === torrent && old.signature === signature) return old.bytes
+    const handles = ranges.filter((r) => r.length > 0).map((r) => torrent.prefetch!(a.fileIndex, r.offset, r.length, 'background'))
+    // the new handles are in place before the old ones go: the pieces never lose their pin
+    this.release(a.id)
+    const bytes = rangeBytes(ranges)
+    this.pins.set(a.id, { infoHash: a.infoHash, fileIndex: a.fileIndex, torrent, handles, bytes, signature })
+    this.total += bytes
+    return bytes
+  }
+
+  /**
+   * Drops pins of assignments that are no longer active, and of torrents that were removed or
+   * reloaded (`current` no longer returns the same object). Returns how many were dropped.
+   */
+  reconcile (active: ReadonlySet<number>, current: (infoHash: string) => Torrent | undefined): number {
+    let dropped = 0
+    for (const [id, pin] of [...this.pins]) {
+      if (!active.has(id) || current(pin.infoHash) !== pin.torrent) { this.release(id); dropped++ }
+    }
+    return dropped
+  }
+
+  release (assignmentId: number): void {
+    const pin = this.pins.get(assignmentId)
+    if (pin === undefined) return
+    this.pins.delete(assignmentId)
+    this.total -= pin.bytes
+    for (const h of pin.handles) h.release()
+  }
+
+  releaseAll (): void {
+    for (const id of [...this.pins.keys()]) this.release(id)
+  }
+}

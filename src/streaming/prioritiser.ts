@@ -1,0 +1,163 @@
+// The prioritiser's decisions, as pure code (the engine carries them out):
+//   1. urgent: the bytes a read is blocked on (the engine does this for every pending read);
+//   2. read-ahead: each reader's window, sized from the rate the player really consumes;
+//   3. head/tail: the container's header and index ranges (or header_bytes/footer_bytes
+//      estimates) and the start of the media, at background priority, pinned while assigned.
+import type { PiecePriority } from '../torrent/types.ts'
+import type { Config } from '../config/schema.ts'
+import type { PlaybackLayout } from './container/index.ts'
+import { headTail, mergeRanges } from './container/ranges.ts'
+import { ReadRateEstimator, readaheadBytes, type RateOptions } from './readahead.ts'
+
+export interface StreamingSettings {
+  /** upper bound of a reader's window (streaming.readahead_bytes) */
+  readaheadBytes: number
+  /** lower bound of a reader's window, and how much media start is warmed (streaming.urgent_bytes) */
+  urgentBytes: number
+  headerBytes: number
+  footerBytes: number
+  /** seconds of the observed read rate kept ahead of each reader */
+  readaheadSeconds: number
+}
+
+/** Seconds of playback kept ahead: covers a swarm hiccup, small enough not to hog the cache. */
+export const READAHEAD_SECONDS = 20
+
+export function streamingSettings (s: Readonly<Config['streaming']>): StreamingSettings {
+  return {
+    readaheadBytes: s.readahead_bytes,
+    urgentBytes: Math.min(s.urgent_bytes, s.readahead_bytes),
+    headerBytes: s.header_bytes,
+    footerBytes: s.footer_bytes,
+    readaheadSeconds: READAHEAD_SECONDS
+  }
+}
+
+/**
+ * One reader's window. Every delivered read feeds the rate estimate; the window becomes
+ * `readaheadSeconds` of that rate, clamped to [urgentBytes, readaheadBytes], and is pushed to
+ * the engine only when it moved by a quarter or more (each push re-plans the torrent's wants).
+ * A read that does not continue the previous one is a seek: the estimate and the sequential
+ * run restart, so the window shrinks at once instead of pulling bytes past a stale position.
+ */
+export class ReadaheadController {
+  private readonly rate: ReadRateEstimator
+  private applied = -1
+  private lastEnd = -1
+  private suspended = false
+  /** bytes read back to back since the last seek (next-episode warm-up looks at this) */
+  run = 0
+
+  constructor (private readonly settings: StreamingSettings, private readonly apply: (bytes: number) => void, rate: RateOptions = {}) {
+    this.rate = new ReadRateEstimator(rate)
+  }
+
+  /** The window last pushed to the engine (-1 before the first read). */
+  get window (): number { return this.suspended ? 0 : this.applied }
+
+  /** End of the last read (-1 before the first). */
+  get position (): number { return this.lastEnd }
+
+  /** True when a read at `offset` continues this reader's stream (within its window). */
+  continues (offset: number): boolean {
+    if (this.lastEnd < 0) return false
+    const slack = Math.max(this.settings.urgentBytes, this.applied)
+    return offset >= this.lastEnd - slack && offset <= this.lastEnd + slack
+  }
+
+  /** `length` bytes at `offset` reached the player. */
+  onRead (offset: number, length: number): void {
+    if (this.lastEnd >= 0 && offset !== this.lastEnd && !this.continues(offset)) {
+      this.rate.reset()
+      this.run = 0
+    }
+    this.run = offset === this.lastEnd || this.lastEnd < 0 ? this.run + length : length
+    this.lastEnd = offset + length
+    this.rate.record(length)
+    this.suspended = false
+    const target = readaheadBytes(this.rate.rate(), { min: this.settings.urgentBytes, max: this.settings.readaheadBytes, seconds: this.settings.readaheadSeconds })
+    const atBound = target === this.settings.urgentBytes || target === this.settings.readaheadBytes
+    if (this.applied < 0 || Math.abs(target - this.applied) * 4 >= this.applied || (atBound && target !== this.applied)) {
+      this.applied = target
+      this.apply(target)
+    }
+  }
+
+  /** Stops the window (a parked reader superseded by a read elsewhere in the file). */
+  suspend (): void {
+    if (this.suspended || this.applied <= 0) return
+    this.suspended = true
+    this.apply(0)
+  }
+
+  /** Restores the window after suspend() (the reader was adopted by a reopen). */
+  resume (): void {
+    if (!this.suspended) return
+    this.suspended = false
+    this.apply(this.applied)
+  }
+}
+
+export interface PlannedRange { offset: number, length: number, priority: PiecePriority }
+
+/** Where media starts: the layout's mediaOffset, else right after the first (header) range. */
+function mediaStart (layout: PlaybackLayout): number {
+  return layout.mediaOffset ?? (layout.ranges[0] !== undefined && layout.ranges[0].offset === 0 ? layout.ranges[0].length : 0)
+}
+
+/** The layout's ranges, or head/tail estimates when no layout is known. */
+export function indexRanges (layout: PlaybackLayout | null, size: number, s: StreamingSettings): Array<{ offset: number, length: number }> {
+  if (layout !== null) return layout.ranges.map((r) => ({ offset: r.offset, length: r.length }))
+  return mergeRanges(headTail(size, s.headerBytes, s.footerBytes), size).map((r) => ({ offset: r.offset, length: r.length }))
+}
+
+/**
+ * What a player reads first, at first open: the header and index ranges it blocks on
+ * ('urgent', known only for a located layout), then the first urgentBytes of media
+ * ('readahead'). Without a layout, head/tail estimates at 'background'.
+ */
+export function openingPlan (layout: PlaybackLayout | null, size: number, s: StreamingSettings): PlannedRange[] {
+  if (layout === null || layout.format === 'unknown') {
+    return indexRanges(layout, size, s).map((r) => ({ ...r, priority: 'background' as const }))
+  }
+  // An index bigger than the estimates (MKV attachments, a huge moov) is not all urgent:
+  // past header_bytes + footer_bytes the rest waits at background priority.
+  let urgentLeft = s.headerBytes + s.footerBytes
+  const plan: PlannedRange[] = layout.ranges.map((r) => {
+    const priority = r.length <= urgentLeft ? 'urgent' as const : 'background' as const
+    if (priority === 'urgent') urgentLeft -= r.length
+    return { offset: r.offset, length: r.length, priority }
+  })
+  const start = mediaStart(layout)
+  if (start < size) plan.push({ offset: start, length: Math.min(s.urgentBytes, size - start), priority: 'readahead' })
+  return plan
+}
+
+/**
+ * What stays pinned while a file is assigned (scanner probes and reopens hit the cache): the
+ * index ranges, plus the first urgentBytes of media when `withMedia` (ffprobe reads the first
+ * seconds of packets; dropped when the pin budget is tight).
+ */
+export function pinRanges (layout: PlaybackLayout | null, size: number, s: StreamingSettings, withMedia: boolean): Array<{ offset: number, length: number }> {
+  const ranges = indexRanges(layout, size, s)
+  if (!withMedia || layout === null || layout.format === 'unknown') return ranges
+  const start = mediaStart(layout)
+  const wanted = [...ranges.map((r) => ({ ...r, reason: 'index' as const })), { offset: start, length: s.urgentBytes, reason: 'head' as const }]
+  return mergeRanges(wanted, size).map((r) => ({ offset: r.offset, length: r.length }))
+}
+
+/** Total bytes of some ranges. */
+export function rangeBytes (ranges: ReadonlyArray<{ length: number }>): number {
+  return ranges.reduce((n, r) => n + r.length, 0)
+}
+
+/**
+ * Next-episode warm-up trigger: a reader that has read a run of at least `minRun` bytes back
+ * to back and got past `fraction` of the file. A tail probe (one read near the end) is not
+ * playback, so the run matters as much as the position.
+ */
+export function pastWarmupPoint (ctl: { run: number, position: number }, size: number, fraction: number): boolean {
+  if (!(fraction > 0) || size <= 0) return false
+  const minRun = Math.min(64 * 1024 * 1024, Math.max(1, Math.floor(size * 0.05)))
+  return ctl.run >= minRun && ctl.position >= size * fraction
+}
