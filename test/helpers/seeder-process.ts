@@ -47,12 +47,14 @@ function send (msg: object): void {
 // The benchmark needs bandwidth, not CPU, to be the limit. webtorrent's upload throttle
 // (speed-limiter) is a token bucket one second deep, so an idle seeder would send a whole
 // second of its rate at once and a cold read could beat the nominal bandwidth: keep the
-// bucket 100 ms deep instead.
+// bucket (and the slices it meters, which must fit in it) 25 ms deep instead.
 function setUploadLimit (c: Any, bytesPerSecond: number): void {
+  const burst = Math.max(1024, Math.round(bytesPerSecond / 40))
   c.throttleUpload(bytesPerSecond)
   const group = c.throttleGroups?.up
   if (group?.bucket !== undefined) {
-    group.bucket.bucketSize = Math.max(1, Math.round(bytesPerSecond / 10))
+    group.setChunksize(Math.min(burst, Math.round(bytesPerSecond)))
+    group.bucket.bucketSize = burst
     if (group.bucket.content > group.bucket.bucketSize) group.bucket.content = group.bucket.bucketSize
   }
 }

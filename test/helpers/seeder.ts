@@ -42,7 +42,7 @@ export interface SeederOptions {
   torrentFile?: Buffer
   /** ms to wait for hashing and listening (default 60 s) */
   timeoutMs?: number
-  /** upload limit in bytes/s (webtorrent's uploadLimit, 100 ms burst); none = unlimited */
+  /** upload limit in bytes/s (webtorrent's uploadLimit, 25 ms burst); none = unlimited */
   uploadLimit?: number
 }
 

@@ -1,0 +1,55 @@
+// One measurement session against one fresh server: first frame, ten seeks, bytes downloaded;
+// or a paced 1x read. The caller starts and closes the target.
+import { firstFrame, pacedRead, seek, type PacedResult } from './measure.ts'
+import type { BenchMedia } from './media.ts'
+import type { ProxiedRequest } from './proxy.ts'
+import type { Target } from './targets.ts'
+
+export interface SessionResult {
+  firstFrameMs: number | null
+  probeMs: number | null
+  /** per seek, null when it failed or timed out */
+  seekMs: Array<number | null>
+  /** payload bytes downloaded from the swarm, 1 s after the last read */
+  downloaded: number
+  /** bytes the server delivered to the player (through the proxy) */
+  delivered: number
+  requests: ProxiedRequest[]
+  errors: string[]
+}
+
+const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+
+export async function playSession (target: Target, m: BenchMedia, seekTimes: number[], timeoutMs: number): Promise<SessionResult> {
+  const errors: string[] = []
+  const ff = await firstFrame(m, target.url, timeoutMs)
+  if (!ff.ok) errors.push(`first frame: ${ff.error ?? '?'}`)
+  const seekMs: Array<number | null> = []
+  let failures = 0
+  for (const at of seekTimes) {
+    // two timeouts in a row: the server is stuck, do not spend the whole budget proving it
+    if (failures >= 2) { seekMs.push(null); continue }
+    const s = await seek(m, target.url, at, timeoutMs)
+    seekMs.push(s.ok ? s.ms : null)
+    if (!s.ok) { failures++; errors.push(`seek ${at.toFixed(1)} s: ${s.error ?? '?'}`) } else failures = 0
+  }
+  // read-ahead that a closed request left running counts too
+  await sleep(1000)
+  return {
+    firstFrameMs: ff.ok ? ff.ms : null,
+    probeMs: ff.ok ? ff.probeMs : null,
+    seekMs,
+    downloaded: await target.downloaded(),
+    delivered: target.proxy.delivered,
+    requests: [...target.proxy.requests],
+    errors
+  }
+}
+
+export interface PacedSession extends PacedResult { downloaded: number, delivered: number }
+
+export async function pacedSession (target: Target, m: BenchMedia, seconds: number): Promise<PacedSession> {
+  const r = await pacedRead(target.url, 0, m.bytesPerSecond, seconds)
+  await sleep(1000)
+  return { ...r, downloaded: await target.downloaded(), delivered: target.proxy.delivered }
+}

@@ -1,0 +1,43 @@
+// Plain-text table and number formatting for the bench report.
+
+export type Cell = string | number | null
+
+export function fmtMs (ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '-'
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`
+}
+
+export function fmtX (x: number | null): string {
+  return x === null || !Number.isFinite(x) ? '-' : `${x.toFixed(2)}x`
+}
+
+export function fmtMiB (bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 2 : 1)} MiB`
+}
+
+export function renderTable (header: string[], rows: Cell[][]): string {
+  const text = rows.map((r) => r.map((c) => c === null ? '-' : String(c)))
+  const widths = header.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]): string => cells.map((c, i) => i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)).join(' | ').trimEnd()
+  const sep = widths.map((w) => '-'.repeat(w)).join('-|-')
+  return [line(header), sep, ...text.map((r) => r[0]!.startsWith('--') ? r[0]! : line(r))].join('\n')
+}
+
+/** Deterministic PRNG (mulberry32), so every run seeks to the same positions. */
+export function prng (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export function median (xs: number[]): number {
+  if (xs.length === 0) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
