@@ -1,0 +1,190 @@
+// FileStreams (the streaming layer) against a fake torrent: what it asks the engine for on
+// first open, reopen within the grace, seek, unassign, restart, and next-episode warm-up.
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { FileStreams } from '../../src/streaming/file-streams.ts'
+import { streamingSettings } from '../../src/streaming/prioritiser.ts'
+import { AppMetrics } from '../../src/metrics/app-metrics.ts'
+import { defaults } from '../../src/config/schema.ts'
+import { createLogger } from '../../src/logger.ts'
+import type { FileReader, PiecePriority, PrefetchHandle, Torrent, TorrentInfo, TorrentService, TorrentStats } from '../../src/torrent/types.ts'
+import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow } from '../../src/vfs/types.ts'
+import { buildMp4, materialise } from '../helpers/media.ts'
+import { tempDir } from '../helpers/app.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+const HASH = 'b'.repeat(40)
+const KiB = 1024
+
+interface FakeReader extends FileReader { windows: number[], closed: boolean }
+interface FakePrefetch extends PrefetchHandle { fileIndex: number, offset: number, length: number, priority: PiecePriority, released: boolean }
+
+function fakeTorrent (files: Buffer[]) {
+  let offset = 0
+  const info: TorrentInfo = {
+    infoHash: HASH, name: 'pack', length: 0, pieceLength: 16 * KiB, pieceCount: 0,
+    files: files.map((b, index) => { const f = { index, path: `pack/f${index}.mp4`, length: b.length, offset }; offset += b.length; return f })
+  }
+  info.length = offset
+  info.pieceCount = Math.ceil(offset / info.pieceLength)
+  const readers: FakeReader[] = []
+  const prefetches: FakePrefetch[] = []
+  const probeReads: Array<{ fileIndex: number, offset: number, length: number }> = []
+  const slice = (i: number, o: number, l: number): Buffer => files[i]!.subarray(o, Math.min(files[i]!.length, o + l))
+  const torrent: Torrent = {
+    info,
+    openReader (fileIndex, opts = {}) {
+      const r: FakeReader = {
+        file: info.files[fileIndex]!, windows: [opts.readaheadBytes ?? -1], closed: false,
+        setReadahead (b) { r.windows.push(b) },
+        read: async (o, l) => slice(fileIndex, o, l),
+        close () { r.closed = true }
+      }
+      readers.push(r)
+      return r
+    },
+    read: async (fileIndex, o, l) => { probeReads.push({ fileIndex, offset: o, length: l }); return slice(fileIndex, o, l) },
+    stats: () => ({ infoHash: HASH, state: 'active', peers: 1 }) as TorrentStats,
+    prefetch (fileIndex, o, l, priority = 'background') {
+      const h: FakePrefetch = { fileIndex, offset: o, length: l, priority, released: false, update () {}, release () { h.released = true } }
+      prefetches.push(h)
+      return h
+    }
+  }
+  return { torrent, readers, prefetches, probeReads }
+}
+
+function assignment (id: number, fileIndex: number, size: number): TreeAssignment {
+  return { id, infoHash: HASH, magnetUri: `magnet:?xt=urn:btih:${HASH}`, filePath: `pack/f${fileIndex}.mp4`, fileIndex, fileSize: size, createdAt: new Date(0) }
+}
+
+function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows?: TreeShow[], layoutPath?: string } = {}) {
+  const fake = fakeTorrent(files)
+  const service = {
+    getTorrent: () => fake.torrent,
+    getOrAddTorrent: async () => fake.torrent,
+    cacheUsage: () => ({ used: 0, limit: 1024 * 1024 * 1024 }),
+    listTorrents: () => [fake.torrent.stats()]
+  } as unknown as TorrentService
+  const lib = { version: 1, movies: [] as TreeMovie[], shows: opts.shows ?? [] }
+  const library: LibraryTreeSource = { movies: () => lib.movies, shows: () => lib.shows, version: () => lib.version }
+  const metrics = new AppMetrics(service)
+  const streams = new FileStreams({
+    torrents: service, library, metrics,
+    settings: { ...streamingSettings(defaults.streaming), urgentBytes: 64 * KiB, readaheadBytes: 1024 * KiB },
+    graceMs: opts.graceMs ?? 60_000, nextEpisodeAt: 0.9, readTimeoutMs: 5000,
+    logger: createLogger('silent'), checkIntervalMs: 10,
+    ...(opts.layoutPath === undefined ? {} : { layoutPath: opts.layoutPath })
+  })
+  t.after(async () => { await streams.close() })
+  return { ...fake, streams, metrics, lib }
+}
+
+const mp4 = buildMp4({ mdatBytes: 600 * KiB, moovBytes: 40 * KiB })
+const movie = materialise(mp4)
+const opts = { deadline: Date.now() + 60_000 }
+
+test('first open probes the layout once, reads header and moov urgently, pins them and warms the media start', async (t) => {
+  const s = setup(t, [movie])
+  await s.streams.start()
+  const a = assignment(1, 0, movie.length)
+  s.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: a }]
+  s.lib.version++
+  const h1 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 0)
+  await h1.read(0, 1024, opts)
+  const h2 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 300 * KiB) // Finder: a second handle at once
+  await waitFor(() => s.streams.describe(s.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
+  const f = s.streams.describe(s.torrent).files[0]!
+  assert.equal(f.counters?.layoutProbes, 1)
+  assert.equal(f.layout?.format, 'mp4')
+  assert.ok(s.probeReads.some((r) => r.offset === mp4.offsets.moov), 'the moov was read (urgent) right at first open')
+  const pins = s.prefetches.filter((p) => p.priority === 'background' && !p.released)
+  assert.ok(pins.some((p) => p.offset === mp4.offsets.moov && p.length === mp4.offsets.moovSize), 'the moov is pinned')
+  assert.ok(f.pinnedBytes >= mp4.offsets.moovSize)
+  assert.ok(s.prefetches.some((p) => p.priority === 'readahead' && p.offset === mp4.offsets.mdat + 8), 'media start warmed at read-ahead priority')
+  assert.equal(s.readers.length, 2, 'concurrent handles get their own readers (own windows)')
+  h1.close(); h2.close()
+
+  // reopen within the grace: state kept, the parked reader comes back, no second probe
+  const reads = s.probeReads.length
+  const h3 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 1024)
+  await h3.read(1024, 1024, opts)
+  assert.equal(s.readers.length, 2, 'the reader of the handle that read up to 1024 was adopted')
+  const again = s.streams.describe(s.torrent).files[0]!
+  assert.equal(again.counters?.opens, 1)
+  assert.equal(again.counters?.reopens, 2)
+  assert.equal(again.counters?.layoutProbes, 1)
+  assert.equal(s.probeReads.length, reads, 'no probe reads on reopen')
+  h3.close()
+
+  // unassigned: the pin goes at the next library check
+  s.lib.movies = []
+  s.lib.version++
+  await waitFor(() => pins.every((p) => p.released), 5000, 'pins released after unassign')
+  assert.equal(s.streams.pins.bytes, 0)
+})
+
+test('a read elsewhere suspends parked windows at once; returning resumes them; grace expiry closes them', async (t) => {
+  const big = Buffer.alloc(8192 * KiB, 3)
+  const s = setup(t, [big], { graceMs: 30 })
+  await s.streams.start()
+  const a = assignment(1, 0, big.length)
+  const file = s.torrent.info.files[0]!
+  const h1 = s.streams.attach(a, s.torrent, file, 0)
+  for (let o = 0; o < 256 * KiB; o += 64 * KiB) await h1.read(o, 64 * KiB, opts)
+  h1.close()
+  const r1 = s.readers[0]!
+  const h2 = s.streams.attach(a, s.torrent, file, 5000 * KiB) // the player seeks past the window
+  assert.equal(s.readers.length, 2)
+  assert.equal(r1.windows.at(-1), 0, 'the stale window stopped wanting pieces')
+  await h2.read(5000 * KiB, 1024, opts)
+  const h3 = s.streams.attach(a, s.torrent, file, 256 * KiB) // ...and comes back
+  assert.equal(s.readers.length, 2, 'adopted the parked reader')
+  assert.ok(r1.windows.at(-1)! > 0, 'its window resumed')
+  h2.close(); h3.close()
+  await waitFor(() => s.readers.every((r) => r.closed), 5000, 'parked readers closed after the grace')
+  assert.ok(s.prefetches.filter((p) => p.priority === 'readahead').every((p) => p.released), 'opening prefetch released')
+})
+
+test('layouts survive a restart: the next first open is a cache hit without probe reads', async (t) => {
+  const layoutPath = join(tempDir(t), 'layouts.json')
+  const a = assignment(1, 0, movie.length)
+  const first = setup(t, [movie], { layoutPath })
+  await first.streams.start()
+  const h = first.streams.attach(a, first.torrent, first.torrent.info.files[0]!, 0)
+  await waitFor(() => first.streams.describe(first.torrent).files[0]?.layout != null, 5000, 'layout located')
+  h.close()
+  await first.streams.close()
+  const second = setup(t, [movie], { layoutPath })
+  await second.streams.start()
+  const h2 = second.streams.attach(a, second.torrent, second.torrent.info.files[0]!, 0)
+  await waitFor(() => second.streams.describe(second.torrent).files[0]?.indexReadyMs != null, 5000, 'index ready')
+  assert.equal(second.streams.describe(second.torrent).files[0]?.counters?.layoutProbes, 0)
+  assert.ok(!second.probeReads.some((r) => r.length === 64 * KiB && r.offset === 0), 'no 64 KiB probe read of the head')
+  h2.close()
+})
+
+test('playing an episode past next_episode_at warms the next one; opening it hands over', async (t) => {
+  const ep1 = Buffer.alloc(800 * KiB, 1)
+  const ep2 = Buffer.alloc(300 * KiB, 2)
+  const a1 = assignment(11, 0, ep1.length)
+  const a2 = assignment(12, 1, ep2.length)
+  const ep = (n: number, a: TreeAssignment) => ({ id: n, episodeNumber: n, name: null, createdAt: new Date(0), assignment: a })
+  const shows: TreeShow[] = [{ id: 1, title: 'S', year: null, createdAt: new Date(0), seasons: [{ id: 1, seasonNumber: 1, createdAt: new Date(0), episodes: [ep(1, a1), ep(2, a2)] }] }]
+  const s = setup(t, [ep1, ep2], { shows })
+  await s.streams.start()
+  const h = s.streams.attach(a1, s.torrent, s.torrent.info.files[0]!, 0)
+  for (let o = 0; o < 700 * KiB; o += 64 * KiB) await h.read(o, 64 * KiB, opts)
+  assert.equal(s.prefetches.filter((p) => p.fileIndex === 1).length, 0, 'not before 90 %')
+  for (let o = 704 * KiB; o < ep1.length; o += 64 * KiB) await h.read(o, 64 * KiB, opts)
+  await waitFor(() => s.prefetches.some((p) => p.fileIndex === 1), 5000, 'next episode warm-up')
+  const warm = s.prefetches.filter((p) => p.fileIndex === 1)
+  assert.ok(warm.every((p) => p.priority === 'background'))
+  assert.ok(warm.some((p) => p.offset === 0), 'its head')
+  assert.deepEqual(s.streams.describe(s.torrent).warmups, [{ assignmentId: 12, fileIndex: 1 }])
+  h.close()
+  const h2 = s.streams.attach(a2, s.torrent, s.torrent.info.files[1]!, 0)
+  assert.ok(warm.every((p) => p.released), 'the warm-up handles go once the episode is opened')
+  h2.close()
+})
