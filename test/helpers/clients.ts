@@ -70,6 +70,8 @@ export interface ClientSeeder {
   child: ChildProcess
   /** the client's output so far (for failure messages) */
   output (): string
+  /** the client's own log file, when it writes one */
+  logFile?: string
   stop (): Promise<void>
 }
 
@@ -96,7 +98,7 @@ function collect (child: ChildProcess): () => string {
 }
 
 /** aria2c seeding `torrent` from fx.baseDir. */
-export async function startAria2Seeder (t: TestContext, torrent: TorrentFileInfo, fx: Fixture, work: string): Promise<ClientSeeder> {
+export async function startAria2Seeder (t: TestContext, torrent: TorrentFileInfo, fx: Fixture, work: string, extraArgs: string[] = []): Promise<ClientSeeder> {
   const port = await freePort()
   const child = spawn('aria2c', [
     '--no-conf=true',
@@ -124,13 +126,15 @@ export async function startAria2Seeder (t: TestContext, torrent: TorrentFileInfo
     '--auto-save-interval=0',
     `--save-session-interval=0`,
     `--dht-file-path=${join(work, 'dht.dat')}`,
+    ...extraArgs,
     torrent.path
   ], { stdio: ['ignore', 'pipe', 'pipe'], cwd: work })
-  return { port, child, output: collect(child), stop: track(t, child) }
+  return { port, child, output: collect(child), stop: track(t, child), logFile: join(work, 'aria2.log') }
 }
 
 /** transmission-cli seeding `torrent` from fx.baseDir, with its own config folder. */
-export async function startTransmissionSeeder (t: TestContext, torrent: TorrentFileInfo, fx: Fixture, work: string): Promise<ClientSeeder> {
+/** `encryption`: 0 tolerated (prefers plaintext), 1 preferred, 2 required. */
+export async function startTransmissionSeeder (t: TestContext, torrent: TorrentFileInfo, fx: Fixture, work: string, encryption: 0 | 1 | 2 = 1): Promise<ClientSeeder> {
   const port = await freePort()
   const configDir = join(work, 'transmission')
   mkdirSync(configDir, { recursive: true })
@@ -145,7 +149,7 @@ export async function startTransmissionSeeder (t: TestContext, torrent: TorrentF
     'bind-address-ipv4': '127.0.0.1',
     'bind-address-ipv6': '::1',
     'blocklist-enabled': false,
-    'encryption': 1,
+    encryption,
     'ratio-limit-enabled': false,
     'idle-seeding-limit-enabled': false,
     'speed-limit-up-enabled': false,
@@ -157,7 +161,7 @@ export async function startTransmissionSeeder (t: TestContext, torrent: TorrentF
     'start-added-torrents': true,
     'cache-size-mb': 4
   }, null, 2))
-  const child = spawn('transmission-cli', ['-g', configDir, '-w', fx.baseDir, '-p', String(port), '-M', '-D', '-U', '-B', '-v', torrent.path], {
+  const child = spawn('transmission-cli', ['-g', configDir, '-w', fx.baseDir, '-p', String(port), '-M', '-D', '-U', '-B', ['-et', '-ep', '-er'][encryption]!, '-v', torrent.path], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: work
   })

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { KiB, MiB, fixtureDir, multiFileSpec, singleFileSpec, writeFixture, rng, type Fixture } from './fixtures.ts'
 import { startTracker, type Tracker } from './tracker.ts'
-import { createTestEngine } from './engine.ts'
+import { createTestEngine, type TorrentConfig } from './engine.ts'
 import { magnetLink } from './seeder.ts'
 import { makeTorrentFile, type ClientSeeder, type TorrentFileInfo } from './clients.ts'
-import { assertInfoMatches, readAndCompare, fileByPath, deadlineIn } from './engine-asserts.ts'
+import { assertInfoMatches, readAndCompare, fileByPath, deadlineIn, expectDomainError } from './engine-asserts.ts'
 import { tempDir } from './app.ts'
 import { waitFor, withTimeout } from './wait.ts'
 import type { Torrent } from '../../src/torrent/types.ts'
@@ -44,7 +44,7 @@ async function addViaTracker (t: TestContext, engine: { addTorrent: (h: string, 
 }
 
 /** Multi-file torrent (64 KiB pieces): metadata, then start/middle/end/boundary reads of every file. */
-export async function interopMultiFile (t: TestContext, start: StartClient, opts: { weirdNames?: boolean } = {}): Promise<void> {
+export async function interopMultiFile (t: TestContext, start: StartClient, opts: { weirdNames?: boolean, engine?: Partial<TorrentConfig> } = {}): Promise<ClientSeeder> {
   const P = 64 * KiB
   const tracker = await startTracker(t, { intervalMs: 1000 })
   const { dir } = fixtureDir(t)
@@ -52,7 +52,7 @@ export async function interopMultiFile (t: TestContext, start: StartClient, opts
   if (opts.weirdNames === false) spec.files = spec.files.map((f) => ({ ...f, path: f.path.replace(/[:?]/g, '_') }))
   const fx = writeFixture(dir, spec)
   const { torrent, client } = await seedWithClient(t, start, fx, P, tracker)
-  const { engine } = await createTestEngine(t, { add_timeout: 40, read_timeout: 30 })
+  const { engine } = await createTestEngine(t, { add_timeout: 40, read_timeout: 30, ...opts.engine })
   const tor = await addViaTracker(t, engine, torrent, tracker, client)
   assertInfoMatches(tor.info, torrent)
   for (const fxFile of fx.files) {
@@ -75,6 +75,7 @@ export async function interopMultiFile (t: TestContext, start: StartClient, opts
   const st = tor.stats()
   assert.ok(st.downloaded > 0)
   t.diagnostic(`peers ${st.peers}, seeders ${st.seeders}, downloaded ${st.downloaded}`)
+  return client
 }
 
 /** Single 16 MiB file (256 KiB pieces): 12 concurrent random reads, then a sequential read of 8 MiB. */
@@ -101,4 +102,15 @@ export async function interopSingleFile (t: TestContext, start: StartClient): Pr
   reader.close()
   t.diagnostic(`sequential 8 MiB from the client in ${Math.round(performance.now() - t0)} ms`)
   await readAndCompare(tor, fx, f, f.length - 1, 1, deadlineIn(20_000), 'last byte:')
+}
+
+/** A client that the engine must NOT be able to use (e.g. encryption mismatch): add_timeout. */
+export async function interopUnusable (t: TestContext, start: StartClient, engineCfg: Partial<TorrentConfig>): Promise<void> {
+  const tracker = await startTracker(t, { intervalMs: 1000 })
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(256 * KiB, 'unusable.bin'))
+  const { torrent } = await seedWithClient(t, start, fx, 64 * KiB, tracker)
+  const { engine } = await createTestEngine(t, { add_timeout: 4, ...engineCfg })
+  const magnet = magnetLink(torrent.infoHash, torrent.name, [tracker.httpUrl])
+  await expectDomainError(engine.addTorrent(torrent.infoHash, magnet), 'add_timeout', 4000 + 2000, 'addTorrent from a client the engine must not talk to')
 }

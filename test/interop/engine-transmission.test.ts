@@ -15,3 +15,7 @@ test('transmission seeder: metadata and reads of a multi-file torrent (nested, n
 test('transmission seeder: concurrent random and sequential reads of a 16 MiB file', { skip, timeout: 180_000 }, async (t) => {
   await interopSingleFile(t, startTransmissionSeeder)
 })
+
+test('transmission seeder requiring encryption, engine encryption allow', { skip, timeout: 180_000 }, async (t) => {
+  await interopMultiFile(t, async (t2, torrent, fx, work) => await startTransmissionSeeder(t2, torrent, fx, work, 2), { weirdNames: false, engine: { encryption: 'allow' } })
+})
