@@ -1,0 +1,80 @@
+// Stage 3 end to end, pins: once an assigned file was opened, its header, moov and media start
+// stay in the cache however much else is read. A 2 MB cache, one MP4 (moov at the end) opened
+// once, then a 6 MiB file read in full: with the seeder gone, a scanner's probe of the MP4's
+// head and moov is still served, while early parts of the big file were evicted.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { startApp, tempDir } from '../helpers/app.ts'
+import { startSeeder } from '../helpers/seeder.ts'
+import { buildMp4, materialise } from '../helpers/media.ts'
+import { fixtureBytes } from '../helpers/fixtures.ts'
+import { waitFor } from '../helpers/wait.ts'
+import { apiClient } from './api-client.ts'
+import { range, waitForFile, writeTorrentFolder } from './streaming-helpers.ts'
+
+const KiB = 1024
+const MiB = 1024 * KiB
+
+test('pinned head, moov and media start of an assigned file survive cache pressure', { timeout: 180_000 }, async (t) => {
+  const mp4 = buildMp4({ mdatBytes: 1536 * KiB, moovBytes: 120 * KiB })
+  const movieBytes = materialise(mp4)
+  const bigBytes = fixtureBytes('pins', 'big.mkv', 6 * MiB, 0, 6 * MiB)
+  const root = writeTorrentFolder(tempDir(t), 'Two.Movies', [
+    { path: 'Ronin.1998.mp4', bytes: movieBytes },
+    { path: 'Big.2001.mkv', bytes: bigBytes }
+  ])
+  const seeder = await startSeeder(t, { path: root, pieceLength: 16 * KiB })
+  const app = await startApp(t, {
+    torrent: { add_timeout: 15, read_timeout: 3, start_paused: false, global_cache_size: 2 },
+    streaming: { readahead_bytes: 256 * KiB, urgent_bytes: 64 * KiB, header_bytes: 64 * KiB, footer_bytes: 64 * KiB, handle_grace: 1 }
+  })
+  const api = apiClient(app.url)
+  const assign = async (title: string, year: number, path: string): Promise<{ file_index: number }> => {
+    const m = await api.post('/api/movies', { title, year })
+    assert.equal(m.status, 201, JSON.stringify(m.body))
+    const a = await api.post(`/api/movies/${m.body.id}/assign`, { magnet_uri: seeder.magnet, file_path: `Two.Movies/${path}` })
+    assert.equal(a.status, 201, JSON.stringify(a.body))
+    return a.body
+  }
+  const ronin = await assign('Ronin', 1998, 'Ronin.1998.mp4')
+  await assign('Big', 2001, 'Big.2001.mkv')
+  const roninUrl = `${app.url}/dav/Movies/Ronin%20(1998)/Ronin%20(1998).mp4`
+  const bigUrl = `${app.url}/dav/Movies/Big%20(2001)/Big%20(2001).mkv`
+
+  // a scanner's first probe of Ronin: the layout is located, header and moov fetched and pinned
+  assert.equal((await range(roninUrl, '0-1023')).status, 206)
+  const f = await waitForFile(app.url, seeder.infoHash, ronin.file_index, (x) => x.index_ready_ms !== null && x.pinned_bytes > 0, 'Ronin pinned')
+  assert.ok(f.pinned_bytes >= mp4.offsets.moovSize)
+  // the media start is pinned too (and was warmed at read-ahead priority): read it while the swarm is here
+  const mediaStart = mp4.offsets.mdat + 8
+  assert.equal((await range(roninUrl, `${mediaStart}-${mediaStart + 64 * KiB - 1}`)).status, 206)
+
+  // three times the cache goes through it
+  const all = await range(bigUrl, '0-', 120_000)
+  assert.equal(all.status, 206)
+  assert.ok(all.body.equals(bigBytes), 'the big file read in full')
+  // reads are served before their pieces reach the disk; wait until the last piece of the big
+  // file outside its own pins (<cache>/<hash>/379) was written, so every eviction has happened
+  const lastPiece = join(app.dataDir, 'cache', seeder.infoHash, String(Math.floor((6 * MiB - 64 * KiB) / (16 * KiB)) - 1))
+  await waitFor(() => existsSync(lastPiece), 60_000, 'the cache writes of the big file')
+
+  await seeder.stop()
+  const moovEnd = mp4.offsets.moov + mp4.offsets.moovSize - 1
+  const probes: Array<[string, number, number]> = [
+    ['0-1023', 0, 1023],
+    [`${mp4.offsets.moov}-`, mp4.offsets.moov, moovEnd],
+    [`${mediaStart}-${mediaStart + 32 * KiB}`, mediaStart, mediaStart + 32 * KiB]
+  ]
+  for (const [spec, a, b] of probes) {
+    const r = await range(roninUrl, spec)
+    assert.equal(r.status, 206, `Ronin ${spec} served from the cache without peers`)
+    assert.ok(r.body.equals(movieBytes.subarray(a, b + 1)), `bytes of ${spec}`)
+  }
+  // the pressure was real: the big file's early middle was evicted
+  // the pressure was real: the big file's early middle was evicted
+  assert.equal((await range(bigUrl, `${2 * MiB}-${2 * MiB + 1023}`)).status, 504, 'evicted, no peer to refetch from')
+  const usage = await api.get('/api/status')
+  assert.ok(usage.body.cache.used_bytes <= usage.body.cache.limit_bytes, JSON.stringify(usage.body.cache))
+})
