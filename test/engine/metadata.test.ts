@@ -99,3 +99,18 @@ test('removeTorrent of an unknown hash is a no-op', { timeout: 20_000 }, async (
   assert.equal(usage.used, 0)
   assert.equal(usage.limit, 4096 * 1024 * 1024, 'default global_cache_size 4096 MB')
 })
+
+test('metadata from several peers at once: one torrent, and reads work (5 fresh engines)', { timeout: 120_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(4 * 1024 * KiB, 'many peers.bin'))
+  const seeders = await Promise.all([0, 1, 2, 3].map(async () => await startSeeder(t, { path: fx.root, pieceLength: 64 * KiB })))
+  const magnet = seeders[0]!.magnet + seeders.slice(1).map((s) => `&x.pe=127.0.0.1:${s.port}`).join('')
+  for (let i = 0; i < 5; i++) {
+    const { engine, close } = await createTestEngine(t, { add_timeout: 20, read_timeout: 10 })
+    const torrent = await withTimeout(engine.addTorrent(seeders[0]!.infoHash, magnet), 25_000, `addTorrent #${i}`)
+    assert.equal(engine.listTorrents().length, 1)
+    await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 512 * KiB, deadlineIn(10_000), `engine #${i}, read after metadata from 4 peers:`)
+    await readAndCompare(torrent, fx, torrent.info.files[0]!, 3 * 1024 * KiB, 512 * KiB, deadlineIn(10_000), `engine #${i}, second read:`)
+    await close()
+  }
+})
