@@ -20,7 +20,7 @@ export interface SessionResult {
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
-export async function playSession (target: Target, m: BenchMedia, seekTimes: number[], timeoutMs: number): Promise<SessionResult> {
+export async function playSession (target: Target, m: BenchMedia, seekTimes: number[], timeoutMs: number, settleMs = 1000): Promise<SessionResult> {
   const errors: string[] = []
   const ff = await firstFrame(m, target.url, timeoutMs)
   if (!ff.ok) errors.push(`first frame: ${ff.error ?? '?'}`)
@@ -34,7 +34,7 @@ export async function playSession (target: Target, m: BenchMedia, seekTimes: num
     if (!s.ok) { failures++; errors.push(`seek ${at.toFixed(1)} s: ${s.error ?? '?'}`) } else failures = 0
   }
   // read-ahead that a closed request left running counts too
-  await sleep(1000)
+  await sleep(settleMs)
   return {
     firstFrameMs: ff.ok ? ff.ms : null,
     probeMs: ff.ok ? ff.probeMs : null,
