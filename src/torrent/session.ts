@@ -25,7 +25,7 @@ import type { TorrentRecord } from './persistence.ts'
 import { Prefetch, Reader, readFileRange, type ReadHost } from './reads.ts'
 import type { WantSource } from './scheduler.ts'
 import { Transfer, type TransferHost } from './transfer.ts'
-import type { FileReader, PiecePriority, PrefetchHandle, ReadOptions, ReaderOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
+import type { FileReader, PiecePriority, PrefetchHandle, PrefetchOptions, ReadOptions, ReaderOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
 import { SessionPeers } from './session-peers.ts'
 
 export class TorrentSession extends SessionPeers implements Torrent, PeerHost, TransferHost, IncomingTarget, ReadHost {
@@ -131,11 +131,12 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   /**
    * Keeps [offset, offset+length) of a file wanted at `priority` (pinned in the cache) until
    * the handle is released. The hook for a prioritiser: head/tail of opened files, next episode.
+   * `wake: false` pins without waking an idle/paused torrent (the streaming layer's startup pins).
    */
-  prefetch (fileIndex: number, offset: number, length: number, priority: PiecePriority = 'background'): PrefetchHandle {
+  prefetch (fileIndex: number, offset: number, length: number, priority: PiecePriority = 'background', opts: PrefetchOptions = {}): PrefetchHandle {
     const file = this.fileAt(fileIndex)
     if (this.closed) throw new ClosedError('torrent closed')
-    this.touch()
+    if (opts.wake !== false) this.touch()
     return new Prefetch(this, file, offset, length, priority)
   }
 

@@ -114,9 +114,16 @@ export interface Torrent {
    * Keeps [offset, offset+length) of file `fileIndex` wanted at `priority` (default
    * 'background') and pinned in the cache until the handle is released: the hook for a
    * prioritiser (container index at the head/tail of a file, the next episode). Marks activity
-   * (wakes an idle torrent). Optional so that test doubles need not implement it.
+   * (wakes an idle torrent) unless `opts.wake` is false: then the range is pinned and wanted,
+   * but fetched only once something else wakes the torrent (pins at startup must not join
+   * the swarm). Optional so that test doubles need not implement it.
    */
-  prefetch? (fileIndex: number, offset: number, length: number, priority?: PiecePriority): PrefetchHandle
+  prefetch? (fileIndex: number, offset: number, length: number, priority?: PiecePriority, opts?: PrefetchOptions): PrefetchHandle
+}
+
+export interface PrefetchOptions {
+  /** default true; false keeps an idle or paused torrent asleep */
+  wake?: boolean
 }
 
 export interface TorrentService {
