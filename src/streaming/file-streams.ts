@@ -124,15 +124,15 @@ export class FileStreams {
     state.indexReadyMs = performance.now() - t0
   }
 
-  private pinFile (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, layout: PlaybackLayout | null): void {
+  private pinFile (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, layout: PlaybackLayout | null, wake = true): void {
     const s = this.o.settings
-    this.pins.pin(a, torrent, pinRanges(layout, file.length, s, true), pinRanges(layout, file.length, s, false))
+    this.pins.pin(a, torrent, pinRanges(layout, file.length, s, true), pinRanges(layout, file.length, s, false), { wake })
   }
 
   /**
    * Library check: pins of unassigned files (or removed torrents) go; assigned files with a
-   * known layout in a loaded, active torrent get pinned (at startup: no torrent is woken, a
-   * paused one is pinned once something reads it).
+   * known layout (opened before, maybe before a restart) in a loaded torrent get pinned without
+   * waking it: listing the library never joins a swarm.
    */
   private check (): void {
     if (this.closed) return
@@ -146,11 +146,11 @@ export class FileStreams {
     for (const a of this.assigned) {
       if (this.pins.has(a.id)) continue
       const torrent = this.o.torrents.getTorrent(a.infoHash)
-      if (torrent === undefined || torrent.stats().state !== 'active') continue
+      if (torrent === undefined) continue
       const file = torrent.info.files[a.fileIndex]
       if (file === undefined || file.length !== a.fileSize) continue
       const layout = this.layouts.get(layoutKey(a.infoHash, file.index, file.length))
-      if (layout !== undefined) this.pinFile(a, torrent, file, layout)
+      if (layout !== undefined) this.pinFile(a, torrent, file, layout, false)
     }
   }
 

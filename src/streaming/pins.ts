@@ -42,8 +42,9 @@ export class AssignmentPins {
   /**
    * Pins `full` (or `lean` when `full` does not fit the budget) of the assignment's file in
    * `torrent`, replacing what was pinned for it before. Returns the bytes pinned (0: none fit).
+   * `wake: false` leaves an idle or paused torrent asleep (the pieces come when it next wakes).
    */
-  pin (a: TreeAssignment, torrent: Torrent, full: Ranges, lean: Ranges): number {
+  pin (a: TreeAssignment, torrent: Torrent, full: Ranges, lean: Ranges, opts: { wake?: boolean } = {}): number {
     if (torrent.prefetch === undefined) return 0
     const old = this.pins.get(a.id)
     const room = this.budget() - this.total + (old?.bytes ?? 0)
@@ -51,7 +52,7 @@ export class AssignmentPins {
     if (ranges === null) { this.release(a.id); return 0 }
     const signature = JSON.stringify(ranges)
     if (old !== undefined && old.torrent === torrent && old.signature === signature) return old.bytes
-    const handles = ranges.filter((r) => r.length > 0).map((r) => torrent.prefetch!(a.fileIndex, r.offset, r.length, 'background'))
+    const handles = ranges.filter((r) => r.length > 0).map((r) => torrent.prefetch!(a.fileIndex, r.offset, r.length, 'background', { wake: opts.wake !== false }))
     // the new handles are in place before the old ones go: the pieces never lose their pin
     this.release(a.id)
     const bytes = rangeBytes(ranges)

@@ -1,7 +1,8 @@
 // Stage 3 end to end, pins: once an assigned file was opened, its header, moov and media start
 // stay in the cache however much else is read. A 2 MB cache, one MP4 (moov at the end) opened
 // once, then a 6 MiB file read in full: with the seeder gone, a scanner's probe of the MP4's
-// head and moov is still served, while early parts of the big file were evicted.
+// head and moov is still served, while early parts of the big file were evicted. After a
+// restart the pin is back at once (layouts.json) without the torrent joining its swarm.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
@@ -12,7 +13,7 @@ import { buildMp4, materialise } from '../helpers/media.ts'
 import { fixtureBytes } from '../helpers/fixtures.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { apiClient } from './api-client.ts'
-import { range, waitForFile, writeTorrentFolder } from './streaming-helpers.ts'
+import { range, torrentDetail, waitForFile, writeTorrentFolder } from './streaming-helpers.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -77,4 +78,21 @@ test('pinned head, moov and media start of an assigned file survive cache pressu
   assert.equal((await range(bigUrl, `${2 * MiB}-${2 * MiB + 1023}`)).status, 504, 'evicted, no peer to refetch from')
   const usage = await api.get('/api/status')
   assert.ok(usage.body.cache.used_bytes <= usage.body.cache.limit_bytes, JSON.stringify(usage.body.cache))
+
+  // restart (start_paused): the known layout comes from layouts.json and Ronin is pinned at
+  // once, without waking the torrent; a probe is served from the cache with no layout probe
+  await app.close()
+  const again = await startApp(t, {
+    torrent: { add_timeout: 15, read_timeout: 3, start_paused: true, global_cache_size: 2 },
+    streaming: { readahead_bytes: 256 * KiB, urgent_bytes: 64 * KiB, header_bytes: 64 * KiB, footer_bytes: 64 * KiB }
+  }, app.dataDir)
+  const pinned = await waitForFile(again.url, seeder.infoHash, ronin.file_index, (x) => x.pinned_bytes > 0, 'Ronin pinned at startup')
+  assert.equal(pinned.layout?.format, 'mp4')
+  assert.equal((await torrentDetail(again.url, seeder.infoHash)).state, 'paused', 'pinning did not wake the torrent')
+  const roninAgain = `${again.url}/dav/Movies/Ronin%20(1998)/Ronin%20(1998).mp4`
+  const moovAgain = await range(roninAgain, `${mp4.offsets.moov}-`)
+  assert.equal(moovAgain.status, 206)
+  assert.ok(moovAgain.body.equals(movieBytes.subarray(mp4.offsets.moov, moovEnd + 1)))
+  const after = await waitForFile(again.url, seeder.infoHash, ronin.file_index, (x) => x.reads > 0, 'Ronin read after restart')
+  assert.equal(after.layout_probes, 0, 'the layout came from layouts.json')
 })

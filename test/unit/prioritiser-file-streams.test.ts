@@ -18,7 +18,7 @@ const HASH = 'b'.repeat(40)
 const KiB = 1024
 
 interface FakeReader extends FileReader { windows: number[], closed: boolean }
-interface FakePrefetch extends PrefetchHandle { fileIndex: number, offset: number, length: number, priority: PiecePriority, released: boolean }
+interface FakePrefetch extends PrefetchHandle { fileIndex: number, offset: number, length: number, priority: PiecePriority, wake: boolean, released: boolean }
 
 function fakeTorrent (files: Buffer[]) {
   let offset = 0
@@ -46,8 +46,8 @@ function fakeTorrent (files: Buffer[]) {
     },
     read: async (fileIndex, o, l) => { probeReads.push({ fileIndex, offset: o, length: l }); return slice(fileIndex, o, l) },
     stats: () => ({ infoHash: HASH, state: 'active', peers: 1 }) as TorrentStats,
-    prefetch (fileIndex, o, l, priority = 'background') {
-      const h: FakePrefetch = { fileIndex, offset: o, length: l, priority, released: false, update () {}, release () { h.released = true } }
+    prefetch (fileIndex, o, l, priority = 'background', popts = {}) {
+      const h: FakePrefetch = { fileIndex, offset: o, length: l, priority, wake: popts.wake !== false, released: false, update () {}, release () { h.released = true } }
       prefetches.push(h)
       return h
     }
@@ -147,7 +147,7 @@ test('a read elsewhere suspends parked windows at once; returning resumes them; 
   assert.ok(s.prefetches.filter((p) => p.priority === 'readahead').every((p) => p.released), 'opening prefetch released')
 })
 
-test('layouts survive a restart: the next first open is a cache hit without probe reads', async (t) => {
+test('layouts survive a restart: assigned files are pinned at startup without waking the torrent; the next first open is a cache hit', async (t) => {
   const layoutPath = join(tempDir(t), 'layouts.json')
   const a = assignment(1, 0, movie.length)
   const first = setup(t, [movie], { layoutPath })
@@ -157,7 +157,11 @@ test('layouts survive a restart: the next first open is a cache hit without prob
   h.close()
   await first.streams.close()
   const second = setup(t, [movie], { layoutPath })
+  second.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: a }]
   await second.streams.start()
+  // at startup, an assigned file with a known layout is pinned without waking its torrent
+  assert.ok(second.prefetches.some((p) => p.offset === mp4.offsets.moov && p.priority === 'background' && !p.wake), 'moov pinned at startup, torrent left asleep')
+  assert.equal(second.probeReads.length, 0, 'nothing read at startup')
   const h2 = second.streams.attach(a, second.torrent, second.torrent.info.files[0]!, 0)
   await waitFor(() => second.streams.describe(second.torrent).files[0]?.indexReadyMs != null, 5000, 'index ready')
   assert.equal(second.streams.describe(second.torrent).files[0]?.counters?.layoutProbes, 0)
