@@ -35,6 +35,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   private readonly metaWait: { promise: Promise<void>, resolve: () => void, reject: (err: Error) => void }
   private readonly pendingReads = new Set<(err: Error) => void>()
   private readonly readerSet = new Set<Reader>()
+  private metaLoading = false
 
   constructor (ctx: EngineContext, infoHash: string, readonly record: TorrentRecord, log: Logger) {
     super(ctx, infoHash, log)
@@ -66,6 +67,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
 
   /** Attaches metadata (persisted or just fetched) and opens the piece store. */
   async loadMeta (meta: TorrentMeta): Promise<void> {
+    if (this.meta !== null) return
     const store = await this.ctx.cache.open(meta)
     if (this.closed) return
     this.meta = meta
@@ -90,20 +92,27 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     }
   }
 
+  /** ut_metadata delivered an info dictionary (several peers may deliver it concurrently). */
   async onMetadata (_peer: Peer, torrentFile: Uint8Array): Promise<void> {
-    if (this.meta !== null || this.closed) return
-    let meta: TorrentMeta
-    try { meta = await parseMeta(torrentFile, this.infoHash) } catch (err) {
-      this.log.warn({ err }, 'peer sent unusable metadata')
-      return
-    }
-    if (this.meta !== null || this.closed) return
-    await this.ctx.persistence.saveMeta(this.infoHash, meta.torrentFile)
-    await this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord())
-    await this.loadMeta(meta)
-    this.log.info({ name: meta.info.name, pieces: meta.info.pieceCount }, 'metadata received')
-    if (this.ctx.cfg.start_paused) this.sleep('paused')
-    else this.state = 'active'
+    if (this.meta !== null || this.closed || this.metaLoading) return
+    this.metaLoading = true
+    try {
+      let meta: TorrentMeta
+      try { meta = await parseMeta(torrentFile, this.infoHash) } catch (err) {
+        this.log.warn({ err }, 'peer sent unusable metadata')
+        return
+      }
+      if (this.closed) return
+      await this.ctx.persistence.saveMeta(this.infoHash, meta.torrentFile)
+      await this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord())
+      await this.loadMeta(meta)
+      if (this.closed) return
+      this.log.info({ name: meta.info.name, pieces: meta.info.pieceCount }, 'metadata received')
+      if (this.ctx.cfg.start_paused) this.sleep('paused')
+      else { this.state = 'active'; this.transfer?.pump() }
+    } catch (err) {
+      this.log.error({ err }, 'metadata could not be stored')
+    } finally { this.metaLoading = false }
   }
 
   failMetadata (err: Error): void { this.metaWait.reject(err) }
