@@ -4,11 +4,11 @@
 // read-ahead); parked readers for reopens. Per handle: a reader whose window follows the read
 // rate. Per assignment: a pin of head/tail/index ranges. Per playback: next-episode warm-up.
 import type { Logger } from '../logger.ts'
-import type { AppMetrics, FileCounters } from '../metrics/app-metrics.ts'
-import type { Stall } from '../metrics/latency.ts'
+import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
 import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
 import { LayoutCache, layoutKey, locatePlaybackRanges, type PlaybackLayout } from './container/index.ts'
+import { describeTorrent, type TorrentStreaming } from './describe.ts'
 import { FileState } from './file-state.ts'
 import { StreamHandle } from './handle.ts'
 import { activeAssignments } from './next-episode.ts'
@@ -17,6 +17,8 @@ import { ReadaheadController, openingPlan, pinRanges, type StreamingSettings } f
 import { GraceRegistry } from './probe-grace.ts'
 import { NextEpisodeWarmer } from './warmup.ts'
 import { warmRanges } from './warm-read.ts'
+
+export type { TorrentStreaming } from './describe.ts'
 
 export interface FileStreamsOptions {
   torrents: TorrentService
@@ -156,28 +158,16 @@ export class FileStreams {
 
   /** Streaming figures of one torrent's files (for GET /api/torrents/:hash). */
   describe (torrent: Torrent): TorrentStreaming {
-    const hash = torrent.info.infoHash
-    const m = this.o.metrics.torrentFiles(hash)
-    const indexes = new Set(m.files.map((f) => f.fileIndex))
-    for (const f of torrent.info.files) if (this.grace.get(this.stateKey(torrent, f)) !== undefined || this.pins.fileBytes(hash, f.index) > 0) indexes.add(f.index)
-    const files = [...indexes].sort((x, y) => x - y).map((i) => {
-      const f = torrent.info.files[i]
-      const state = f === undefined ? undefined : this.grace.get(this.stateKey(torrent, f))
-      const stats = m.files.find((x) => x.fileIndex === i)
-      const layout = f === undefined ? null : this.layouts.get(layoutKey(hash, i, f.length)) ?? null
-      return {
-        fileIndex: i,
-        counters: stats?.counters ?? null,
-        p50: stats?.p50 ?? null,
-        p99: stats?.p99 ?? null,
-        openHandles: f === undefined ? 0 : this.grace.handles(this.stateKey(torrent, f)),
-        parkedReaders: state?.parkedCount ?? 0,
-        layout,
-        indexReadyMs: state?.indexReadyMs ?? null,
-        pinnedBytes: this.pins.fileBytes(hash, i)
+    return describeTorrent(torrent, {
+      metrics: this.o.metrics,
+      layouts: this.layouts,
+      pins: this.pins,
+      warmups: (hash) => this.warmer.list(hash),
+      file: (f) => {
+        const key = this.stateKey(torrent, f)
+        return { state: this.grace.get(key), handles: this.grace.handles(key) }
       }
     })
-    return { files, recentStalls: m.recentStalls, warmups: this.warmer.list(hash) }
   }
 
   async close (): Promise<void> {
@@ -207,20 +197,4 @@ export class FileStreams {
       await this.layouts.save()
     }).catch((err: unknown) => { this.o.logger.warn({ err }, 'layout cache not saved') })
   }
-}
-
-export interface TorrentStreaming {
-  files: Array<{
-    fileIndex: number
-    counters: FileCounters | null
-    p50: number | null
-    p99: number | null
-    openHandles: number
-    parkedReaders: number
-    layout: PlaybackLayout | null
-    indexReadyMs: number | null
-    pinnedBytes: number
-  }>
-  recentStalls: Stall[]
-  warmups: Array<{ assignmentId: number, fileIndex: number }>
 }

@@ -24,9 +24,6 @@ export class StreamHandle {
     private readonly p: ParkedReader
   ) {}
 
-  /** This handle's read-ahead window in bytes (0 while suspended, -1 before the first read). */
-  get window (): number { return this.p.ctl.window }
-
   async read (offset: number, length: number, opts: ReadOptions): Promise<Buffer> {
     const { torrent, file } = this.state
     const done = this.hooks.metrics.startRead(torrent.info.infoHash, file.index)
