@@ -140,6 +140,16 @@ export class PieceStore {
 
   /** Bytes [offset, offset+length) of a held piece, or null when missing or corrupt (then dropped). */
   async read (index: number, offset: number, length: number): Promise<Buffer | null> {
+    try {
+      return await this.readHeld(index, offset, length)
+    } catch (err) {
+      this.cache.log.warn({ err, infoHash: this.meta.info.infoHash, piece: index }, 'cached piece unreadable, refetching')
+      await this.evict(index).catch(() => {})
+      return null
+    }
+  }
+
+  private async readHeld (index: number, offset: number, length: number): Promise<Buffer | null> {
     if (!this.have.get(index)) return null
     this.reading.set(index, (this.reading.get(index) ?? 0) + 1)
     try {

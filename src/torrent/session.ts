@@ -27,6 +27,7 @@ import type { WantSource } from './scheduler.ts'
 import { Transfer, type TransferHost } from './transfer.ts'
 import type { FileReader, PiecePriority, PrefetchHandle, PrefetchOptions, ReadOptions, ReaderOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
 import { SessionPeers } from './session-peers.ts'
+import { sessionStats } from './stats.ts'
 
 export class TorrentSession extends SessionPeers implements Torrent, PeerHost, TransferHost, IncomingTarget, ReadHost {
   meta: TorrentMeta | null = null
@@ -155,31 +156,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     return file
   }
 
-  stats (): TorrentStats {
-    const info = this.meta?.info
-    const have = this.transfer?.store.have.count() ?? 0
-    let seeders = 0
-    if (info !== undefined) for (const p of this.peers) if (p.ready && isSeeder(p, info.pieceCount)) seeders++
-    return {
-      infoHash: this.infoHash,
-      name: info?.name ?? null,
-      state: this.state,
-      progress: info === undefined ? 0 : have / info.pieceCount,
-      pieceCount: info?.pieceCount ?? 0,
-      pieceLength: info?.pieceLength ?? 0,
-      piecesCached: have,
-      peers: [...this.peers].filter(p => p.ready).length,
-      seeders,
-      knownPeers: this.knownCount(),
-      downloadRate: Math.round(this.downRate),
-      uploadRate: Math.round(this.upRate),
-      downloaded: this.downloaded,
-      uploaded: this.uploaded,
-      cacheBytes: this.transfer?.store.bytes ?? 0,
-      addedAt: this.addedAt,
-      lastActivity: this.ctx.activity.lastActivity(this.infoHash)
-    }
-  }
+  stats (): TorrentStats { return sessionStats(this) }
 
   // ---- ReadHost ----
 
@@ -198,7 +175,9 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   }
 
   async pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null> {
-    return await (this.transfer?.pieceSlice(piece, from, to) ?? Promise.resolve(null))
+    const data = await (this.transfer?.pieceSlice(piece, from, to) ?? Promise.resolve(null))
+    if (data === null) this.transfer?.pump() // evicted or corrupt: request it now
+    return data
   }
 
   onPiece (piece: number, cb: (buf: Buffer) => void): () => void { return this.transfer?.onPiece(piece, cb) ?? (() => {}) }
@@ -286,11 +265,6 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     super.sleep(kind)
     if (this.meta !== null) void this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
   }
-}
-
-function isSeeder (p: Peer, n: number): boolean {
-  for (let i = 0; i < n; i++) if (!p.has(i)) return false
-  return true
 }
 
 export type { TorrentState }
