@@ -6,6 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { KiB, MiB, fixtureDir, singleFileSpec, writeFixture } from '../helpers/fixtures.ts'
 import { startSeeder } from '../helpers/seeder.ts'
+import { startTracker } from '../helpers/tracker.ts'
 import { createTestEngine } from '../helpers/engine.ts'
 import { readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
 import { sleep, withTimeout, waitFor } from '../helpers/wait.ts'
@@ -74,6 +75,24 @@ test('idle: stats() rates fall to 0 once nothing moves', { timeout: 60_000 }, as
   const later = torrent.stats()
   assert.equal(later.downloadRate, 0, `downloadRate is ${later.downloadRate} B/s after ${IDLE_S} s without reads + 5 s idle (was ${atIdle.downloadRate} when it went idle): a stale rate`)
   assert.equal(later.uploadRate, 0, `uploadRate is ${later.uploadRate} B/s while idle`)
+})
+
+test('idle: no tracker announces while idle; announces resume on a read', { timeout: 90_000 }, async (t) => {
+  const tracker = await startTracker(t, { intervalMs: 1000 })
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(2 * MiB, 'idle tracker.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P, announce: [tracker.httpUrl] })
+  const { engine } = await createTestEngine(t, { add_timeout: 20, idle_enabled: true, idle_timeout: IDLE_S, idle_check_interval: 0.1 })
+  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnetNoPeer), 25_000, 'addTorrent via tracker')
+  await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 1000, deadlineIn(10_000))
+  await waitFor(() => tracker.announcesFrom('-MM') > 0, 5000, 'the engine to announce')
+  await waitFor(() => torrent.stats().state === 'idle', IDLE_S * 1000 + 5000, 'state idle')
+  await sleep(500) // a 'stopped' announce on going idle is fine
+  const since = Date.now()
+  await sleep(4000) // four tracker intervals
+  const during = tracker.log.filter((e) => e.peerId.startsWith(Buffer.from('-MM').toString('hex')) && e.at >= since)
+  assert.equal(during.length, 0, `the idle engine announced ${during.length} time(s) in 4 s (tracker interval 1 s): ${JSON.stringify(during)}`)
+  await readAndCompare(torrent, fx, torrent.info.files[0]!, MiB, 1000, deadlineIn(10_000), 'after idle:')
 })
 
 test('idle_enabled false: a torrent never goes idle', { timeout: 60_000 }, async (t) => {

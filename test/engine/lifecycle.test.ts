@@ -61,6 +61,42 @@ test('removeTorrent: pending reads reject closed, cache bytes freed, metadata fo
   await expectDomainError(second.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 'add_timeout', 1000 + 1500, 'getOrAddTorrent of the removed torrent with no seeder (metadata must be gone)')
 })
 
+test('close() and removeTorrent() while an add waits for metadata: the add rejects at once', { timeout: 60_000 }, async (t) => {
+  const hash = 'e'.repeat(40)
+  const magnet = `magnet:?xt=urn:btih:${hash}&x.pe=127.0.0.1:9`
+  const first = await createTestEngine(t, { add_timeout: 30 })
+  const adding = first.engine.addTorrent(hash, magnet)
+  adding.catch(() => {}) // handled below
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  await withTimeout(first.engine.removeTorrent(hash), 5000, 'removeTorrent during add')
+  const err1 = await withTimeout(adding.then(() => null, (e: unknown) => e), 3000, 'the add to settle after removeTorrent')
+  assert.ok(err1 !== null, 'addTorrent resolved although the torrent was removed while waiting for metadata')
+  assert.equal(first.engine.getTorrent(hash), undefined)
+  assert.equal(first.engine.listTorrents().length, 0)
+
+  const adding2 = first.engine.addTorrent(hash, magnet)
+  adding2.catch(() => {})
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const t0 = performance.now()
+  await first.close()
+  assert.ok(performance.now() - t0 < 5000, 'close() took more than 5 s with an add pending')
+  await expectDomainError(adding2, 'closed', 3000, 'addTorrent pending at close()')
+})
+
+test('removeTorrent then getOrAddTorrent: the torrent comes back fresh', { timeout: 60_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(1 * MiB, 'again.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  const { engine } = await createTestEngine(t, { add_timeout: 20 })
+  const a = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  await readAndCompare(a, fx, a.info.files[0]!, 0, 4 * P, deadlineIn(10_000))
+  await engine.removeTorrent(seeder.infoHash)
+  const b = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 're-add')
+  assert.notEqual(b, a, 'a removed Torrent object is not handed out again')
+  assert.equal(b.stats().piecesCached, 0, 'the re-added torrent starts with an empty cache')
+  await readAndCompare(b, fx, b.info.files[0]!, 0, 4 * P, deadlineIn(10_000), 're-added:')
+})
+
 test('close(): pending reads reject with closed', { timeout: 60_000 }, async (t) => {
   const { dir } = fixtureDir(t)
   const fx = writeFixture(dir, singleFileSpec(2 * MiB, 'close.bin'))

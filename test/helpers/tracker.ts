@@ -22,6 +22,10 @@ export interface Tracker {
   udpUrl: string
   /** announces received so far (http + udp) */
   announces: number
+  /** every announce: event, peer id (hex), "ip:port", time */
+  log: Array<{ event: string, peerId: string, addr: string, at: number }>
+  /** announces from peers whose id starts with `prefix` (text, e.g. '-MM' for momoshtrem) since `since` (ms epoch) */
+  announcesFrom (prefix: string, since?: number): number
   /** peers the tracker currently lists for a hash, as "ip:port" */
   peers (infoHash: string): string[]
   close (): Promise<void>
@@ -44,6 +48,11 @@ export async function startTracker (t: TestContext | null, opts: { intervalMs?: 
     httpUrl: `http://127.0.0.1:${server.http!.address()!.port}/announce`,
     udpUrl: `udp://127.0.0.1:${server.udp4!.address().port}`,
     announces: 0,
+    log: [],
+    announcesFrom (prefix, since = 0) {
+      const hex = Buffer.from(prefix, 'latin1').toString('hex')
+      return tracker.log.filter((e) => e.peerId.startsWith(hex) && e.at >= since).length
+    },
     peers (infoHash) {
       const swarm = server.torrents[infoHash]
       if (swarm === undefined) return []
@@ -58,9 +67,12 @@ export async function startTracker (t: TestContext | null, opts: { intervalMs?: 
       })
     }
   }
-  server.on('start', () => { tracker.announces++ })
-  server.on('update', () => { tracker.announces++ })
-  server.on('complete', () => { tracker.announces++ })
+  for (const event of ['start', 'update', 'complete', 'stop']) {
+    server.on(event, (addr: string, params: { peer_id?: string }) => {
+      if (event !== 'stop') tracker.announces++
+      tracker.log.push({ event, peerId: String(params?.peer_id ?? ''), addr: String(addr), at: Date.now() })
+    })
+  }
   t?.after(async () => { await tracker.close() })
   return tracker
 }
