@@ -194,7 +194,10 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
       const played = pc((p) => p.bytes > 0 ? p.downloaded / p.bytes : null)
       rows.push([`${K} stalls, ${P.pacedSeconds} s at 1x = ${Math.round(P.load * 100)} % load`, stalls[0] ?? '-', stalls[1] ?? '-', '', '0'])
       rows.push([`${K}   frozen time / longest chunk wait`, `${fmtMs(frozen[0]!)} / ${fmtMs(chunk[0]!)}`, `${fmtMs(frozen[1]!)} / ${fmtMs(chunk[1]!)}`, '', '0 / <= 1 s'])
-      rows.push([`${K}   startup (first 2 s buffered)`, fmtMs(startup[0]!), fmtMs(startup[1]!), x(startup[0]!, startup[1]!), ''])
+      // what the opening reads and the 2 s buffer need, in whole pieces, at the throttled bandwidth
+      const file = sw.files.find((f) => f.path.endsWith(`/${r.m.name}`))!
+      const startNeed = pieceBytes([r.m.head, r.m.index, { start: r.m.mediaOffset, end: r.m.mediaOffset + Math.ceil(2 * r.m.bytesPerSecond) }], file.offset, sw.pieceLength)
+      rows.push([`${K}   startup (head + index + 2 s buffered)`, fmtMs(startup[0]!), fmtMs(startup[1]!), x(startup[0]!, startup[1]!), `limit ${fmtMs(startNeed / pacedBandwidth * 1000)}`])
       rows.push([`${K}   downloaded / played (paced)`, fmtX(played[0]!), fmtX(played[1]!), x(played[0]!, played[1]!), '~1x'])
     }
     for (const n of ['momoshtrem', 'webtorrent']) {
@@ -202,10 +205,11 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
       if (s != null) {
         notes.push(`${K} ${n}: downloaded ${fmtMiB(s.downloaded)}, served ${fmtMiB(s.delivered)}; first frame ${fmtMs(s.firstFrameMs)} (ffprobe ${fmtMs(s.probeMs)}); seeks ${s.seekMs.map(fmtMs).join(', ')}`)
         notes.push(...describeRequests(s.requests).map((l) => `    ${l}`))
+        if (s.server !== '') notes.push(`    server: ${s.server}`)
         for (const e of s.errors) notes.push(`    error: ${e}`)
       }
       const p = r.paced[n]
-      if (p != null) notes.push(`${K} ${n} paced: read ${fmtMiB(p.bytes)}, downloaded ${fmtMiB(p.downloaded)}, stalls ${p.stalls}, frozen ${fmtMs(p.frozenMs)}, longest chunk ${fmtMs(p.maxChunkMs)}${p.ok ? '' : `, error: ${p.error ?? '?'}`}`)
+      if (p != null) notes.push(`${K} ${n} paced: read ${fmtMiB(p.bytes)}, downloaded ${fmtMiB(p.downloaded)}, stalls ${p.stalls}, frozen ${fmtMs(p.frozenMs)}, longest chunk ${fmtMs(p.maxChunkMs)}${p.ok ? '' : `, error: ${p.error ?? '?'}`}${p.server === '' ? '' : `; server: ${p.server}`}`)
     }
     for (const e of r.errors) notes.push(`${K} error: ${e}`)
     notes.push(`${K} needs: ${fmtMiB(r.sessionNeed)} for first frame and all seeks; first frame ${fmtMiB(r.ffNeed.bytes)} (${fmtMiB(r.ffNeed.pieces)} in pieces), local ffprobe+ffmpeg ${fmtMs(r.local.firstFrameMs)}; seeks at ${r.seekTimes.map((t) => t.toFixed(1)).join(', ')} s need ${r.seekNeed.map((n) => fmtMiB(n.pieces)).join(', ')} in pieces, local ${r.local.seekMs.map(fmtMs).join(', ')}`)

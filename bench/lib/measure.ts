@@ -82,17 +82,23 @@ export interface PacedResult {
 }
 
 /**
- * A player with a 2 s buffer: one open-ended GET, read in chunks of 0.25 s of media on a timer
+ * A player with a 2 s buffer: the `opening` ranges first (bounded GETs), then one open-ended GET, read in chunks of 0.25 s of media on a timer
  * at exactly `bytesPerSecond` (the stream stays paused otherwise, so TCP back-pressure keeps the
  * server from being drained faster than playback). Playback starts once 2 s have arrived, plays
  * `seconds` of wall time, freezes whenever the buffer runs dry.
  */
-export async function pacedRead (url: string, offset: number, bytesPerSecond: number, seconds: number): Promise<PacedResult> {
+export async function pacedRead (url: string, offset: number, bytesPerSecond: number, seconds: number, opening: Array<[number, number]> = []): Promise<PacedResult> {
   const TICK = 250
   const chunk = Math.round(bytesPerSecond * TICK / 1000)
   const buffer = 2 * bytesPerSecond
   const t0 = performance.now()
   const out: PacedResult = { startupMs: -1, stalls: 0, frozenMs: 0, maxChunkMs: 0, bytes: 0, ok: true }
+  // a player reads the header and the index (the moov at the end of an MP4) before playing
+  try {
+    for (const [s, e] of opening) await getRange(url, s, e, 60_000)
+  } catch (err) {
+    return { ...out, ok: false, error: `opening reads: ${String(err)}` }
+  }
   return await new Promise((resolve) => {
     let played = 0 // bytes the player has shown
     let playStart = -1

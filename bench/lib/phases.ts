@@ -15,6 +15,8 @@ export interface SessionResult {
   /** bytes the server delivered to the player (through the proxy) */
   delivered: number
   requests: ProxiedRequest[]
+  /** the server's own account of the session (momoshtrem's streaming figures), if it has one */
+  server: string
   errors: string[]
 }
 
@@ -42,14 +44,15 @@ export async function playSession (target: Target, m: BenchMedia, seekTimes: num
     downloaded: await target.downloaded(),
     delivered: target.proxy.delivered,
     requests: [...target.proxy.requests],
+    server: await target.serverStats(),
     errors
   }
 }
 
-export interface PacedSession extends PacedResult { downloaded: number, delivered: number }
+export interface PacedSession extends PacedResult { downloaded: number, delivered: number, server: string }
 
 export async function pacedSession (target: Target, m: BenchMedia, seconds: number): Promise<PacedSession> {
-  const r = await pacedRead(target.url, 0, m.bytesPerSecond, seconds)
+  const r = await pacedRead(target.url, m.mediaOffset, m.bytesPerSecond, seconds, [[m.head.start, m.head.end], [m.index.start, m.index.end]])
   await sleep(1000)
-  return { ...r, downloaded: await target.downloaded(), delivered: target.proxy.delivered }
+  return { ...r, downloaded: await target.downloaded(), delivered: target.proxy.delivered, server: await target.serverStats() }
 }

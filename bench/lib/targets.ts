@@ -17,6 +17,8 @@ export interface Target {
   proxy: CountingProxy
   /** payload bytes the torrent client downloaded from the swarm */
   downloaded (): Promise<number>
+  /** one line of the server's own figures (read latency, stalls, peers), '' when it has none */
+  serverStats (): Promise<string>
   /** stops everything and removes the temp folder */
   close (): Promise<void>
 }
@@ -58,6 +60,7 @@ export async function startMomoshtrem (magnet: string, infoHash: string, filePat
       url: `${proxy.base}${href}`,
       proxy,
       downloaded: async () => Number((await api('GET', `/api/torrents/${infoHash}`)).downloaded),
+      serverStats: async () => describeDetail(await api('GET', `/api/torrents/${infoHash}`)),
       close: async () => { await p.close(); await a.close(); rmSync(dir, { recursive: true, force: true }) }
     }
   } catch (err) {
@@ -85,6 +88,7 @@ export async function startWebtorrent (magnet: string, filePath: string): Promis
       url: `${proxy.base}${new URL(direct).pathname}`,
       proxy,
       downloaded: async () => (await proc.request<{ downloaded: number }>('stats')).downloaded,
+      serverStats: async () => { const st = await proc.request<{ wires: number }>('stats'); return `wires ${st.wires}` },
       close: async () => { await p.close(); await proc.stop(); rmSync(dir, { recursive: true, force: true }) }
     }
   } catch (err) {
@@ -121,10 +125,24 @@ export async function startLocal (absPath: string): Promise<Target> {
     url: `${proxy.base}/${encodeURIComponent(absPath.split('/').pop()!)}`,
     proxy,
     downloaded: async () => 0,
+    serverStats: async () => '',
     close: async () => {
       await proxy.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
+}
+
+/** momoshtrem's GET /api/torrents/:hash in one line: peers and the stage 3 streaming figures (when present). */
+function describeDetail (d: Record<string, unknown>): string {
+  const parts = [`peers ${String(d.peers ?? '?')}`]
+  const st = d.streaming as { files?: Array<Record<string, unknown>>, recent_stalls?: Array<Record<string, unknown>> } | undefined
+  for (const f of st?.files ?? []) {
+    if (f.reads === 0) continue
+    parts.push(`file ${String(f.file_index)}: ${String(f.reads)} reads, p50 ${String(f.p50_ms)} ms, p99 ${String(f.p99_ms)} ms, stalls ${String(f.stalls)}, opens ${String(f.opens)}/${String(f.reopens)} reopens, index ready ${String(f.index_ready_ms)} ms`)
+  }
+  const stalls = st?.recent_stalls ?? []
+  if (stalls.length > 0) parts.push(`recent stalls: ${stalls.slice(0, 5).map((s) => `piece ${String(s.piece_index)} ${String(s.waited_ms)} ms (${String(s.peers)} peers)`).join(', ')}`)
+  return parts.join('; ')
 }
