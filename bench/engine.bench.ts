@@ -8,7 +8,8 @@
 //   - time to first byte of a 16 KiB read at offset 0, 50 % and the last MiB, each with a
 //     fresh leecher whose metadata is already there (the read alone is timed);
 //   - time to metadata (magnet -> info dictionary), median over the fresh leechers.
-// Parameters: BENCH_SIZE_MIB (256), BENCH_PIECE_KIB (256), BENCH_TTFB_RUNS (3).
+// Parameters: BENCH_SIZE_MIB (256), BENCH_PIECE_KIB (256), BENCH_SEQ_RUNS (3), BENCH_TTFB_RUNS (3).
+// The machine is noisy (±30 % between runs): every number is a median over fresh leechers.
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,6 +21,7 @@ import { startSeeder, WebTorrentProcess, type Seeder } from '../test/helpers/see
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 256) * MiB
 const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 256) * KiB
 const TTFB_RUNS = Number(process.env.BENCH_TTFB_RUNS ?? 3)
+const SEQ_RUNS = Number(process.env.BENCH_SEQ_RUNS ?? 3)
 const PROBE = 16 * KiB
 const OURS_SCRIPT = fileURLToPath(new URL('./engine-leecher-process.ts', import.meta.url))
 
@@ -53,8 +55,8 @@ async function stopLeecher (l: Leecher): Promise<void> {
 function cpuSeconds (c: NodeJS.CpuUsage): number { return (c.user + c.system) / 1e6 }
 
 interface Row {
-  throughput: number
-  cpuPerGiB: number
+  throughput: number[]
+  cpuPerGiB: number[]
   metadataMs: number[]
   ttfb: { start: number[], middle: number[], end: number[] }
   seconds: number
@@ -68,9 +70,9 @@ function median (xs: number[]): number {
 }
 
 async function measure (impl: Impl, seeder: Seeder, root: string, fullHash: string, probeHash: (off: number) => string, log: (s: string) => void): Promise<Row> {
-  const row: Row = { throughput: 0, cpuPerGiB: 0, metadataMs: [], ttfb: { start: [], middle: [], end: [] }, seconds: 0 }
+  const row: Row = { throughput: [], cpuPerGiB: [], metadataMs: [], ttfb: { start: [], middle: [], end: [] }, seconds: 0 }
   // sequential whole-file read
-  {
+  for (let run = 0; run < SEQ_RUNS; run++) {
     const l = await startLeecher(impl, seeder.magnet, root)
     try {
       row.metadataMs.push(l.metadataMs)
@@ -78,10 +80,11 @@ async function measure (impl: Impl, seeder: Seeder, root: string, fullHash: stri
       const r = await l.proc.request<ReadResult>('read', { fileIndex: 0, start: 0, end: SIZE - 1, chunk: MiB, timeoutMs: 120_000 }, 180_000)
       const c1 = await l.proc.request<{ cpu: NodeJS.CpuUsage }>('cpu')
       if (r.bytes !== SIZE || r.sha256 !== fullHash) throw new Error(`${impl}: sequential read returned ${r.bytes} bytes with a different SHA-256`)
-      row.seconds = r.ms / 1000
-      row.throughput = SIZE / MiB / row.seconds
-      row.cpuPerGiB = (cpuSeconds(c1.cpu) - cpuSeconds(c0.cpu)) / (SIZE / (1024 * MiB))
-      log(`  ${impl}: sequential ${row.throughput.toFixed(1)} MiB/s, ${row.cpuPerGiB.toFixed(2)} CPU s/GiB, metadata ${l.metadataMs.toFixed(0)} ms`)
+      const throughput = SIZE / MiB / (r.ms / 1000)
+      const cpu = (cpuSeconds(c1.cpu) - cpuSeconds(c0.cpu)) / (SIZE / (1024 * MiB))
+      row.throughput.push(throughput)
+      row.cpuPerGiB.push(cpu)
+      log(`  ${impl}: sequential ${throughput.toFixed(1)} MiB/s, ${cpu.toFixed(2)} CPU s/GiB, metadata ${l.metadataMs.toFixed(0)} ms`)
     } finally {
       await stopLeecher(l)
     }
@@ -140,8 +143,8 @@ function printTable (rows: Record<Impl, Row>, log: (s: string) => void): void {
   const o = rows.ours
   const w = rows.webtorrent
   const lines: Array<[string, number, number, number]> = [
-    ['sequential read, whole file (MiB/s, higher is better)', o.throughput, w.throughput, 1],
-    ['leecher CPU during that read (CPU s/GiB, lower is better)', o.cpuPerGiB, w.cpuPerGiB, 2],
+    ['sequential read, whole file (MiB/s, higher is better)', median(o.throughput), median(w.throughput), 1],
+    ['leecher CPU during that read (CPU s/GiB, lower is better)', median(o.cpuPerGiB), median(w.cpuPerGiB), 2],
     ['time to metadata, median (ms)', median(o.metadataMs), median(w.metadataMs), 0],
     ['time to first byte @ 0 (ms)', median(o.ttfb.start), median(w.ttfb.start), 1],
     ['time to first byte @ 50 % (ms)', median(o.ttfb.middle), median(w.ttfb.middle), 1],
@@ -150,7 +153,9 @@ function printTable (rows: Record<Impl, Row>, log: (s: string) => void): void {
   log('')
   log(`Engine benchmark — loopback TCP, one webtorrent 3.0.21 seeder (child process); file ${SIZE / MiB} MiB, piece length ${PIECE / KiB} KiB;`)
   log(`leechers in child processes with fresh caches, peer via x.pe (no tracker, DHT, LSD, PEX, uTP); our engine read through one FileReader in 1 MiB reads,`)
-  log(`webtorrent through file.createReadStream(); first-byte probes read ${PROBE / KiB} KiB with a fresh leecher after its metadata (${TTFB_RUNS} run(s) each); Node ${process.version}.`)
+  log(`webtorrent through file.createReadStream(); first-byte probes read ${PROBE / KiB} KiB with a fresh leecher after its metadata; Node ${process.version}.`)
+  log(`Medians: sequential over ${SEQ_RUNS} fresh leechers each (ours ${o.throughput.map((x) => x.toFixed(0)).join('/')} MiB/s, webtorrent ${w.throughput.map((x) => x.toFixed(0)).join('/')} MiB/s),`)
+  log(`first byte over ${TTFB_RUNS} fresh leechers per offset, metadata over all ${o.metadataMs.length} leechers of each.`)
   log('')
   const header = ['metric', 'ours', 'webtorrent', 'ours/webtorrent']
   const body = lines.map(([name, a, b, d]) => [name, a.toFixed(d), b.toFixed(d), (a / b).toFixed(2)])
