@@ -22,6 +22,8 @@ export interface PeerHost {
   onPeerRequest (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void
   onMetadata (peer: Peer, torrentFile: Uint8Array): void
   onPexPeer (addr: string): void
+  /** an incoming peer told its listen port (extended handshake 'p') */
+  onListenAddr (peer: Peer, addr: string): void
 }
 
 export interface OutstandingBlock { piece: number, block: number, offset: number, length: number, sentAt: number }
@@ -40,11 +42,14 @@ export class Peer {
   wasReady = false
   closed = false
   strikes = 0
+  /** the address we would dial for this peer (outgoing: `addr`; incoming: from 'p' if sent) */
+  dialAddr: string | null
   /** payload bytes received in the current second and an exponential average (bytes/s) */
   private windowBytes = 0
   rate = 0
 
   constructor (readonly wire: Wire, readonly socket: Duplex, readonly addr: string, readonly outgoing: boolean, private readonly host: PeerHost) {
+    this.dialAddr = outgoing ? addr : null
     const hsTimer = setTimeout(() => { this.destroy() }, HANDSHAKE_TIMEOUT_MS)
     hsTimer.unref()
     socket.on('error', () => {})
@@ -67,6 +72,12 @@ export class Peer {
       wire.ut_pex.on('warning', () => {})
     }
     wire.lt_donthave.on('donthave', () => { host.onPeerUpdate(this) })
+    if (!outgoing) {
+      wire.on('extended', (ext: string, hs: { p?: unknown }) => {
+        const ip = addr.slice(0, addr.lastIndexOf(':'))
+        if (ext === 'handshake' && typeof hs.p === 'number' && hs.p > 0 && hs.p < 65536) host.onListenAddr(this, `${ip}:${hs.p}`)
+      })
+    }
 
     const onReady = (): void => {
       clearTimeout(hsTimer)

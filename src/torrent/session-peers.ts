@@ -36,6 +36,8 @@ export abstract class SessionPeers {
   protected discovery!: PeerDiscovery
   private readonly known = new Map<string, Known>()
   private readonly timers = new Set<NodeJS.Timeout>()
+  /** remembered peers changed since the last save */
+  protected recordDirty = false
   downloaded = 0
   uploaded = 0
   private readonly downMeter = new RateMeter(TICK_MS)
@@ -70,6 +72,17 @@ export abstract class SessionPeers {
   }
 
   onPexPeer (addr: string): void { this.addAddr(addr, 'pex'); this.maintain() }
+
+  /** Remembers an incoming peer under its listen address (so it can be redialed later). */
+  onListenAddr (peer: Peer, addr: string): void {
+    this.addAddr(addr, 'incoming')
+    const k = this.known.get(addr)
+    if (k === undefined || k.banned || (k.peer !== null && k.peer !== peer)) return
+    k.peer = peer
+    k.lastConnected = Date.now()
+    peer.dialAddr = addr
+    this.recordDirty = true
+  }
 
   /** Most recently connected peers first (persisted for instant resume). */
   rememberedPeers (): string[] {
@@ -116,19 +129,19 @@ export abstract class SessionPeers {
   onPeerReady (peer: Peer): void {
     if (!this.acceptsIncoming()) { peer.destroy(); return }
     const k = this.known.get(peer.addr)
-    if (k !== undefined) { k.failures = 0; k.lastConnected = Date.now() }
+    if (k !== undefined) { k.failures = 0; k.lastConnected = Date.now(); this.recordDirty = true }
     // PEX: tell the others about a peer we could dial, and the newcomer about the others
     if (!this.ctx.cfg.pex) return
     for (const other of this.peers) {
       if (other === peer || !other.ready) continue
-      if (peer.outgoing) other.wire.ut_pex?.addPeer(peer.addr)
-      if (other.outgoing) peer.wire.ut_pex?.addPeer(other.addr)
+      if (peer.dialAddr !== null) other.wire.ut_pex?.addPeer(peer.dialAddr)
+      if (other.dialAddr !== null) peer.wire.ut_pex?.addPeer(other.dialAddr)
     }
   }
 
   onPeerClosed (peer: Peer): void {
     this.peers.delete(peer)
-    const k = this.known.get(peer.addr)
+    const k = this.known.get(peer.dialAddr ?? peer.addr)
     if (k === undefined || k.peer !== peer) return
     k.peer = null
     if (peer.wasReady) { k.nextAt = Date.now() + 2000; return }
@@ -137,7 +150,7 @@ export abstract class SessionPeers {
   }
 
   ban (peer: Peer): void {
-    const k = this.known.get(peer.addr)
+    const k = this.known.get(peer.dialAddr ?? peer.addr)
     if (k !== undefined) k.banned = true
     this.log.warn({ peer: peer.addr }, 'peer banned (bad data)')
     peer.destroy()

@@ -29,6 +29,9 @@ import type { FileReader, PiecePriority, PrefetchHandle, PrefetchOptions, ReadOp
 import { SessionPeers } from './session-peers.ts'
 import { sessionStats } from './stats.ts'
 
+/** remembered peers are saved at most this often (ticks of TICK_MS) when they changed */
+const SAVE_EVERY_TICKS = 60
+
 export class TorrentSession extends SessionPeers implements Torrent, PeerHost, TransferHost, IncomingTarget, ReadHost {
   meta: TorrentMeta | null = null
   transfer: Transfer | null = null
@@ -37,6 +40,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   private readonly pendingReads = new Set<(err: Error) => void>()
   private readonly readerSet = new Set<Reader>()
   private metaLoading = false
+  private ticksSinceSave = 0
 
   constructor (ctx: EngineContext, infoHash: string, readonly record: TorrentRecord, log: Logger) {
     super(ctx, infoHash, log)
@@ -239,6 +243,11 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   tick (): void {
     if (this.closed) return
     this.tickPeers()
+    if (this.recordDirty && this.meta !== null && ++this.ticksSinceSave >= SAVE_EVERY_TICKS) {
+      this.recordDirty = false
+      this.ticksSinceSave = 0
+      void this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
+    }
     if (this.transfer !== null) {
       for (const p of this.peers) this.transfer.updateChoke(p)
       this.transfer.pump()
