@@ -48,7 +48,7 @@ export class FileState {
     while (this.parked.length > MAX_PARKED) this.parked.shift()!.reader.close()
   }
 
-  /** A new reader starts elsewhere: parked windows are stale work now. */
+  /** A handle opened (elsewhere, or adopting another parked reader): parked windows are stale work now. */
   suspendParked (): void {
     for (const p of this.parked) p.ctl.suspend()
   }

@@ -82,9 +82,10 @@ export class FileStreams {
     this.o.metrics.opened(a.infoHash, file.index, g.reused)
     this.warmer.opened(a.id)
     state.layoutTask ??= this.prepare(state).catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
+    // the player's attention moved to this handle: windows of other closed handles are stale
     let p = state.adopt(offset)
+    state.suspendParked()
     if (p === undefined) {
-      state.suspendParked()
       const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.urgentBytes })
       p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead?.(bytes) }) }
     }
@@ -115,15 +116,23 @@ export class FileStreams {
     }
     if (this.closed) return
     state.layout = layout
-    this.pinFile(a, torrent, file, layout)
     const plan = openingPlan(layout, file.length, settings)
+    // The index first, alone: anything else wanted now would fill the peers' request queues
+    // and the index (what the player blocks on next) would wait behind it.
+    const urgent = plan.filter((r) => r.priority === 'urgent')
+    if (urgent.length > 0) {
+      try {
+        await warmRanges(torrent, file.index, urgent, Date.now() + this.o.readTimeoutMs)
+        state.indexReadyMs = performance.now() - t0
+      } catch (err) {
+        this.o.logger.debug({ err, file: file.path }, 'index ranges not fetched')
+      }
+    }
+    if (this.closed) return
+    this.pinFile(a, torrent, file, layout)
     if (torrent.prefetch !== undefined) {
       state.setBoost(plan.filter((r) => r.priority !== 'urgent').map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)))
     }
-    const urgent = plan.filter((r) => r.priority === 'urgent')
-    if (urgent.length === 0) return
-    await warmRanges(torrent, file.index, urgent, Date.now() + this.o.readTimeoutMs)
-    state.indexReadyMs = performance.now() - t0
   }
 
   private pinFile (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, layout: PlaybackLayout | null, wake = true): void {

@@ -75,7 +75,12 @@ export class ReadaheadController {
     this.lastEnd = offset + length
     this.rate.record(length)
     this.suspended = false
-    const target = readaheadBytes(this.rate.rate(), { min: this.settings.urgentBytes, max: this.settings.readaheadBytes, seconds: this.settings.readaheadSeconds })
+    // Slow start: a run never gets a window over twice what it has read. A player buffering
+    // after a seek reads as fast as the swarm delivers, which says nothing about its bitrate;
+    // a probe or a seek session (ffmpeg -ss T -t 2) stops after a megabyte or two, and pieces
+    // requested far ahead of it only queue in front of the next urgent read at the seeders.
+    const byRate = readaheadBytes(this.rate.rate(), { min: this.settings.urgentBytes, max: this.settings.readaheadBytes, seconds: this.settings.readaheadSeconds })
+    const target = Math.max(Math.min(this.settings.urgentBytes, byRate), Math.min(byRate, 2 * this.run))
     const atBound = target === this.settings.urgentBytes || target === this.settings.readaheadBytes
     if (this.applied < 0 || Math.abs(target - this.applied) * 4 >= this.applied || (atBound && target !== this.applied)) {
       this.applied = target
@@ -113,7 +118,7 @@ export function indexRanges (layout: PlaybackLayout | null, size: number, s: Str
 
 /**
  * What a player reads first, at first open: the header and index ranges it blocks on
- * ('urgent', known only for a located layout), then the first urgentBytes of media
+ * ('urgent', known only for a located layout), then the first urgentBytes / 2 of media
  * ('readahead'). Without a layout, head/tail estimates at 'background'.
  */
 export function openingPlan (layout: PlaybackLayout | null, size: number, s: StreamingSettings): PlannedRange[] {
@@ -129,7 +134,9 @@ export function openingPlan (layout: PlaybackLayout | null, size: number, s: Str
     return { offset: r.offset, length: r.length, priority }
   })
   const start = mediaStart(layout)
-  if (start < size) plan.push({ offset: start, length: Math.min(s.urgentBytes, size - start), priority: 'readahead' })
+  // half of urgent_bytes: the first seconds of a typical stream, warmed while the player is
+  // still busy with the index; more would only compete with its own reads
+  if (start < size) plan.push({ offset: start, length: Math.min(Math.ceil(s.urgentBytes / 2), size - start), priority: 'readahead' })
   return plan
 }
 
