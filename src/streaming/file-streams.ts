@@ -68,7 +68,9 @@ export class FileStreams {
     const n = await this.layouts.load()
     if (n > 0) this.o.logger.debug({ layouts: n }, 'layout cache loaded')
     this.check()
-    this.timer = setInterval(() => { this.check() }, this.o.checkIntervalMs ?? 2000)
+    this.timer = setInterval(() => {
+      try { this.check() } catch (err) { this.o.logger.warn({ err }, 'streaming library check failed') }
+    }, this.o.checkIntervalMs ?? 2000)
     this.timer.unref()
   }
 
@@ -161,7 +163,13 @@ export class FileStreams {
       const file = torrent.info.files[a.fileIndex]
       if (file === undefined || file.length !== a.fileSize) continue
       const layout = this.layouts.get(layoutKey(a.infoHash, file.index, file.length))
-      if (layout !== undefined) this.pinFile(a, torrent, file, layout, false)
+      if (layout === undefined) continue
+      try {
+        this.pinFile(a, torrent, file, layout, false)
+      } catch (err) {
+        // a torrent closed under us (removed, shutting down): the next check sees it gone
+        this.o.logger.debug({ err, infoHash: a.infoHash }, 'pin not taken')
+      }
     }
   }
 
