@@ -7,13 +7,13 @@ import type { Logger } from '../logger.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
 import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
-import { LayoutCache, layoutKey, locatePlaybackRanges, type PlaybackLayout } from './container/index.ts'
+import { LayoutCache, layoutKey, locatePlaybackRanges } from './container/index.ts'
 import { describeTorrent, type TorrentStreaming } from './describe.ts'
 import { FileState } from './file-state.ts'
 import { StreamHandle } from './handle.ts'
-import { activeAssignments } from './next-episode.ts'
-import { AssignmentPins } from './pins.ts'
-import { ReadaheadController, openingPlan, pinRanges, type StreamingSettings } from './prioritiser.ts'
+import { LibraryCheck } from './library-check.ts'
+import { AssignmentPins, pinLayout } from './pins.ts'
+import { ReadaheadController, openingPlan, type StreamingSettings } from './prioritiser.ts'
 import { GraceRegistry } from './probe-grace.ts'
 import { NextEpisodeWarmer } from './warmup.ts'
 import { warmRanges } from './warm-read.ts'
@@ -50,8 +50,6 @@ export class FileStreams {
   private readonly generations = new WeakMap<Torrent, number>()
   private nextGeneration = 1
   private timer: NodeJS.Timeout | undefined
-  private libraryVersion = -1
-  private assigned: TreeAssignment[] = []
   private saving: Promise<void> = Promise.resolve()
   private saveQueued = false
   private closed = false
@@ -67,9 +65,10 @@ export class FileStreams {
   async start (): Promise<void> {
     const n = await this.layouts.load()
     if (n > 0) this.o.logger.debug({ layouts: n }, 'layout cache loaded')
-    this.check()
+    const check = new LibraryCheck({ ...this.o, layouts: this.layouts, pins: this.pins, warmer: this.warmer })
+    check.run()
     this.timer = setInterval(() => {
-      try { this.check() } catch (err) { this.o.logger.warn({ err }, 'streaming library check failed') }
+      try { check.run() } catch (err) { this.o.logger.warn({ err }, 'streaming library check failed') }
     }, this.o.checkIntervalMs ?? 2000)
     this.timer.unref()
   }
@@ -131,45 +130,9 @@ export class FileStreams {
       }
     }
     if (this.closed) return
-    this.pinFile(a, torrent, file, layout)
+    pinLayout(this.pins, a, torrent, file, layout, settings)
     if (torrent.prefetch !== undefined) {
       state.setBoost(plan.filter((r) => r.priority !== 'urgent').map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)))
-    }
-  }
-
-  private pinFile (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, layout: PlaybackLayout | null, wake = true): void {
-    const s = this.o.settings
-    this.pins.pin(a, torrent, pinRanges(layout, file.length, s, true), pinRanges(layout, file.length, s, false), { wake })
-  }
-
-  /**
-   * Library check: pins of unassigned files (or removed torrents) go; assigned files with a
-   * known layout (opened before, maybe before a restart) in a loaded torrent get pinned without
-   * waking it: listing the library never joins a swarm.
-   */
-  private check (): void {
-    if (this.closed) return
-    const version = this.o.library.version()
-    if (version !== this.libraryVersion) {
-      this.libraryVersion = version
-      this.assigned = activeAssignments(this.o.library.movies(), this.o.library.shows())
-      this.warmer.reconcile(new Set(this.assigned.map((a) => a.id)))
-    }
-    this.pins.reconcile(new Set(this.assigned.map((a) => a.id)), (h) => this.o.torrents.getTorrent(h))
-    for (const a of this.assigned) {
-      if (this.pins.has(a.id)) continue
-      const torrent = this.o.torrents.getTorrent(a.infoHash)
-      if (torrent === undefined) continue
-      const file = torrent.info.files[a.fileIndex]
-      if (file === undefined || file.length !== a.fileSize) continue
-      const layout = this.layouts.get(layoutKey(a.infoHash, file.index, file.length))
-      if (layout === undefined) continue
-      try {
-        this.pinFile(a, torrent, file, layout, false)
-      } catch (err) {
-        // a torrent closed under us (removed, shutting down): the next check sees it gone
-        this.o.logger.debug({ err, infoHash: a.infoHash }, 'pin not taken')
-      }
     }
   }
 

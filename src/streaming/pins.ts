@@ -4,9 +4,10 @@
 // and pinned against eviction, inside the cache budget. A pin budget (a share of the cache)
 // keeps a large library from pinning the whole cache: over it, the media start is left out,
 // then nothing more is pinned.
-import type { PrefetchHandle, Torrent } from '../torrent/types.ts'
+import type { PrefetchHandle, Torrent, TorrentFileInfo } from '../torrent/types.ts'
 import type { TreeAssignment } from '../vfs/types.ts'
-import { rangeBytes } from './prioritiser.ts'
+import type { PlaybackLayout } from './container/index.ts'
+import { pinRanges, rangeBytes, type StreamingSettings } from './prioritiser.ts'
 
 type Ranges = Array<{ offset: number, length: number }>
 
@@ -84,4 +85,9 @@ export class AssignmentPins {
   releaseAll (): void {
     for (const id of [...this.pins.keys()]) this.release(id)
   }
+}
+
+/** Pins a file's layout ranges plus its media start (or the ranges alone when the budget is tight). */
+export function pinLayout (pins: AssignmentPins, a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, layout: PlaybackLayout | null, s: StreamingSettings, wake = true): number {
+  return pins.pin(a, torrent, pinRanges(layout, file.length, s, true), pinRanges(layout, file.length, s, false), { wake })
 }
