@@ -5,7 +5,7 @@
 // Physical limit of a read = the same tool against a local-disk HTTP server (ffprobe/ffmpeg's
 // own cost) + the whole pieces holding the bytes it needs / the swarm's total upload limit.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeBenchMedia, mediaRanges, pieceBytes, rangeBytes, union, type BenchMedia, type Range } from './lib/media.ts'
 import { calibrate, startSwarm, type Swarm } from './lib/swarm.ts'
@@ -97,7 +97,7 @@ export async function run (): Promise<void> {
       }
       for (const name of ['momoshtrem', 'webtorrent']) {
         log(`${m.kind}: ${name}, first frame and ${P.seeks} seeks`)
-        r.runs[name] = await session(() => starter(name, sw, file.path, m), open, (t) => playSession(t, m, seekTimes, P.opTimeoutMs), r.errors)
+        r.runs[name] = await session(() => starter(name, sw, file.path, m), open, (t) => playSession(t, m, seekTimes, P.opTimeoutMs, 1000, sw.uploaded), r.errors)
       }
       results.push(r)
     }
@@ -111,7 +111,7 @@ export async function run (): Promise<void> {
       for (const name of ['momoshtrem', 'webtorrent']) {
         if (left() < (P.pacedSeconds + 15) * 1000) { r.errors.push(`${name}: paced read skipped, bench budget spent`); r.paced[name] = null; continue }
         log(`${r.m.kind}: ${name}, paced ${P.pacedSeconds} s read at ${(r.m.bytesPerSecond * 8 / 1e6).toFixed(2)} Mbit/s on a ${(pacedBandwidth * 8 / 1e6).toFixed(2)} Mbit/s swarm`)
-        r.paced[name] = await session(() => starter(name, sw, sw.files.find((f) => f.path.endsWith(`/${r.m.name}`))!.path, r.m), open, (t) => pacedSession(t, r.m, P.pacedSeconds), r.errors)
+        r.paced[name] = await session(() => starter(name, sw, sw.files.find((f) => f.path.endsWith(`/${r.m.name}`))!.path, r.m), open, (t) => pacedSession(t, r.m, P.pacedSeconds, sw.uploaded), r.errors)
       }
     }
     await sw.setPerSeeder(P.perSeeder)
@@ -174,7 +174,9 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
     const ff = col((s) => s.firstFrameMs)
     const sMed = col((s) => allSeeks(s) ? median(okSeeks(s)) : null)
     const sMax = col((s) => allSeeks(s) ? Math.max(...okSeeks(s)) : null)
-    const perByte = col((s) => s.downloaded / r.sessionNeed)
+    // the swarm's count, not the client's: a client that cancels requests the throttled seeders
+    // already queued still receives those blocks, and may not count what it then drops
+    const perByte = col((s) => s.sent / r.sessionNeed)
     rows.push([`-- ${K} (${fmtMiB(r.m.size)}, ${(r.m.bytesPerSecond * 8 / 1e6).toFixed(2)} Mbit/s, ${r.m.seconds.toFixed(0)} s): physical limit first frame ${fmtMs(ffLimit)}, seeks ${fmtMs(median(seekLimits))} median`])
     rows.push([`${K} first frame (ffprobe + 2 s)`, fmtMs(ff[0]!), fmtMs(ff[1]!), x(ff[0]!, ff[1]!), '<= 0.50x'])
     rows.push([`${K} first frame / physical limit`, x(ff[0]!, ffLimit), x(ff[1]!, ffLimit), '', '<= 1.50x'])
@@ -184,32 +186,33 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
     const srMax = col((s) => allSeeks(s) ? Math.max(...seekRatios(s)) : null)
     rows.push([`${K} seek / physical limit, median`, fmtX(sr[0]!), fmtX(sr[1]!), '', '<= 1.50x'])
     rows.push([`${K} seek / physical limit, max`, fmtX(srMax[0]!), fmtX(srMax[1]!), '', '<= 1.50x'])
-    rows.push([`${K} downloaded / needed (probe + seeks)`, fmtX(perByte[0]!), fmtX(perByte[1]!), x(perByte[0]!, perByte[1]!), '~1x'])
+    rows.push([`${K} swarm bytes sent / needed (probe + seeks)`, fmtX(perByte[0]!), fmtX(perByte[1]!), x(perByte[0]!, perByte[1]!), '~1x'])
     const pc = (f: (p: PacedSession) => number | null): Array<number | null> => ['momoshtrem', 'webtorrent'].map((n) => { const p = r.paced[n]; return p == null ? null : f(p) })
     if (P.stallFiles.includes(r.m.kind)) {
       const stalls = pc((p) => p.ok ? p.stalls : null)
       const frozen = pc((p) => p.frozenMs)
       const chunk = pc((p) => p.maxChunkMs)
       const startup = pc((p) => p.startupMs)
-      const played = pc((p) => p.bytes > 0 ? p.downloaded / p.bytes : null)
+      const played = pc((p) => p.bytes > 0 ? p.sent / p.bytes : null)
       rows.push([`${K} stalls, ${P.pacedSeconds} s at 1x = ${Math.round(P.load * 100)} % load`, stalls[0] ?? '-', stalls[1] ?? '-', '', '0'])
       rows.push([`${K}   frozen time / longest chunk wait`, `${fmtMs(frozen[0]!)} / ${fmtMs(chunk[0]!)}`, `${fmtMs(frozen[1]!)} / ${fmtMs(chunk[1]!)}`, '', '0 / <= 1 s'])
       // what the opening reads and the 2 s buffer need, in whole pieces, at the throttled bandwidth
       const file = sw.files.find((f) => f.path.endsWith(`/${r.m.name}`))!
       const startNeed = pieceBytes([r.m.head, r.m.index, { start: r.m.mediaOffset, end: r.m.mediaOffset + Math.ceil(2 * r.m.bytesPerSecond) }], file.offset, sw.pieceLength)
       rows.push([`${K}   startup (head + index + 2 s buffered)`, fmtMs(startup[0]!), fmtMs(startup[1]!), x(startup[0]!, startup[1]!), `limit ${fmtMs(startNeed / pacedBandwidth * 1000)}`])
-      rows.push([`${K}   downloaded / played (paced)`, fmtX(played[0]!), fmtX(played[1]!), x(played[0]!, played[1]!), '~1x'])
+      rows.push([`${K}   swarm bytes sent / played (paced)`, fmtX(played[0]!), fmtX(played[1]!), x(played[0]!, played[1]!), '~1x'])
     }
     for (const n of ['momoshtrem', 'webtorrent']) {
       const s = r.runs[n]
       if (s != null) {
-        notes.push(`${K} ${n}: downloaded ${fmtMiB(s.downloaded)}, served ${fmtMiB(s.delivered)}; first frame ${fmtMs(s.firstFrameMs)} (ffprobe ${fmtMs(s.probeMs)}); seeks ${s.seekMs.map(fmtMs).join(', ')}`)
+        notes.push(`${K} ${n}: swarm sent ${fmtMiB(s.sent)}, client counted ${fmtMiB(s.downloaded)} downloaded, served ${fmtMiB(s.delivered)}; first frame ${fmtMs(s.firstFrameMs)} (ffprobe ${fmtMs(s.probeMs)}); seeks ${s.seekMs.map(fmtMs).join(', ')}`)
         notes.push(...describeRequests(s.requests).map((l) => `    ${l}`))
         if (s.server !== '') notes.push(`    server: ${s.server}`)
         for (const e of s.errors) notes.push(`    error: ${e}`)
       }
       const p = r.paced[n]
-      if (p != null) notes.push(`${K} ${n} paced: read ${fmtMiB(p.bytes)}, downloaded ${fmtMiB(p.downloaded)}, stalls ${p.stalls}, frozen ${fmtMs(p.frozenMs)}, longest chunk ${fmtMs(p.maxChunkMs)}${p.ok ? '' : `, error: ${p.error ?? '?'}`}${p.server === '' ? '' : `; server: ${p.server}`}`)
+      if (p != null) notes.push(`${K} ${n} paced: read ${fmtMiB(p.bytes)}, swarm sent ${fmtMiB(p.sent)}, client counted ${fmtMiB(p.downloaded)}, stalls ${p.stalls}, frozen ${fmtMs(p.frozenMs)}, longest chunk ${fmtMs(p.maxChunkMs)}${p.ok ? '' : `, error: ${p.error ?? '?'}`}${p.server === '' ? '' : `; server: ${p.server}`}`)
+      if (p != null) notes.push(...describeRequests(p.requests, 4).map((l) => `    ${l}`))
     }
     for (const e of r.errors) notes.push(`${K} error: ${e}`)
     notes.push(`${K} needs: ${fmtMiB(r.sessionNeed)} for first frame and all seeks; first frame ${fmtMiB(r.ffNeed.bytes)} (${fmtMiB(r.ffNeed.pieces)} in pieces), local ffprobe+ffmpeg ${fmtMs(r.local.firstFrameMs)}; seeks at ${r.seekTimes.map((t) => t.toFixed(1)).join(', ')} s need ${r.seekNeed.map((n) => fmtMiB(n.pieces)).join(', ')} in pieces, local ${r.local.seekMs.map(fmtMs).join(', ')}`)
@@ -220,7 +223,8 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
     ...results.map((r) => `  ${r.m.name}: ${fmtMiB(r.m.size)}, ${r.m.seconds.toFixed(1)} s, ${(r.m.bytesPerSecond * 8 / 1e6).toFixed(2)} Mbit/s, index (${r.m.kind === 'mkv' ? 'Cues' : 'moov'}) at ${fmtMiB(r.m.index.start)} (${(r.m.index.end - r.m.index.start).toLocaleString('en')} B), ${r.m.real ? `ffmpeg ${P.size} H.264 CBR ${P.videoKbps} kbit/s + AAC, keyframe every 2 s` : 'synthetic layout, reads replayed'}`),
     `  first frame = ffprobe -show_format -show_streams, then ffmpeg -i URL -t 2 -f null; seek = ffmpeg -ss T -i URL -t 2 -f null (new process each, ${P.seeks} positions, seed ${P.seed})`,
     `  physical limit = same tool on a local-disk HTTP server + whole pieces needed / total upload limit; ratio column = momoshtrem / webtorrent`,
-    `  bench took ${fmtMs(totalMs)}`
+    `  swarm bytes sent = the seeders' own upload counters over the session (blocks a client cancelled but still received count too)`,
+    `  bench took ${fmtMs(totalMs)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (other work on the machine skews times)`
   ]
   return ['', 'PLAYBACK BENCH', ...params, '',
     renderTable(['metric', 'momoshtrem', 'webtorrent', 'ratio', 'goal'], rows), '', 'details:', ...notes.map((n) => `  ${n}`)].join('\n')

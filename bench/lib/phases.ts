@@ -10,8 +10,13 @@ export interface SessionResult {
   probeMs: number | null
   /** per seek, null when it failed or timed out */
   seekMs: Array<number | null>
-  /** payload bytes downloaded from the swarm, 1 s after the last read */
+  /** payload bytes downloaded from the swarm, 1 s after the last read, as the client counts them */
   downloaded: number
+  /**
+   * bytes the seeders sent meanwhile (webtorrent's upload counter, after its throttle): what the
+   * session really cost the swarm, blocks the client cancelled and then dropped included
+   */
+  sent: number
   /** bytes the server delivered to the player (through the proxy) */
   delivered: number
   requests: ProxiedRequest[]
@@ -22,8 +27,12 @@ export interface SessionResult {
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
-export async function playSession (target: Target, m: BenchMedia, seekTimes: number[], timeoutMs: number, settleMs = 1000): Promise<SessionResult> {
+/** Bytes the whole swarm has uploaded so far (0 when there is no swarm, e.g. the local baseline). */
+export type SwarmCounter = () => Promise<number>
+
+export async function playSession (target: Target, m: BenchMedia, seekTimes: number[], timeoutMs: number, settleMs = 1000, swarmSent: SwarmCounter = async () => 0): Promise<SessionResult> {
   const errors: string[] = []
+  const sent0 = await swarmSent()
   const ff = await firstFrame(m, target.url, timeoutMs)
   if (!ff.ok) errors.push(`first frame: ${ff.error ?? '?'}`)
   const seekMs: Array<number | null> = []
@@ -42,6 +51,7 @@ export async function playSession (target: Target, m: BenchMedia, seekTimes: num
     probeMs: ff.ok ? ff.probeMs : null,
     seekMs,
     downloaded: await target.downloaded(),
+    sent: await swarmSent() - sent0,
     delivered: target.proxy.delivered,
     requests: [...target.proxy.requests],
     server: await target.serverStats(),
@@ -49,10 +59,11 @@ export async function playSession (target: Target, m: BenchMedia, seekTimes: num
   }
 }
 
-export interface PacedSession extends PacedResult { downloaded: number, delivered: number, server: string }
+export interface PacedSession extends PacedResult { downloaded: number, sent: number, delivered: number, server: string, requests: ProxiedRequest[] }
 
-export async function pacedSession (target: Target, m: BenchMedia, seconds: number): Promise<PacedSession> {
+export async function pacedSession (target: Target, m: BenchMedia, seconds: number, swarmSent: SwarmCounter): Promise<PacedSession> {
+  const sent0 = await swarmSent()
   const r = await pacedRead(target.url, m.mediaOffset, m.bytesPerSecond, seconds, [[m.head.start, m.head.end], [m.index.start, m.index.end]])
   await sleep(1000)
-  return { ...r, downloaded: await target.downloaded(), delivered: target.proxy.delivered, server: await target.serverStats() }
+  return { ...r, downloaded: await target.downloaded(), sent: await swarmSent() - sent0, delivered: target.proxy.delivered, server: await target.serverStats(), requests: [...target.proxy.requests] }
 }
