@@ -4,6 +4,11 @@
 //
 // Physical limit of a read = the same tool against a local-disk HTTP server (ffprobe/ffmpeg's
 // own cost) + the whole pieces holding the bytes it needs / the swarm's total upload limit.
+// Knobs (env): BENCH_SEEDERS (3), BENCH_SEEDER_BPS (3 MiB/s each), BENCH_PIECE (256 KiB),
+// BENCH_MEDIA_SECONDS (720), BENCH_VIDEO_KBPS (3000), BENCH_VIDEO_SIZE (320x180),
+// BENCH_PACED_SECONDS (60), BENCH_STALL_FILES (mkv,mp4), BENCH_BUDGET_S (470: paced reads
+// are skipped rather than run past it). Needs ffmpeg/ffprobe for real files; without them the
+// synthetic layouts of test/helpers/media.ts are used and the read pattern is replayed.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
