@@ -34,6 +34,14 @@ export class PieceCache {
 
   forget (infoHash: string): void { this.stores.delete(infoHash) }
 
+  closed = false
+
+  /** Stops taking writes and waits for the ones in progress (nothing touches the disk after). */
+  async close (): Promise<void> {
+    this.closed = true
+    await this.serial(async () => {})
+  }
+
   /** Runs cache mutations (room-making + write) one at a time, so the budget holds. */
   serial<T> (fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn)
@@ -113,7 +121,7 @@ export class PieceStore {
   }
 
   private async writeNow (index: number, data: Buffer): Promise<boolean> {
-    if (this.have.get(index) || this.destroyed) return this.have.get(index)
+    if (this.have.get(index) || this.destroyed || this.cache.closed) return this.have.get(index)
     if (!await this.cache.makeRoom(data.length)) return false
     const tmp = `${this.file(index)}.tmp`
     await fsp.writeFile(tmp, data)
@@ -207,6 +215,7 @@ export class PieceStore {
     this.hot.clear()
     this.bytesHeld = 0
     this.cache.forget(this.meta.info.infoHash)
-    await fsp.rm(this.dir, { recursive: true, force: true })
+    // behind any write in progress, so no piece file lands after the folder is gone
+    await this.cache.serial(async () => { await fsp.rm(this.dir, { recursive: true, force: true }) })
   }
 }

@@ -108,6 +108,10 @@ export class Reader implements WantSource, FileReader {
 
   async read (offset: number, length: number, opts: ReadOptions = {}): Promise<Buffer> {
     if (this.closed) throw new ClosedError('reader closed')
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`bad offset ${offset}`)
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`)
+    // nothing to read: no window move, no activity, no piece work
+    if (length === 0 || offset >= this.file.length) return Buffer.alloc(0)
     const sequential = this.lastEnd >= 0 && offset >= this.lastEnd - this.window && offset <= this.lastEnd + this.window
     this.window = sequential ? Math.min(this.maxWindow, this.window * 2) : Math.min(this.maxWindow, Math.max(MIN_WINDOW, 2 * this.host.info.pieceLength))
     const clamped = Math.min(this.file.length, offset + Math.max(0, length))

@@ -170,6 +170,7 @@ class Engine implements TorrentService {
       this.ctx.activity.stop()
       await Promise.all([...this.sessions.values()].map(async s => { await s.close() }))
       this.sessions.clear()
+      await this.ctx.cache.close()
       await this.ctx.network.close()
     })()
     return await this.closing
