@@ -24,6 +24,9 @@ export class FileState {
   /** the next episode was warmed up from this file's playback */
   warmedNext = false
   readonly createdAt = performance.now()
+  /** first open: read-ahead windows wait until the header and index are in (see gate()) */
+  private holding = true
+  private readonly held = new Set<() => void>()
   private boost: PrefetchHandle[] = []
   private readonly parked: ParkedReader[] = []
   private disposed = false
@@ -39,6 +42,28 @@ export class FileState {
     const [p] = this.parked.splice(i, 1)
     p!.ctl.resume()
     return p
+  }
+
+  /**
+   * Wraps a reader's setReadahead. Until openWindows(), windows stay at 0: at first open the
+   * player blocks on the header and index next, and read-ahead requested meanwhile would sit
+   * in the peers' request queues in front of them (a slow swarm took seconds to deliver an
+   * 8 KB Cues behind a few MiB of read-ahead). Blocked reads are urgent and unaffected.
+   */
+  gate (apply: (bytes: number) => void): (bytes: number) => void {
+    if (!this.holding) return apply
+    let last = -1
+    this.held.add(() => { if (last >= 0) apply(last) })
+    apply(0)
+    return (bytes) => { last = bytes; apply(this.holding ? 0 : bytes) }
+  }
+
+  /** The header and index are in (or could not be fetched): windows take their sizes. */
+  openWindows (): void {
+    if (!this.holding) return
+    this.holding = false
+    for (const reapply of this.held) reapply()
+    this.held.clear()
   }
 
   /** A handle closed: keep its reader for a reopen (the oldest parked one goes beyond the cap). */

@@ -82,13 +82,15 @@ export class FileStreams {
     const state = g.state
     this.o.metrics.opened(a.infoHash, file.index, g.reused)
     this.warmer.opened(a.id)
-    state.layoutTask ??= this.prepare(state).catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
+    state.layoutTask ??= this.prepare(state)
+      .catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
+      .finally(() => { state.openWindows() })
     // the player's attention moved to this handle: windows of other closed handles are stale
     let p = state.adopt(offset)
     state.suspendParked()
     if (p === undefined) {
       const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.urgentBytes })
-      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead?.(bytes) }) }
+      p = { reader, ctl: new ReadaheadController(this.o.settings, state.gate((bytes) => { reader.setReadahead?.(bytes) })) }
     }
     return new StreamHandle({ metrics: this.o.metrics, progressed: (s, ctl) => { this.warmer.progressed(s, ctl) } }, state, g, p)
   }
@@ -129,6 +131,7 @@ export class FileStreams {
         this.o.logger.debug({ err, file: file.path }, 'index ranges not fetched')
       }
     }
+    state.openWindows()
     if (this.closed) return
     pinLayout(this.pins, a, torrent, file, layout, settings)
     if (torrent.prefetch !== undefined) {

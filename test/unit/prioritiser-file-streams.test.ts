@@ -92,10 +92,12 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   s.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: a }]
   s.lib.version++
   const h1 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 0)
+  assert.equal(s.readers[0]!.windows.at(-1), 0, 'no read-ahead before the header and index are in')
   await h1.read(0, 1024, opts)
   const h2 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 300 * KiB) // Finder: a second handle at once
   await waitFor(() => s.streams.describe(s.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
   const f = s.streams.describe(s.torrent).files[0]!
+  assert.ok(s.readers[0]!.windows.at(-1)! > 0, 'windows opened once the index was in')
   assert.equal(f.counters?.layoutProbes, 1)
   assert.equal(f.layout?.format, 'mp4')
   assert.ok(s.probeReads.some((r) => r.offset === mp4.offsets.moov), 'the moov was read (urgent) right at first open')
@@ -133,6 +135,7 @@ test('a read elsewhere suspends parked windows at once; returning resumes them; 
   const file = s.torrent.info.files[0]!
   const h1 = s.streams.attach(a, s.torrent, file, 0)
   for (let o = 0; o < 256 * KiB; o += 64 * KiB) await h1.read(o, 64 * KiB, opts)
+  await waitFor(() => s.streams.describe(s.torrent).files[0]?.layout != null, 5000, 'layout located, windows open')
   h1.close()
   const r1 = s.readers[0]!
   const h2 = s.streams.attach(a, s.torrent, file, 5000 * KiB) // the player seeks past the window
