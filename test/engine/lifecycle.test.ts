@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { KiB, MiB, fixtureDir, singleFileSpec, writeFixture } from '../helpers/fixtures.ts'
 import { startSeeder } from '../helpers/seeder.ts'
 import { createTestEngine, folderBytes, listFiles } from '../helpers/engine.ts'
@@ -95,6 +96,33 @@ test('removeTorrent then getOrAddTorrent: the torrent comes back fresh', { timeo
   assert.notEqual(b, a, 'a removed Torrent object is not handed out again')
   assert.equal(b.stats().piecesCached, 0, 'the re-added torrent starts with an empty cache')
   await readAndCompare(b, fx, b.info.files[0]!, 0, 4 * P, deadlineIn(10_000), 're-added:')
+})
+
+test('removeTorrent and close() right after reads, with cache writes in flight', { timeout: 90_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(8 * MiB, 'inflight.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  for (let i = 0; i < 4; i++) {
+    const { engine, cfg, close } = await createTestEngine(t, { add_timeout: 20 })
+    const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+    const f = torrent.info.files[0]!
+    // 64 pieces arrive at once; their cache writes queue up behind the reads
+    await Promise.all(Array.from({ length: 8 }, (_, k) => readAndCompare(torrent, fx, f, k * MiB, MiB, deadlineIn(15_000), `run ${i}:`)))
+    if (i % 2 === 0) {
+      await withTimeout(engine.removeTorrent(seeder.infoHash), 10_000, `removeTorrent #${i} right after the reads`)
+      const left = listFiles(join(cfg.cache_folder, seeder.infoHash))
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const later = listFiles(join(cfg.cache_folder, seeder.infoHash))
+      assert.deepEqual([left.length, later.length], [0, 0], `run ${i}: cache files of the removed torrent: ${left.length} right after removeTorrent, ${later.length} 500 ms later`)
+    } else {
+      await close()
+      const atClose = listFiles(cfg.cache_folder).sort()
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const later = listFiles(cfg.cache_folder).sort()
+      assert.deepEqual(later, atClose, `run ${i}: the cache folder changed after close() resolved`)
+      assert.ok(!later.some((p) => p.endsWith('.tmp')), `run ${i}: .tmp files left in the cache after close()`)
+    }
+  }
 })
 
 test('close(): pending reads reject with closed', { timeout: 60_000 }, async (t) => {

@@ -1,13 +1,14 @@
 // Creates the real TorrentService (src/torrent/service.ts) for tests, on a temp data folder,
 // talking only to 127.0.0.1: no DHT, no LSD, no PEX, no uTP, no default trackers.
 import type { TestContext } from 'node:test'
-import { readdirSync, statSync, existsSync } from 'node:fs'
+import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTorrentService } from '../../src/torrent/service.ts'
 import type { TorrentService } from '../../src/torrent/types.ts'
 import type { Config } from '../../src/config/schema.ts'
 import { createLogger } from '../../src/logger.ts'
-import { tempDir, testConfig } from './app.ts'
+import { testConfig } from './app.ts'
 import { withTimeout } from './wait.ts'
 
 export type TorrentConfig = Config['torrent']
@@ -39,17 +40,38 @@ export function engineConfig (dataDir: string, overrides: Partial<TorrentConfig>
  * Closed in t.after.
  */
 export async function createTestEngine (t: TestContext, overrides: Partial<TorrentConfig> = {}, dataDir?: string): Promise<TestEngine> {
-  const dir = dataDir ?? tempDir(t, 'momoshtrem-engine-')
+  // The folder is removed only after every engine on it has closed: t.after hooks run in
+  // registration order, and an engine still flushing cache writes would recreate it.
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'momoshtrem-engine-'))
   const cfg = engineConfig(dir, overrides)
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')
-  const engine = await withTimeout(createTorrentService(cfg, logger), 15_000, 'createTorrentService')
+  openEngines.set(dir, (openEngines.get(dir) ?? 0) + 1)
+  let engine: TorrentService
+  try {
+    engine = await withTimeout(createTorrentService(cfg, logger), 15_000, 'createTorrentService')
+  } catch (err) {
+    release(dir)
+    throw err
+  }
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     closing ??= withTimeout(engine.close(), 15_000, 'engine.close()')
     await closing
   }
-  t.after(close)
+  t.after(async () => {
+    try { await close() } finally { release(dir) }
+  })
   return { engine, cfg, dataDir: dir, close }
+}
+
+const openEngines = new Map<string, number>()
+
+/** One engine on `dir` is done (closed at test end); the last one removes the folder. */
+function release (dir: string): void {
+  const n = (openEngines.get(dir) ?? 1) - 1
+  if (n > 0) { openEngines.set(dir, n); return }
+  openEngines.delete(dir)
+  rmSync(dir, { recursive: true, force: true })
 }
 
 /** Total bytes of regular files below `dir` (0 when it does not exist). */

@@ -145,6 +145,7 @@ async function handle (req: Request): Promise<unknown> {
         length: torrent.length,
         files: describeFiles(torrent),
         torrentFile: Buffer.from(torrent.torrentFile).toString('base64'),
+        mirror,
         hashMs: performance.now() - t0
       }
     }

@@ -7,6 +7,7 @@
 // Stopped in t.after (stop() is idempotent, so tests may stop it earlier and start another
 // one on the same data; the same data and piece length give the same info hash).
 import { fork, type ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { TestContext } from 'node:test'
 
@@ -123,8 +124,19 @@ export class WebTorrentProcess {
     })
   }
 
+  /** folders the process made that must go when it ends (the seeder's mirror of hard links) */
+  readonly ownedDirs: string[] = []
+
   /** Asks the process to destroy its client and exit; kills it after 5 s. Idempotent. */
   async stop (): Promise<void> {
+    try {
+      await this.stopProcess()
+    } finally {
+      for (const d of this.ownedDirs.splice(0)) rmSync(d, { recursive: true, force: true })
+    }
+  }
+
+  private async stopProcess (): Promise<void> {
     if (this.exited) return
     try {
       await this.request('stop', {}, 5000)
@@ -152,7 +164,7 @@ export async function startSeeder (t: TestContext | null, opts: SeederOptions): 
   t?.after(async () => { await proc.stop() })
   let r: {
     infoHash: string, port: number, pieceLength: number, pieceCount: number, name: string, length: number,
-    files: SeederFile[], torrentFile: string
+    files: SeederFile[], torrentFile: string, mirror?: string
   }
   try {
     r = await proc.request('seed', {
@@ -167,6 +179,7 @@ export async function startSeeder (t: TestContext | null, opts: SeederOptions): 
     await proc.stop()
     throw err
   }
+  if (typeof r.mirror === 'string') proc.ownedDirs.push(r.mirror)
   const announce = opts.announce ?? []
   return {
     magnet: magnetLink(r.infoHash, r.name, announce, [peerHint(r.port)]),
