@@ -10,7 +10,8 @@ import { Bitfield } from './bitfield.ts'
 import { Lru } from './lru.ts'
 import { pieceSize, type TorrentMeta } from './metadata.ts'
 
-const HOT_PIECES = 8
+/** verified pieces kept in memory across all torrents (most recently stored/read) */
+const HOT_PIECES = 16
 const HOT_BYTES = 64 * 1024 * 1024
 /** pieces up to this size are read whole into memory on a cache hit */
 const WHOLE_PIECE_READ = 4 * 1024 * 1024
@@ -18,6 +19,8 @@ const WHOLE_PIECE_READ = 4 * 1024 * 1024
 export class PieceCache {
   readonly lru = new Lru<string>()
   private readonly stores = new Map<string, PieceStore>()
+  private readonly hot = new Map<string, Buffer>()
+  private hotBytes = 0
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor (readonly folder: string, readonly limit: number, readonly log: Logger) {}
@@ -32,7 +35,30 @@ export class PieceCache {
     return store
   }
 
-  forget (infoHash: string): void { this.stores.delete(infoHash) }
+  forget (infoHash: string): void {
+    this.stores.delete(infoHash)
+    for (const key of [...this.hot.keys()]) if (key.startsWith(infoHash)) this.unhot(key)
+  }
+
+  hotGet (key: string): Buffer | undefined {
+    const b = this.hot.get(key)
+    if (b !== undefined) { this.hot.delete(key); this.hot.set(key, b) }
+    return b
+  }
+
+  hotSet (key: string, data: Buffer): void {
+    this.unhot(key)
+    this.hot.set(key, data)
+    this.hotBytes += data.length
+    while (this.hot.size > 1 && (this.hot.size > HOT_PIECES || this.hotBytes > HOT_BYTES)) this.unhot(this.hot.keys().next().value!)
+  }
+
+  unhot (key: string): void {
+    const b = this.hot.get(key)
+    if (b === undefined) return
+    this.hot.delete(key)
+    this.hotBytes -= b.length
+  }
 
   closed = false
 
@@ -75,7 +101,6 @@ export class PieceStore {
   /** present on disk at startup, trusted by size, SHA-1 checked on first read */
   private readonly unverified = new Set<number>()
   private readonly reading = new Map<number, number>()
-  private readonly hot = new Map<number, Buffer>()
   private bytesHeld = 0
   private destroyed = false
   /** set by the session: pieces it needs kept (pending reads, read windows) */
@@ -134,17 +159,7 @@ export class PieceStore {
     return true
   }
 
-  private remember (index: number, data: Buffer): void {
-    this.hot.delete(index)
-    this.hot.set(index, data)
-    let bytes = 0
-    for (const b of this.hot.values()) bytes += b.length
-    while (this.hot.size > 1 && (this.hot.size > HOT_PIECES || bytes > HOT_BYTES)) {
-      const oldest = this.hot.keys().next().value!
-      bytes -= this.hot.get(oldest)!.length
-      this.hot.delete(oldest)
-    }
-  }
+  private remember (index: number, data: Buffer): void { this.cache.hotSet(this.key(index), data) }
 
   /** Bytes [offset, offset+length) of a held piece, or null when missing or corrupt (then dropped). */
   async read (index: number, offset: number, length: number): Promise<Buffer | null> {
@@ -162,7 +177,7 @@ export class PieceStore {
     this.reading.set(index, (this.reading.get(index) ?? 0) + 1)
     try {
       this.cache.lru.touch(this.key(index))
-      const hot = this.hot.get(index)
+      const hot = this.cache.hotGet(this.key(index))
       if (hot !== undefined) return hot.subarray(offset, offset + length)
       const size = pieceSize(this.meta.info, index)
       const verify = this.unverified.has(index)
@@ -199,7 +214,7 @@ export class PieceStore {
     if (!this.have.get(index)) return
     this.have.set(index, false)
     this.unverified.delete(index)
-    this.hot.delete(index)
+    this.cache.unhot(this.key(index))
     this.cache.lru.delete(this.key(index))
     this.bytesHeld -= pieceSize(this.meta.info, index)
     await fsp.rm(this.file(index), { force: true })
@@ -212,7 +227,6 @@ export class PieceStore {
     for (let i = 0; i < this.meta.info.pieceCount; i++) {
       if (this.have.get(i)) this.cache.lru.delete(this.key(i))
     }
-    this.hot.clear()
     this.bytesHeld = 0
     this.cache.forget(this.meta.info.infoHash)
     // behind any write in progress, so no piece file lands after the folder is gone
