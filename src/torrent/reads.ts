@@ -6,6 +6,8 @@ import type { FileReader, PrefetchHandle, ReadOptions, TorrentFileInfo, TorrentI
 
 export interface ReadHost {
   readonly info: TorrentInfo
+  /** the torrent was removed or the engine closed: reads reject with ClosedError */
+  readonly closed: boolean
   readTimeoutMs: number
   /** marks activity, wakes an idle/paused torrent */
   touch (): void
@@ -28,6 +30,7 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
   const len = offset >= file.length ? 0 : Math.min(length, file.length - offset)
   if (len === 0) return Buffer.alloc(0)
   opts.signal?.throwIfAborted()
+  if (host.closed) throw new ClosedError('torrent closed')
   host.touch()
   const deadline = opts.deadline ?? Date.now() + host.readTimeoutMs
   const start = file.offset + offset
