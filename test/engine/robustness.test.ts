@@ -196,3 +196,34 @@ test('an empty file inside a multi-file torrent reads as zero bytes', { timeout:
   await readAndCompare(torrent, fx, c, 0, 1000, deadlineIn(10_000))
 })
 
+
+test('uTP only (tcp: false): metadata and reads over uTP; close() is prompt', { timeout: 60_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'utp.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P, utp: true })
+  const { engine, close } = await createTestEngine(t, { add_timeout: 20, tcp: false, utp: true })
+  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent over uTP')
+  await readAndCompare(torrent, fx, torrent.info.files[0]!, MiB, 2 * MiB, deadlineIn(20_000), 'over uTP:')
+  const st = await seeder.stats()
+  t.diagnostic(`seeder wires: ${JSON.stringify(st.wireTypes)}`)
+  assert.ok(st.wireTypes.length > 0 && st.wireTypes.every((w) => w.startsWith('utp')), `seeder wires ${JSON.stringify(st.wireTypes)}, expected uTP only`)
+  const t0 = performance.now()
+  await withTimeout(close(), 5000, 'engine.close() with a live uTP peer')
+  t.diagnostic(`close() with a live uTP peer took ${Math.round(performance.now() - t0)} ms`)
+})
+
+test('uTP: close() after the uTP peer vanished is bounded', { timeout: 90_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(1 * MiB, 'utp gone.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P, utp: true })
+  const { engine, close } = await createTestEngine(t, { add_timeout: 20, tcp: false, utp: true })
+  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent over uTP')
+  await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 1000, deadlineIn(20_000), 'over uTP:')
+  await seeder.stop()
+  const t0 = performance.now()
+  try {
+    await withTimeout(close(), 5000, 'engine.close() after its only (uTP) peer vanished')
+  } finally {
+    t.diagnostic(`close() after the uTP peer vanished: ${Math.round(performance.now() - t0)} ms so far`)
+  }
+})

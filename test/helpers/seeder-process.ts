@@ -59,11 +59,11 @@ function setUploadLimit (c: Any, bytesPerSecond: number): void {
   }
 }
 
-function newClient (opts: { port?: number, tracker: boolean, uploadLimit?: number }): Promise<Any> {
+function newClient (opts: { port?: number, tracker: boolean, uploadLimit?: number, utp?: boolean }): Promise<Any> {
   const c = new WebTorrent({
     dht: false,
     lsd: false,
-    utp: false,
+    utp: opts.utp === true,
     utPex: false,
     natUpnp: false,
     natPmp: false,
@@ -105,7 +105,7 @@ async function handle (req: Request): Promise<unknown> {
       // {path, pieceLength, announce: string[], port?: number, name?: string, uploadLimit?: bytes/s}
       const announce = (req.announce as string[] | undefined) ?? []
       trackerPorts = new Set(announce.map((u) => Number(new URL(u).port)))
-      client = await newClient({ port: req.port as number | undefined, tracker: announce.length > 0, uploadLimit: req.uploadLimit as number | undefined })
+      client = await newClient({ port: req.port as number | undefined, tracker: announce.length > 0, uploadLimit: req.uploadLimit as number | undefined, utp: req.utp === true })
       const t0 = performance.now()
       // webtorrent's fs store strips reserved characters (<>:"/\\|?*) from file names, so it
       // cannot seed 'a:b?.bin' in place: build the .torrent from the real files, then seed it
@@ -152,6 +152,7 @@ async function handle (req: Request): Promise<unknown> {
     case 'stats': {
       const t = seeding ?? leeching
       return {
+        wireTypes: (t?.wires ?? []).map((w: Any) => String(w.type)),
         uploaded: t?.uploaded ?? 0,
         downloaded: t?.downloaded ?? 0,
         wires: t?.wires?.length ?? 0,

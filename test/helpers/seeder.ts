@@ -29,6 +29,8 @@ export interface SeederStats {
   openPeerSockets: number
   cpu: NodeJS.CpuUsage
   rss: number
+  /** transport of each connected wire: 'tcpIncoming', 'utpIncoming', ... */
+  wireTypes: string[]
 }
 
 export interface SeederOptions {
@@ -39,6 +41,8 @@ export interface SeederOptions {
   announce?: string[]
   /** TCP port to listen on (0 = any); pass a previous seeder's port to come back at the same address */
   port?: number
+  /** also listen on uTP (same port number); default TCP only */
+  utp?: boolean
   /** seed this .torrent (from `path`, unverified) instead of building one: a corrupt copy of the data plays a bad peer */
   torrentFile?: Buffer
   /** ms to wait for hashing and listening (default 60 s) */
@@ -173,7 +177,8 @@ export async function startSeeder (t: TestContext | null, opts: SeederOptions): 
       announce: opts.announce ?? [],
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.uploadLimit !== undefined ? { uploadLimit: opts.uploadLimit } : {}),
-      ...(opts.torrentFile !== undefined ? { torrentFile: opts.torrentFile.toString('base64') } : {})
+      ...(opts.torrentFile !== undefined ? { torrentFile: opts.torrentFile.toString('base64') } : {}),
+      ...(opts.utp === true ? { utp: true } : {})
     }, opts.timeoutMs ?? 60_000)
   } catch (err) {
     await proc.stop()
