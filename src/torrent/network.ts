@@ -18,6 +18,7 @@ export interface IncomingTarget {
 type UtpServer = import('utp-native').UtpServer
 
 const DIAL_TIMEOUT_MS = 4000
+const UTP_CLOSE_WAIT_MS = 1000
 
 /** 0 = plaintext only, 1 = MSE/PE offered with plaintext allowed, 2 = RC4 required */
 export function peLevel (enc: Config['torrent']['encryption']): number {
@@ -171,7 +172,15 @@ export class Network {
     for (const s of this.pending) s.destroy()
     const tasks: Array<Promise<void>> = []
     if (this.tcp !== null) { const t = this.tcp; tasks.push(new Promise(resolve => { t.close(() => { resolve() }) })) }
-    if (this.utp !== null) { const u = this.utp; tasks.push(new Promise(resolve => { u.close(() => { resolve() }) })) }
+    if (this.utp !== null) {
+      // libutp closes the socket only once every connection finished closing, which takes its
+      // own timeout when the peer vanished: wait briefly, then unref so the process can exit
+      const u = this.utp
+      tasks.push(new Promise(resolve => {
+        const timer = setTimeout(() => { u.unref(); resolve() }, UTP_CLOSE_WAIT_MS)
+        u.close(() => { clearTimeout(timer); resolve() })
+      }))
+    }
     if (this.dht !== null) { const d = this.dht; tasks.push(new Promise(resolve => { d.destroy(() => { resolve() }) })) }
     await Promise.all(tasks)
     this.tcp = null

@@ -82,11 +82,17 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
 }
 
 const MIN_WINDOW = 2 * 1024 * 1024
+/** the window aims at this many seconds of the reader's observed sequential read rate */
+const WINDOW_SECONDS = 20
 
 export class Reader implements WantSource, FileReader {
   private pos = -1
   private lastEnd = -1
   private window: number
+  /** the current sequential run: start time and bytes read, for the read rate */
+  private runStart = 0
+  private runBytes = 0
+  private fixed = false
   private closed = false
   private readonly aborts = new Set<AbortController>()
 
@@ -97,6 +103,7 @@ export class Reader implements WantSource, FileReader {
   setReadahead (bytes: number): void {
     this.maxWindow = Math.max(0, Math.floor(bytes))
     this.window = this.maxWindow
+    this.fixed = true
     this.host.removeSource(this)
     if (!this.closed) this.host.addSource(this)
   }
@@ -115,8 +122,7 @@ export class Reader implements WantSource, FileReader {
     if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`)
     // nothing to read: no window move, no activity, no piece work
     if (length === 0 || offset >= this.file.length) return Buffer.alloc(0)
-    const sequential = this.lastEnd >= 0 && offset >= this.lastEnd - this.window && offset <= this.lastEnd + this.window
-    this.window = sequential ? Math.min(this.maxWindow, this.window * 2) : Math.min(this.maxWindow, Math.max(MIN_WINDOW, 2 * this.host.info.pieceLength))
+    this.resize(offset, length)
     const clamped = Math.min(this.file.length, offset + Math.max(0, length))
     this.lastEnd = clamped
     this.pos = this.file.offset + clamped
@@ -128,6 +134,28 @@ export class Reader implements WantSource, FileReader {
     try {
       return await readFileRange(this.host, this.file, offset, length, { ...opts, signal })
     } finally { this.aborts.delete(ac) }
+  }
+
+  /**
+   * Window sizing (unless fixed by setReadahead): a sequential read grows it towards
+   * WINDOW_SECONDS of the observed read rate of the current run, at most doubling per read,
+   * bounded by maxWindow; a seek restarts the run at the minimum window.
+   */
+  private resize (offset: number, length: number): void {
+    if (this.fixed) return
+    const min = Math.min(this.maxWindow, Math.max(MIN_WINDOW, 2 * this.host.info.pieceLength))
+    const now = Date.now()
+    const sequential = this.lastEnd >= 0 && offset >= this.lastEnd - this.window && offset <= this.lastEnd + this.window
+    if (!sequential) {
+      this.window = min
+      this.runStart = now
+      this.runBytes = 0
+      return
+    }
+    this.runBytes += Math.min(length, this.file.length - offset)
+    const rate = this.runBytes * 1000 / Math.max(250, now - this.runStart)
+    const target = Math.max(min, Math.min(this.maxWindow, rate * WINDOW_SECONDS))
+    this.window = Math.min(target, Math.max(min, this.window * 2))
   }
 
   close (): void {
