@@ -9,6 +9,7 @@
 // BENCH_PACED_SECONDS (60), BENCH_STALL_FILES (mkv,mp4), BENCH_BUDGET_S (470: paced reads
 // are skipped rather than run past it). Needs ffmpeg/ffprobe for real files; without them the
 // synthetic layouts of test/helpers/media.ts are used and the read pattern is replayed.
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -160,6 +161,17 @@ async function session<T> (start: () => Promise<Target>, open: Set<Target>, fn: 
   }
 }
 
+/** Which code was measured: others commit to the same checkout while benches run. */
+function treeState (): string {
+  try {
+    const git = (args: string[]): string => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const dirty = git(['status', '--porcelain', '--', 'src']).split('\n').filter((l) => l !== '').length
+    return `commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty > 0 ? ` + ${dirty} uncommitted file(s) under src/` : ', src/ clean'}`
+  } catch {
+    return 'unknown (no git)'
+  }
+}
+
 function log (msg: string): void { console.error(`[playback] ${msg}`) }
 
 function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwidth: number, totalMs: number): string {
@@ -229,6 +241,7 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
     `  first frame = ffprobe -show_format -show_streams, then ffmpeg -i URL -t 2 -f null; seek = ffmpeg -ss T -i URL -t 2 -f null (new process each, ${P.seeks} positions, seed ${P.seed})`,
     `  physical limit = same tool on a local-disk HTTP server + whole pieces needed / total upload limit; ratio column = momoshtrem / webtorrent`,
     `  swarm bytes sent = the seeders' own upload counters over the session (blocks a client cancelled but still received count too)`,
+    `  measured tree: ${treeState()}`,
     `  bench took ${fmtMs(totalMs)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (other work on the machine skews times)`
   ]
   return ['', 'PLAYBACK BENCH', ...params, '',
