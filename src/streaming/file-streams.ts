@@ -41,6 +41,7 @@ export interface FileStreamsOptions {
 /** Share of the piece cache that pins of assigned files may hold. */
 const PIN_SHARE = 0.25
 const LAYOUTS_KEPT = 5000
+const MAX_WINDOW_HOLD_MS = 3000
 
 export class FileStreams {
   readonly layouts: LayoutCache
@@ -82,9 +83,15 @@ export class FileStreams {
     const state = g.state
     this.o.metrics.opened(a.infoHash, file.index, g.reused)
     this.warmer.opened(a.id)
-    state.layoutTask ??= this.prepare(state)
-      .catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
-      .finally(() => { state.openWindows() })
+    if (state.layoutTask === null) {
+      // windows wait for the index, but never longer than this: a probe stuck on a piece no
+      // peer has must not leave a playing reader without read-ahead until read_timeout
+      const hold = setTimeout(() => { state.openWindows() }, MAX_WINDOW_HOLD_MS)
+      hold.unref()
+      state.layoutTask = this.prepare(state)
+        .catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
+        .finally(() => { clearTimeout(hold); state.openWindows() })
+    }
     // the player's attention moved to this handle: windows of other closed handles are stale
     let p = state.adopt(offset)
     state.suspendParked()
