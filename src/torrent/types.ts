@@ -88,9 +88,10 @@ export interface FileReader {
   readonly file: TorrentFileInfo
   /**
    * Sets this reader's read-ahead window (bytes after the end of its last read, fetched at
-   * `readahead` priority and pinned in the cache). The engine otherwise grows the window by
-   * doubling on sequential reads up to the bound and shrinks it on a seek; this call fixes the
-   * bound and the current size (0 turns read-ahead off). Added by the engine; optional so that
+   * `readahead` priority and pinned in the cache). The engine otherwise grows the window on
+   * sequential reads towards ~20 s of the reader's observed read rate (at most doubling per
+   * read, up to the bound) and shrinks it on a seek; this call fixes the bound and the current
+   * size from then on (0 turns read-ahead off). Added by the engine; optional so that
    * test doubles need not implement it.
    */
   setReadahead? (bytes: number): void
