@@ -17,9 +17,21 @@ export interface TestApp {
   close (): Promise<void>
 }
 
+/** Apps still open on a folder: tempDir's cleanup closes them before removing it. */
+const openApps = new Map<string, Set<() => Promise<void>>>()
+
+/**
+ * A temp folder removed when the test ends. t.after hooks run in registration order, so a
+ * folder made before an app would otherwise be removed while the app's engine still writes
+ * to it; the cleanup therefore closes every app started on the folder first.
+ */
 export function tempDir (t: TestContext, prefix = 'momoshtrem-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  t.after(async () => {
+    for (const close of openApps.get(dir) ?? []) await close()
+    openApps.delete(dir)
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 })
+  })
   return dir
 }
 
@@ -58,6 +70,9 @@ export async function startApp (t: TestContext, overrides: DeepPartial<Config> =
     await app.close()
     throw err
   }
-  t.after(async () => { await app.close() })
-  return { app, url, dataDir: dir, close: async () => { await app.close() } }
+  const close = async (): Promise<void> => { await app.close() }
+  if (!openApps.has(dir)) openApps.set(dir, new Set())
+  openApps.get(dir)!.add(close)
+  t.after(close)
+  return { app, url, dataDir: dir, close }
 }
