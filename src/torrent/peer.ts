@@ -29,7 +29,10 @@ export interface PeerHost {
 export interface OutstandingBlock { piece: number, block: number, offset: number, length: number, sentAt: number }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000
-const MIN_PIPELINE = 32
+const MIN_PIPELINE = 16
+/** seconds of a peer's measured rate kept requested: shallow, because data a throttled peer has
+ * already queued cannot be recalled by CANCEL and delays the next urgent (seek) request */
+const PIPELINE_SECONDS = 0.3
 const MAX_PIPELINE = 256
 
 export class Peer {
@@ -120,13 +123,13 @@ export class Peer {
   }
 
   /**
-   * Rolls the byte counter into `rate` (bytes/s) and sizes the request pipeline to about half
-   * a second of data at that rate (between MIN_PIPELINE and MAX_PIPELINE blocks).
+   * Rolls the byte counter into `rate` (bytes/s) and sizes the request pipeline to
+   * PIPELINE_SECONDS of data at that rate (between MIN_PIPELINE and MAX_PIPELINE blocks).
    */
   tick (ms: number): void {
     this.rate = this.rate * 0.5 + (this.windowBytes * 1000 / ms) * 0.5
     this.windowBytes = 0
-    const target = Math.ceil(this.rate * 0.5 / BLOCK)
+    const target = Math.ceil(this.rate * PIPELINE_SECONDS / BLOCK)
     this.maxOutstanding = Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, Math.max(target, this.maxOutstanding > target ? Math.floor(this.maxOutstanding * 0.9) : target)))
   }
 
