@@ -22,7 +22,11 @@ if (files.length === 0) {
   process.exit(1)
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2'
+// Every test has its own timeout; these are the backstops so that CI can never hang: no
+// single test runs past 5 minutes, and a file whose tests are done exits even if a handle
+// leaked (leaks are asserted by test/engine/lifecycle's close-in-a-child-process test).
 const r = spawnSync(process.execPath, [
-  '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files
+  '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-force-exit',
+  '--test-reporter=spec', ...files
 ], { stdio: 'inherit' })
 process.exit(r.status ?? 1)
