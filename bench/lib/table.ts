@@ -17,7 +17,9 @@ export function fmtMiB (bytes: number): string {
 
 export function renderTable (header: string[], rows: Cell[][]): string {
   const text = rows.map((r) => r.map((c) => c === null ? '-' : String(c)))
-  const widths = header.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? '').length)))
+  // section rows ('-- ...') span the whole line and do not widen the first column
+  const body = text.filter((r) => !r[0]!.startsWith('--'))
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)))
   const line = (cells: string[]): string => cells.map((c, i) => i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)).join(' | ').trimEnd()
   const sep = widths.map((w) => '-'.repeat(w)).join('-|-')
   return [line(header), sep, ...text.map((r) => r[0]!.startsWith('--') ? r[0]! : line(r))].join('\n')
