@@ -17,7 +17,8 @@ import { makeBenchMedia, mediaRanges, pieceBytes, rangeBytes, union, type BenchM
 import { calibrate, startSwarm, type Swarm } from './lib/swarm.ts'
 import { startLocal, startMomoshtrem, startWebtorrent, type Target } from './lib/targets.ts'
 import { playSession, pacedSession, type PacedSession, type SessionResult } from './lib/phases.ts'
-import { fmtMiB, fmtMs, fmtX, median, prng, renderTable, type Cell } from './lib/table.ts'
+import { fmtMiB, fmtMs, fmtX, median, renderTable, type Cell } from './lib/table.ts'
+import { rng as prng } from '../test/helpers/fixtures.ts'
 import { describeRequests } from './lib/report.ts'
 
 const KiB = 1024

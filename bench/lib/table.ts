@@ -25,17 +25,6 @@ export function renderTable (header: string[], rows: Cell[][]): string {
   return [line(header), sep, ...text.map((r) => r[0]!.startsWith('--') ? r[0]! : line(r))].join('\n')
 }
 
-/** Deterministic PRNG (mulberry32), so every run seeks to the same positions. */
-export function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export function median (xs: number[]): number {
   if (xs.length === 0) return NaN
