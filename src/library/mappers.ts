@@ -21,31 +21,17 @@ export function toAssignment (r: AssignmentColumns): Assignment | null {
   }
 }
 
+/** The columns movies and shows share (joined rows carry more; they must not leak). */
+function itemFields (r: MovieRow): MovieRow {
+  return { id: r.id, tmdb_id: r.tmdb_id, title: r.title, year: r.year, overview: r.overview, poster_path: r.poster_path, created_at: r.created_at }
+}
+
 export function toMovie (r: MovieRow & AssignmentColumns): Movie {
-  return {
-    id: r.id,
-    tmdb_id: r.tmdb_id,
-    title: r.title,
-    year: r.year,
-    overview: r.overview,
-    poster_path: r.poster_path,
-    created_at: r.created_at,
-    assignment: toAssignment(r)
-  }
+  return { ...itemFields(r), assignment: toAssignment(r) }
 }
 
 export function toShow (r: ShowListRow): Show {
-  return {
-    id: r.id,
-    tmdb_id: r.tmdb_id,
-    title: r.title,
-    year: r.year,
-    overview: r.overview,
-    poster_path: r.poster_path,
-    created_at: r.created_at,
-    season_count: r.season_count,
-    episode_count: r.episode_count
-  }
+  return { ...itemFields(r), season_count: r.season_count, episode_count: r.episode_count }
 }
 
 export function toEpisode (r: EpisodeRow & AssignmentColumns): Episode {

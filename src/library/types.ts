@@ -61,28 +61,13 @@ export interface Assignment {
   created_at: string
 }
 
-export interface Movie {
-  id: number
-  tmdb_id: number | null
-  title: string
-  year: number | null
-  overview: string | null
-  poster_path: string | null
-  created_at: string
+/** A movie as the API shows it: its row plus its active assignment. */
+export interface Movie extends MovieRow {
   assignment: Assignment | null
 }
 
-export interface Show {
-  id: number
-  tmdb_id: number | null
-  title: string
-  year: number | null
-  overview: string | null
-  poster_path: string | null
-  created_at: string
-  season_count: number
-  episode_count: number
-}
+/** A show in lists: its row plus season and episode counts. */
+export type Show = ShowListRow
 
 export interface Episode {
   id: number
