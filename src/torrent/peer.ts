@@ -24,6 +24,8 @@ export interface PeerHost {
   onPexPeer (addr: string): void
   /** an incoming peer told its listen port (extended handshake 'p') */
   onListenAddr (peer: Peer, addr: string): void
+  /** every piece payload received, wanted or not (a block that arrives after its CANCEL still cost bandwidth) */
+  countPayload (n: number): void
 }
 
 export interface OutstandingBlock { piece: number, block: number, offset: number, length: number, sentAt: number }
@@ -97,7 +99,7 @@ export class Peer {
     const update = (): void => { this.lastReceived = Date.now(); host.onPeerUpdate(this) }
     for (const ev of ['bitfield', 'have', 'have-all', 'unchoke', 'choke', 'interested', 'uninterested']) wire.on(ev, update)
     wire.on('keep-alive', () => { this.lastReceived = Date.now() })
-    wire.on('download', (n: number) => { this.lastReceived = Date.now(); this.windowBytes += n })
+    wire.on('download', (n: number) => { this.lastReceived = Date.now(); this.windowBytes += n; host.countPayload(n) })
     wire.on('request', (index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void) => {
       host.onPeerRequest(this, index, offset, length, respond)
     })

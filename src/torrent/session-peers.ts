@@ -38,7 +38,10 @@ export abstract class SessionPeers {
   private readonly timers = new Set<NodeJS.Timeout>()
   /** remembered peers changed since the last save */
   protected recordDirty = false
+  /** piece payload received from peers (what the swarm spent on us) */
   downloaded = 0
+  /** of which blocks answering a live request; the rest arrived after a CANCEL and was dropped */
+  useful = 0
   uploaded = 0
   private readonly downMeter = new RateMeter(TICK_MS)
   private readonly upMeter = new RateMeter(TICK_MS)
@@ -56,7 +59,8 @@ export abstract class SessionPeers {
   get up (): TokenBucket { return this.ctx.up }
 
   acceptsIncoming (): boolean { return !this.closed && (this.state === 'active' || this.state === 'metadata') }
-  countDown (n: number): void { this.downloaded += n; this.downMeter.add(n) }
+  countPayload (n: number): void { this.downloaded += n; this.downMeter.add(n) }
+  countUseful (n: number): void { this.useful += n }
   countUp (n: number): void { this.uploaded += n; this.upMeter.add(n) }
   knownCount (): number { return this.known.size }
 

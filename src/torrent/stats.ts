@@ -27,6 +27,7 @@ export function sessionStats (s: TorrentSession): TorrentStats {
     downloadRate: Math.round(s.downRate),
     uploadRate: Math.round(s.upRate),
     downloaded: s.downloaded,
+    wasted: Math.max(0, s.downloaded - s.useful),
     uploaded: s.uploaded,
     cacheBytes: s.transfer?.store.bytes ?? 0,
     addedAt: s.addedAt,

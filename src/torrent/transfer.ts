@@ -20,7 +20,8 @@ export interface TransferHost {
   readonly up: TokenBucket
   active (): boolean
   ban (peer: Peer): void
-  countDown (n: number): void
+  /** payload bytes of a block the scheduler still wanted (see SessionPeers.countPayload) */
+  countUseful (n: number): void
   countUp (n: number): void
   later (ms: number, fn: () => void): void
 }
@@ -76,7 +77,7 @@ export class Transfer {
   }
 
   private onBlock (peer: Peer, piece: number, offset: number, data: Uint8Array): void {
-    this.host.countDown(data.length)
+    this.host.countUseful(data.length)
     const done = this.scheduler.onBlock(peer, piece, offset, data)
     if (done === null) return
     const ok = createHash('sha1').update(done.buf).digest().equals(this.meta.hashes[piece]!)

@@ -49,6 +49,8 @@ export interface TorrentStats {
   uploadRate: number
   /** payload bytes since the torrent was loaded */
   downloaded: number
+  /** of `downloaded`, blocks that arrived after their request was cancelled (seeks, endgame duplicates) */
+  wasted: number
   uploaded: number
   /** bytes this torrent holds in the piece cache */
   cacheBytes: number
