@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { execFile, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { locatePlaybackRanges, type LocateOptions, type PlaybackLayout } from '../../src/streaming/container/index.ts'
 
 // ---------------------------------------------------------------- sparse files and reads
 
@@ -72,6 +73,15 @@ export function assertValidRanges (ranges: Array<{ offset: number, length: numbe
     assert.equal(r.reason, r.reasons[0])
     prevEnd = r.offset + r.length
   }
+}
+
+/** Locates the playback ranges of `file`, checks them, and returns the reads it took. */
+export async function locateRecorded (file: SparseFile | Buffer, opts: LocateOptions): Promise<{ layout: PlaybackLayout, calls: RecordingReader['calls'] }> {
+  const rr = recordingReader(file)
+  const size = Buffer.isBuffer(file) ? file.length : file.size
+  const layout = await locatePlaybackRanges(size, rr.read, opts)
+  assertValidRanges(layout.ranges, size)
+  return { layout, calls: rr.calls }
 }
 
 /** Non-repeating-looking filler (period `n`), so media data is not all zeros. */

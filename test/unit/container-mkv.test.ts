@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { locatePlaybackRanges, type PlaybackLayout, type PlaybackRange } from '../../src/streaming/container/index.ts'
-import { assertValidRanges, buildMkv, materialise, recordingReader, MKV, ebmlId, type SparseFile } from '../helpers/media.ts'
+import type { PlaybackLayout, PlaybackRange } from '../../src/streaming/container/index.ts'
+import { buildMkv, materialise, locateRecorded, MKV, ebmlId, type SparseFile } from '../helpers/media.ts'
 
 const opts = { headerBytes: 10 << 20, footerBytes: 5 << 20 }
 
@@ -9,12 +9,8 @@ function covering (l: PlaybackLayout, offset: number, length: number): PlaybackR
   return l.ranges.find((r) => r.offset <= offset && offset + length <= r.offset + r.length)
 }
 
-async function locate (file: SparseFile | Buffer, o = opts): Promise<{ layout: PlaybackLayout, calls: Array<{ offset: number, length: number }> }> {
-  const rr = recordingReader(file)
-  const size = Buffer.isBuffer(file) ? file.length : file.size
-  const layout = await locatePlaybackRanges(size, rr.read, o)
-  assertValidRanges(layout.ranges, size)
-  return { layout, calls: rr.calls }
+async function locate (file: SparseFile | Buffer, o = opts): ReturnType<typeof locateRecorded> {
+  return await locateRecorded(file, o)
 }
 
 test('Cues at the end: header up to the first Cluster, exact Cues range, two reads', async () => {

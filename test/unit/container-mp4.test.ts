@@ -2,16 +2,12 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { locatePlaybackRanges, type PlaybackLayout } from '../../src/streaming/container/index.ts'
 import { TimeoutError } from '../../src/errors.ts'
-import { assertValidRanges, atom, buildMp4, layOut, materialise, recordingReader, type SparseFile } from '../helpers/media.ts'
+import { atom, buildMp4, layOut, materialise, recordingReader, locateRecorded, type SparseFile } from '../helpers/media.ts'
 
 const opts = { headerBytes: 10 << 20, footerBytes: 5 << 20 }
 
-async function locate (file: SparseFile | Buffer, o = opts): Promise<{ layout: PlaybackLayout, calls: Array<{ offset: number, length: number }> }> {
-  const rr = recordingReader(file)
-  const size = Buffer.isBuffer(file) ? file.length : file.size
-  const layout = await locatePlaybackRanges(size, rr.read, o)
-  assertValidRanges(layout.ranges, size)
-  return { layout, calls: rr.calls }
+async function locate (file: SparseFile | Buffer, o = opts): ReturnType<typeof locateRecorded> {
+  return await locateRecorded(file, o)
 }
 
 const spans = (l: PlaybackLayout): Array<[number, number, string]> => l.ranges.map((r) => [r.offset, r.length, r.reason])
