@@ -20,6 +20,8 @@ export interface PeerHost {
   onPeerClosed (peer: Peer): void
   onPeerUpdate (peer: Peer): void
   onPeerRequest (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void
+  /** every block received, requested or not (one that arrives after its CANCEL can still complete a piece) */
+  onBlock (peer: Peer, index: number, offset: number, data: Uint8Array): void
   onMetadata (peer: Peer, torrentFile: Uint8Array): void
   onPexPeer (addr: string): void
   /** an incoming peer told its listen port (extended handshake 'p') */
@@ -31,16 +33,22 @@ export interface PeerHost {
 export interface OutstandingBlock { piece: number, block: number, offset: number, length: number, sentAt: number }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000
-const MIN_PIPELINE = 16
-/** seconds of a peer's measured rate kept requested: shallow, because data a throttled peer has
- * already queued cannot be recalled by CANCEL and delays the next urgent (seek) request */
-const PIPELINE_SECONDS = 0.3
+/** before the first block told us the peer's round trip */
+const INITIAL_PIPELINE = 8
+const MIN_PIPELINE = 2
 const MAX_PIPELINE = 256
+/**
+ * Queue kept at a peer beyond two round trips. Blocks a peer has queued cannot be recalled
+ * (a throttled client has already read them into its send buffer, CANCEL arrives too late),
+ * so everything requested from a peer is a FIFO commitment: the deeper its queue, the longer
+ * the next urgent (seek) request waits behind stale read-ahead.
+ */
+const QUEUE_MARGIN_MS = 40
 
 export class Peer {
   /** key: piece * 4096 + block */
   readonly outstanding = new Map<number, OutstandingBlock>()
-  maxOutstanding = 64
+  maxOutstanding = INITIAL_PIPELINE
   lastReceived = Date.now()
   connectedAt = Date.now()
   ready = false
@@ -52,6 +60,8 @@ export class Peer {
   /** payload bytes received in the current second and an exponential average (bytes/s) */
   private windowBytes = 0
   rate = 0
+  /** shortest request-to-block time seen (ms): the round trip plus one block's transfer */
+  minLatency = Infinity
 
   constructor (readonly wire: Wire, readonly socket: Duplex, readonly addr: string, readonly outgoing: boolean, private readonly host: PeerHost) {
     this.dialAddr = outgoing ? addr : null
@@ -100,6 +110,7 @@ export class Peer {
     for (const ev of ['bitfield', 'have', 'have-all', 'unchoke', 'choke', 'interested', 'uninterested']) wire.on(ev, update)
     wire.on('keep-alive', () => { this.lastReceived = Date.now() })
     wire.on('download', (n: number) => { this.lastReceived = Date.now(); this.windowBytes += n; host.countPayload(n) })
+    wire.on('piece', (index: number, offset: number, data: Uint8Array) => { host.onBlock(this, index, offset, data) })
     wire.on('request', (index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void) => {
       host.onPeerRequest(this, index, offset, length, respond)
     })
@@ -124,15 +135,25 @@ export class Peer {
     this.wire.handshake(this.host.infoHash, this.host.peerId, { dht: this.host.dht })
   }
 
+  /** A requested block arrived `ms` after its REQUEST went out. */
+  sampleLatency (ms: number): void {
+    if (ms >= 0 && ms < this.minLatency) this.minLatency = ms
+  }
+
   /**
-   * Rolls the byte counter into `rate` (bytes/s) and sizes the request pipeline to
-   * PIPELINE_SECONDS of data at that rate (between MIN_PIPELINE and MAX_PIPELINE blocks).
+   * Rolls the byte counter into `rate` (bytes/s) and sizes the request pipeline to the rate
+   * times two round trips plus QUEUE_MARGIN_MS. While the pipeline is what limits a peer
+   * (rate = pipeline / round trip) this doubles it every tick; once the peer's own bandwidth
+   * is the limit, the queue at the peer stays near one round trip plus the margin. Shrinking
+   * is gradual, so a pause in demand does not throw away what was learnt.
    */
   tick (ms: number): void {
     this.rate = this.rate * 0.5 + (this.windowBytes * 1000 / ms) * 0.5
     this.windowBytes = 0
-    const target = Math.ceil(this.rate * PIPELINE_SECONDS / BLOCK)
-    this.maxOutstanding = Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, Math.max(target, this.maxOutstanding > target ? Math.floor(this.maxOutstanding * 0.9) : target)))
+    if (!Number.isFinite(this.minLatency)) return
+    const target = Math.ceil(this.rate * (2 * this.minLatency + QUEUE_MARGIN_MS) / 1000 / BLOCK)
+    const next = target >= this.maxOutstanding ? target : Math.max(target, Math.floor(this.maxOutstanding * 0.9))
+    this.maxOutstanding = Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, next))
   }
 
   has (index: number): boolean { return this.wire.peerPieces.get(index) }

@@ -6,7 +6,11 @@
 //   readahead (1)  a reader's window ahead of its position, nearest first;
 //   background (2) explicit prefetch (head/tail of files, next episode), lowest.
 // Nothing outside the wants is ever requested. When the wants change (seek, cancelled read)
-// in-flight pieces nobody wants any more are dropped and their requests cancelled.
+// in-flight pieces nobody wants any more are dropped and their requests cancelled; their
+// buffers are kept a while as orphans, because a peer that had already queued the blocks
+// sends them anyway, and a completed orphan is a verified piece for the cache.
+// Urgent blocks are spread over every peer that has the piece (fewest outstanding first),
+// so a blocked read waits for one slice of each peer's queue, not for a whole piece from one.
 import { BLOCK, blockCount, pieceSize } from './metadata.ts'
 import type { TorrentInfo } from './types.ts'
 
@@ -24,6 +28,8 @@ export interface WantSource { collect (add: (piece: number, prio: number, rank: 
 
 export interface PeerLike {
   has (piece: number): boolean
+  /** a requested block arrived this many ms after its REQUEST */
+  sampleLatency (ms: number): void
   readonly outstanding: Map<number, { piece: number, block: number, offset: number, length: number, sentAt: number }>
   maxOutstanding: number
 }
@@ -46,18 +52,33 @@ interface InFlight<P> {
   sentAt: Float64Array
   cursor: number
   contributors: Set<P>
+  /** when the piece stopped being wanted (orphans only) */
+  droppedAt: number
 }
 
 export const STEAL_AFTER_MS = 1500
 const DEADLINE_RUSH_MS = 3000
 const MAX_DUPLICATES = 2
-const URGENT_OVERFLOW = 32
+/**
+ * Urgent blocks may take a peer's queue to this multiple of its pipeline (plus a few), so a
+ * blocked read is not stuck behind read-ahead, yet never commits a whole read to one peer:
+ * a read the player abandons (a seek) leaves little behind it.
+ */
+const URGENT_PIPELINE_FACTOR = 2
+const URGENT_EXTRA = 4
+function urgentCap (p: PeerLike): number { return p.maxOutstanding * URGENT_PIPELINE_FACTOR + URGENT_EXTRA }
+/** orphans are kept this long after their last block, and up to this many bytes in all */
+const ORPHAN_MS = 10_000
+const ORPHAN_BYTES = 32 * 1024 * 1024
 
 export function blockKey (piece: number, block: number): number { return piece * 4096 + block }
 
 export class Scheduler<P extends PeerLike> {
   readonly sources = new Set<WantSource>()
   readonly inflight = new Map<number, InFlight<P>>()
+  /** dropped pieces whose cancelled blocks may still arrive, oldest first */
+  private readonly orphans = new Map<number, InFlight<P>>()
+  private orphanBytes = 0
   private wantMap = new Map<number, Want>()
   private wantList: Want[] = []
   private dirty = true
@@ -90,6 +111,7 @@ export class Scheduler<P extends PeerLike> {
   wanted (piece: number): Want | undefined { this.wants(); return this.wantMap.get(piece) }
 
   private dropUnwanted (): void {
+    const now = Date.now()
     for (const [piece, f] of this.inflight) {
       if (this.wantMap.has(piece)) continue
       this.inflight.delete(piece)
@@ -97,13 +119,40 @@ export class Scheduler<P extends PeerLike> {
         if (set === undefined) return
         for (const peer of set) this.unrecord(peer, piece, b, true)
       })
+      // (unrecord only clears the requesters of pieces still in flight)
+      f.requesters.fill(undefined)
+      f.cursor = 0
+      f.droppedAt = now
+      this.orphans.set(piece, f)
+      this.orphanBytes += f.size
+    }
+    this.pruneOrphans(now)
+  }
+
+  private pruneOrphans (now: number): void {
+    for (const [piece, f] of this.orphans) {
+      if (this.orphanBytes <= ORPHAN_BYTES && now - f.droppedAt < ORPHAN_MS) break
+      this.forgetOrphan(piece, f)
     }
   }
 
+  private forgetOrphan (piece: number, f: InFlight<P>): void {
+    this.orphans.delete(piece)
+    this.orphanBytes -= f.size
+  }
+
   private start (piece: number): InFlight<P> {
+    const orphan = this.orphans.get(piece)
+    if (orphan !== undefined) {
+      // wanted again (a seek back): the blocks that arrived meanwhile are kept
+      this.forgetOrphan(piece, orphan)
+      orphan.cursor = 0
+      this.inflight.set(piece, orphan)
+      return orphan
+    }
     const size = pieceSize(this.info, piece)
     const n = blockCount(this.info, piece)
-    const f: InFlight<P> = { piece, size, buf: Buffer.allocUnsafe(size), got: new Uint8Array(n), received: 0, requesters: new Array(n), sentAt: new Float64Array(n), cursor: 0, contributors: new Set() }
+    const f: InFlight<P> = { piece, size, buf: Buffer.allocUnsafe(size), got: new Uint8Array(n), received: 0, requesters: new Array(n), sentAt: new Float64Array(n), cursor: 0, contributors: new Set(), droppedAt: 0 }
     this.inflight.set(piece, f)
     return f
   }
@@ -132,13 +181,41 @@ export class Scheduler<P extends PeerLike> {
   }
 
   /**
+   * Requests the urgent pieces' unrequested blocks, each from the peer among `peers` holding
+   * the piece with the fewest requests outstanding (a slow peer drains its queue slowly, so it
+   * gets fewer). `budget` caps new requests. Returns the number sent.
+   */
+  spreadUrgent (peers: readonly P[], now = Date.now(), budget = Infinity): number {
+    let sent = 0
+    for (const w of this.wants()) {
+      if (w.prio !== PRIORITY.urgent || sent >= budget) break
+      if (this.hooks.have(w.piece)) continue
+      const holders = peers.filter((p) => p.has(w.piece))
+      if (holders.length === 0) continue
+      const f = this.inflight.get(w.piece) ?? this.start(w.piece)
+      for (let b = f.cursor; b < f.got.length && sent < budget; b++) {
+        if (f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0) { if (b === f.cursor) f.cursor++; continue }
+        let best: P | undefined
+        for (const p of holders) {
+          if (p.outstanding.size >= urgentCap(p)) continue
+          if (best === undefined || p.outstanding.size < best.outstanding.size) best = p
+        }
+        if (best === undefined) break
+        this.record(best, f, b, now)
+        sent++
+      }
+    }
+    return sent
+  }
+
+  /**
    * Fills `peer`'s pipeline from the wants; `budget` caps new requests (rate limiting).
    * Returns the number of requests sent.
    */
   fill (peer: P, now = Date.now(), budget = Infinity): number {
     let sent = 0
     for (const w of this.wants()) {
-      const cap = Math.min(budget - sent, peer.maxOutstanding + (w.prio === PRIORITY.urgent ? URGENT_OVERFLOW : 0) - peer.outstanding.size)
+      const cap = Math.min(budget - sent, (w.prio === PRIORITY.urgent ? urgentCap(peer) : peer.maxOutstanding) - peer.outstanding.size)
       if (cap <= 0) { if (w.prio === PRIORITY.urgent) continue; break }
       if (this.hooks.have(w.piece) || !peer.has(w.piece)) continue
       const f = this.inflight.get(w.piece) ?? this.start(w.piece)
@@ -163,17 +240,22 @@ export class Scheduler<P extends PeerLike> {
   }
 
   /**
-   * A block arrived. Returns the completed piece (buffer + contributing peers) when it was the
+   * A block arrived, requested or not. It is kept when its piece is in flight or an orphan and
+   * still lacks it. Returns the completed piece (buffer + contributing peers) when it was the
    * last missing block, else null. Duplicate requests for the block at other peers are cancelled.
    */
-  onBlock (peer: P, piece: number, offset: number, data: Uint8Array): { piece: number, buf: Buffer, contributors: Set<P> } | null {
+  onBlock (peer: P, piece: number, offset: number, data: Uint8Array, now = Date.now()): { piece: number, buf: Buffer, contributors: Set<P> } | null {
     const b = offset / BLOCK
     if (!Number.isInteger(b)) return null
     const key = blockKey(piece, b)
-    if (!peer.outstanding.has(key)) return null
-    peer.outstanding.delete(key)
-    const f = this.inflight.get(piece)
-    if (f === undefined) return null
+    const o = peer.outstanding.get(key)
+    if (o !== undefined) {
+      peer.outstanding.delete(key)
+      peer.sampleLatency(now - o.sentAt)
+    }
+    const live = this.inflight.get(piece)
+    const f = live ?? this.orphans.get(piece)
+    if (f === undefined || b >= f.got.length) return null
     f.requesters[b]?.delete(peer)
     if (f.got[b] === 1 || data.length !== Math.min(BLOCK, f.size - offset)) return null
     f.buf.set(data, offset)
@@ -183,8 +265,15 @@ export class Scheduler<P extends PeerLike> {
     const others = f.requesters[b]
     if (others !== undefined) for (const other of others) this.unrecord(other, piece, b, true)
     f.requesters[b] = undefined
+    if (live === undefined) {
+      // an orphan's clock restarts with each block: its peer is still draining its queue
+      this.orphans.delete(piece)
+      f.droppedAt = now
+      this.orphans.set(piece, f)
+    }
     if (f.received < f.got.length) return null
-    this.inflight.delete(piece)
+    if (live !== undefined) this.inflight.delete(piece)
+    else this.forgetOrphan(piece, f)
     return { piece, buf: f.buf, contributors: f.contributors }
   }
 
@@ -201,6 +290,7 @@ export class Scheduler<P extends PeerLike> {
   /** Drops every in-flight piece `peer` contributed blocks to (it was caught sending bad data). */
   discardFrom (peer: P): void {
     for (const f of [...this.inflight.values()]) if (f.contributors.has(peer)) this.discard(f.piece)
+    for (const [piece, f] of [...this.orphans]) if (f.contributors.has(peer)) this.forgetOrphan(piece, f)
   }
 
   /** A piece failed its hash check: start it over. */

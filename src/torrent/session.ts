@@ -223,6 +223,10 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     this.transfer?.pump()
   }
 
+  onBlock (peer: Peer, index: number, offset: number, data: Uint8Array): void {
+    this.transfer?.onBlock(peer, index, offset, data)
+  }
+
   onPeerRequest (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void {
     if (this.transfer === null || this.state !== 'active') { respond(new Error('not serving')); return }
     this.transfer.serve(peer, index, offset, length, respond)

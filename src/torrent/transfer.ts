@@ -20,7 +20,7 @@ export interface TransferHost {
   readonly up: TokenBucket
   active (): boolean
   ban (peer: Peer): void
-  /** payload bytes of a block the scheduler still wanted (see SessionPeers.countPayload) */
+  /** payload bytes of a piece that verified (the rest of what arrived was wasted; see SessionPeers.countPayload) */
   countUseful (n: number): void
   countUp (n: number): void
   later (ms: number, fn: () => void): void
@@ -40,9 +40,10 @@ export class Transfer {
     this.scheduler = new Scheduler<Peer>(meta.info, {
       have: i => store.have.get(i) || this.writing.has(i) || this.skipped.has(i),
       send: (peer, piece, offset, length) => {
-        peer.wire.request(piece, offset, length, (err, buf) => {
-          if (err !== null || buf === null) this.scheduler.release(peer, piece, offset)
-          else this.onBlock(peer, piece, offset, buf)
+        // the data itself comes through onBlock (the wire's 'piece' event), late blocks included
+        peer.wire.request(piece, offset, length, (err) => {
+          if (err === null) return
+          this.scheduler.release(peer, piece, offset)
           this.pump()
         })
       },
@@ -64,21 +65,25 @@ export class Transfer {
   private pumpNow (): void {
     if (!this.host.active()) return
     const now = Date.now()
-    for (const peer of this.host.peers) {
-      if (!peer.canRequest) continue
-      const budget = Math.floor(this.host.down.available() / BLOCK)
-      if (budget <= 0) {
+    const peers = [...this.host.peers].filter((p) => p.canRequest)
+    const budget = (): number => Math.floor(this.host.down.available() / BLOCK)
+    const fill = (request: (budget: number) => number): boolean => {
+      const b = budget()
+      if (b <= 0) {
         if (!this.pumpTimer) { this.pumpTimer = true; this.host.later(50, () => { this.pumpTimer = false; this.pump() }) }
-        return
+        return false
       }
-      const sent = this.scheduler.fill(peer, now, budget)
-      this.host.down.consume(sent * BLOCK)
+      this.host.down.consume(request(b) * BLOCK)
+      return true
     }
+    if (!fill((b) => this.scheduler.spreadUrgent(peers, now, b))) return
+    for (const peer of peers) if (!fill((b) => this.scheduler.fill(peer, now, b))) return
   }
 
-  private onBlock (peer: Peer, piece: number, offset: number, data: Uint8Array): void {
-    this.host.countUseful(data.length)
+  /** Any block a peer sent (see Scheduler.onBlock); a completed piece is verified and delivered. */
+  onBlock (peer: Peer, piece: number, offset: number, data: Uint8Array): void {
     const done = this.scheduler.onBlock(peer, piece, offset, data)
+    this.pump()
     if (done === null) return
     const ok = createHash('sha1').update(done.buf).digest().equals(this.meta.hashes[piece]!)
     if (!ok) {
@@ -93,6 +98,7 @@ export class Transfer {
       }
       return
     }
+    this.host.countUseful(done.buf.length)
     this.deliver(piece, done.buf)
   }
 

@@ -8,8 +8,10 @@ const info: TorrentInfo = { infoHash: '0'.repeat(40), name: 'x', length: 10 * 4 
 
 class FakePeer implements PeerLike {
   readonly outstanding = new Map<number, { piece: number, block: number, offset: number, length: number, sentAt: number }>()
+  readonly latencies: number[] = []
   constructor (public maxOutstanding = 100, private readonly pieces?: Set<number>) {}
   has (p: number): boolean { return this.pieces === undefined || this.pieces.has(p) }
+  sampleLatency (ms: number): void { this.latencies.push(ms) }
 }
 
 function setup (have = new Set<number>()) {
@@ -113,4 +115,71 @@ test('scheduler: discardFrom drops in-flight pieces a banned peer contributed to
   assert.equal(s.inflight.has(0), false)
   assert.equal(s.inflight.has(1), true)
   assert.equal([...good.outstanding.values()].some(o => o.piece === 0), false, 'requests for the dropped piece cancelled')
+})
+
+test('scheduler: urgent blocks are spread over the peers holding the piece, fewest outstanding first', () => {
+  const { s, sent } = setup()
+  s.sources.add({ collect: add => { add(3, PRIORITY.urgent, Date.now() + 60_000); add(4, PRIORITY.readahead, 0) } })
+  const a = new FakePeer(100)
+  const b = new FakePeer(100)
+  const c = new FakePeer(100, new Set([4])) // lacks the urgent piece
+  // b is already busy: it should get fewer of the urgent blocks
+  b.outstanding.set(999_000, { piece: 999, block: 0, offset: 0, length: B, sentAt: 0 })
+  assert.equal(s.spreadUrgent([a, b, c]), 4)
+  const to = (p: FakePeer): number => sent.filter(([q, piece]) => q === p && piece === 3).length
+  assert.deepEqual([to(a), to(b), to(c)], [3, 1, 0])
+  assert.ok(sent.every(([, piece]) => piece === 3), 'read-ahead is left to fill()')
+  // nothing left to spread: the piece is fully requested
+  assert.equal(s.spreadUrgent([a, b, c]), 0)
+})
+
+test('scheduler: urgent spreading respects each peer\'s pipeline (plus the urgent overflow)', () => {
+  const { s } = setup()
+  s.sources.add({ collect: add => { for (let p = 0; p < 10; p++) add(p, PRIORITY.urgent, Date.now() + 60_000 + p) } })
+  const a = new FakePeer(5)
+  // twice the pipeline plus 4, then nothing more
+  assert.equal(s.spreadUrgent([a]), 14)
+  assert.equal(a.outstanding.size, 14)
+})
+
+test('scheduler: blocks arriving after their piece was dropped complete it as an orphan', () => {
+  const { s, cancelled } = setup()
+  let want = true
+  s.sources.add({ collect: add => { if (want) add(2, PRIORITY.readahead, 0) } })
+  const peer = new FakePeer(100)
+  assert.equal(s.fill(peer, 1000), 4)
+  want = false
+  s.invalidate()
+  s.wants()
+  assert.equal(cancelled.length, 4, 'dropping the want cancels the requests')
+  assert.equal(peer.outstanding.size, 0)
+  // the peer had already queued them: they arrive anyway and are kept
+  const data = (i: number): Uint8Array => new Uint8Array(B).fill(i)
+  for (let b = 0; b < 3; b++) assert.equal(s.onBlock(peer, 2, b * B, data(b)), null)
+  const done = s.onBlock(peer, 2, 3 * B, data(3))
+  assert.ok(done !== null, 'the last late block completes the piece')
+  assert.equal(done.piece, 2)
+  assert.deepEqual([...done.buf.subarray(0, 4 * B)].filter((_, i) => i % B === 0), [0, 1, 2, 3])
+  assert.deepEqual(peer.latencies, [], 'a cancelled block says nothing about the round trip')
+  // a block for a piece nobody asked for is dropped
+  assert.equal(s.onBlock(peer, 5, 0, data(0)), null)
+})
+
+test('scheduler: an orphan wanted again keeps the blocks it received; requested ones sample latency', () => {
+  const { s, sent } = setup()
+  let want = true
+  s.sources.add({ collect: add => { if (want) add(6, PRIORITY.readahead, 0) } })
+  const peer = new FakePeer(100)
+  s.fill(peer, 1000)
+  assert.equal(s.onBlock(peer, 6, 0, new Uint8Array(B), 1025), null)
+  assert.deepEqual(peer.latencies, [25])
+  want = false
+  s.invalidate()
+  s.wants()
+  assert.equal(s.onBlock(peer, 6, B, new Uint8Array(B)), null) // late, kept
+  want = true
+  s.invalidate()
+  sent.length = 0
+  assert.equal(s.fill(peer), 2, 'only the two blocks never received are requested again')
+  assert.deepEqual(sent.map(([, , o]) => o / B), [2, 3])
 })
