@@ -7,7 +7,8 @@
 // Knobs (env): BENCH_SEEDERS (3), BENCH_SEEDER_BPS (3 MiB/s each), BENCH_PIECE (256 KiB),
 // BENCH_MEDIA_SECONDS (720), BENCH_VIDEO_KBPS (3000), BENCH_VIDEO_SIZE (320x180),
 // BENCH_PACED_SECONDS (60), BENCH_STALL_FILES (mkv,mp4), BENCH_BUDGET_S (470: paced reads
-// are skipped rather than run past it). Needs ffmpeg/ffprobe for real files; without them the
+// are skipped rather than run past it), BENCH_TARGETS (momoshtrem,webtorrent: naming one is
+// for quick iterations; the table then has no ratios). Needs ffmpeg/ffprobe for real files; without them the
 // synthetic layouts of test/helpers/media.ts are used and the read pattern is replayed.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -41,6 +42,7 @@ const P = {
   load: 0.6,
   pacedSeconds: Number(env.BENCH_PACED_SECONDS ?? 60),
   stallFiles: (env.BENCH_STALL_FILES ?? 'mkv,mp4').split(','),
+  targets: (env.BENCH_TARGETS ?? 'momoshtrem,webtorrent').split(','),
   opTimeoutMs: 30_000,
   budgetMs: Number(env.BENCH_BUDGET_S ?? 470) * 1000
 }
@@ -102,7 +104,7 @@ export async function run (): Promise<void> {
         paced: {},
         errors: []
       }
-      for (const name of ['momoshtrem', 'webtorrent']) {
+      for (const name of P.targets) {
         log(`${m.kind}: ${name}, first frame and ${P.seeks} seeks`)
         r.runs[name] = await session(() => starter(name, sw, file.path, m), open, (t) => playSession(t, m, seekTimes, P.opTimeoutMs, 1000, sw.uploaded), r.errors)
       }
@@ -115,7 +117,7 @@ export async function run (): Promise<void> {
     const pacedBandwidth = sw.bandwidth
     for (const r of results) {
       if (!P.stallFiles.includes(r.m.kind)) continue
-      for (const name of ['momoshtrem', 'webtorrent']) {
+      for (const name of P.targets) {
         if (left() < (P.pacedSeconds + 15) * 1000) { r.errors.push(`${name}: paced read skipped, bench budget spent`); r.paced[name] = null; continue }
         log(`${r.m.kind}: ${name}, paced ${P.pacedSeconds} s read at ${(r.m.bytesPerSecond * 8 / 1e6).toFixed(2)} Mbit/s on a ${(pacedBandwidth * 8 / 1e6).toFixed(2)} Mbit/s swarm`)
         r.paced[name] = await session(() => starter(name, sw, sw.files.find((f) => f.path.endsWith(`/${r.m.name}`))!.path, r.m), open, (t) => pacedSession(t, r.m, P.pacedSeconds, sw.uploaded), r.errors)

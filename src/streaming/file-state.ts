@@ -2,8 +2,9 @@
 // the last one closed: the container layout, the opening prefetch (index ranges, media start)
 // and the readers of closed handles ("parked"). A player that probes and reopens (Infuse:
 // head, tail, close, reopen to play) gets its old reader back, read-ahead window and rate
-// estimate included, instead of a cold one; a read elsewhere in the file suspends the parked
-// windows at once, so a seek does not keep pulling bytes for the old position.
+// estimate included, instead of a cold one. A parked reader's window is suspended (the player
+// hung up: ffmpeg and ffprobe close every request early) and resumes when a reopen continues
+// its stream, so an abandoned position does not keep pulling bytes.
 import type { FileReader, PrefetchHandle, Torrent, TorrentFileInfo } from '../torrent/types.ts'
 import type { TreeAssignment } from '../vfs/types.ts'
 import type { PlaybackLayout } from './container/index.ts'
@@ -24,9 +25,6 @@ export class FileState {
   /** the next episode was warmed up from this file's playback */
   warmedNext = false
   readonly createdAt = performance.now()
-  /** first open: read-ahead windows wait until the header and index are in (see gate()) */
-  private holding = true
-  private readonly held = new Set<() => void>()
   private boost: PrefetchHandle[] = []
   private readonly parked: ParkedReader[] = []
   private disposed = false
@@ -44,31 +42,10 @@ export class FileState {
     return p
   }
 
-  /**
-   * Wraps a reader's setReadahead. Until openWindows(), windows stay at 0: at first open the
-   * player blocks on the header and index next, and read-ahead requested meanwhile would sit
-   * in the peers' request queues in front of them (a slow swarm took seconds to deliver an
-   * 8 KB Cues behind a few MiB of read-ahead). Blocked reads are urgent and unaffected.
-   */
-  gate (apply: (bytes: number) => void): (bytes: number) => void {
-    if (!this.holding) return apply
-    let last = -1
-    this.held.add(() => { if (last >= 0) apply(last) })
-    apply(0)
-    return (bytes) => { last = bytes; apply(this.holding ? 0 : bytes) }
-  }
-
-  /** The header and index are in (or could not be fetched): windows take their sizes. */
-  openWindows (): void {
-    if (!this.holding) return
-    this.holding = false
-    for (const reapply of this.held) reapply()
-    this.held.clear()
-  }
-
-  /** A handle closed: keep its reader for a reopen (the oldest parked one goes beyond the cap). */
+  /** A handle closed: keep its reader, window suspended, for a reopen (the oldest parked one goes beyond the cap). */
   park (p: ParkedReader): void {
     if (this.disposed) { p.reader.close(); return }
+    p.ctl.suspend()
     this.parked.push(p)
     while (this.parked.length > MAX_PARKED) this.parked.shift()!.reader.close()
   }

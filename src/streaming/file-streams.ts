@@ -41,7 +41,6 @@ export interface FileStreamsOptions {
 /** Share of the piece cache that pins of assigned files may hold. */
 const PIN_SHARE = 0.25
 const LAYOUTS_KEPT = 5000
-const MAX_WINDOW_HOLD_MS = 3000
 
 export class FileStreams {
   readonly layouts: LayoutCache
@@ -84,20 +83,15 @@ export class FileStreams {
     this.o.metrics.opened(a.infoHash, file.index, g.reused)
     this.warmer.opened(a.id)
     if (state.layoutTask === null) {
-      // windows wait for the index, but never longer than this: a probe stuck on a piece no
-      // peer has must not leave a playing reader without read-ahead until read_timeout
-      const hold = setTimeout(() => { state.openWindows() }, MAX_WINDOW_HOLD_MS)
-      hold.unref()
       state.layoutTask = this.prepare(state)
         .catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
-        .finally(() => { clearTimeout(hold); state.openWindows() })
     }
     // the player's attention moved to this handle: windows of other closed handles are stale
     let p = state.adopt(offset)
     state.suspendParked()
     if (p === undefined) {
       const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.urgentBytes })
-      p = { reader, ctl: new ReadaheadController(this.o.settings, state.gate((bytes) => { reader.setReadahead?.(bytes) })) }
+      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead?.(bytes) }) }
     }
     return new StreamHandle({ metrics: this.o.metrics, progressed: (s, ctl) => { this.warmer.progressed(s, ctl) } }, state, g, p)
   }
@@ -127,22 +121,21 @@ export class FileStreams {
     if (this.closed) return
     state.layout = layout
     const plan = openingPlan(layout, file.length, settings)
-    // The index first, alone: anything else wanted now would fill the peers' request queues
-    // and the index (what the player blocks on next) would wait behind it.
+    // Everything at once: the engine requests the urgent index ranges first and spreads them
+    // over the peers, whose queues are kept short, so the media start and the readers'
+    // windows use the rest of the bandwidth without delaying the index.
     const urgent = plan.filter((r) => r.priority === 'urgent')
-    if (urgent.length > 0) {
-      try {
-        await warmRanges(torrent, file.index, urgent, Date.now() + this.o.readTimeoutMs)
-        state.indexReadyMs = performance.now() - t0
-      } catch (err) {
-        this.o.logger.debug({ err, file: file.path }, 'index ranges not fetched')
-      }
-    }
-    state.openWindows()
-    if (this.closed) return
+    const indexRead = urgent.length > 0 ? warmRanges(torrent, file.index, urgent, Date.now() + this.o.readTimeoutMs) : null
     pinLayout(this.pins, a, torrent, file, layout, settings)
     if (torrent.prefetch !== undefined) {
       state.setBoost(plan.filter((r) => r.priority !== 'urgent').map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)))
+    }
+    if (indexRead === null) return
+    try {
+      await indexRead
+      state.indexReadyMs = performance.now() - t0
+    } catch (err) {
+      this.o.logger.debug({ err, file: file.path }, 'index ranges not fetched')
     }
   }
 

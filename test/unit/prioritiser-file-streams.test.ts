@@ -92,12 +92,11 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   s.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: a }]
   s.lib.version++
   const h1 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 0)
-  assert.equal(s.readers[0]!.windows.at(-1), 0, 'no read-ahead before the header and index are in')
   await h1.read(0, 1024, opts)
+  assert.ok(s.readers[0]!.windows.at(-1)! > 0, 'read-ahead starts with the first read, alongside the index')
   const h2 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 300 * KiB) // Finder: a second handle at once
   await waitFor(() => s.streams.describe(s.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
   const f = s.streams.describe(s.torrent).files[0]!
-  assert.ok(s.readers[0]!.windows.at(-1)! > 0, 'windows opened once the index was in')
   assert.equal(f.counters?.layoutProbes, 1)
   assert.equal(f.layout?.format, 'mp4')
   assert.ok(s.probeReads.some((r) => r.offset === mp4.offsets.moov), 'the moov was read (urgent) right at first open')
@@ -127,7 +126,7 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   assert.equal(s.streams.pins.bytes, 0)
 })
 
-test('a read elsewhere suspends parked windows at once; returning resumes them; grace expiry closes them', async (t) => {
+test('closing a handle suspends its window; a read elsewhere leaves it suspended; returning resumes it; grace expiry closes it', async (t) => {
   const big = Buffer.alloc(8192 * KiB, 3)
   const s = setup(t, [big], { graceMs: 30 })
   await s.streams.start()
@@ -136,11 +135,13 @@ test('a read elsewhere suspends parked windows at once; returning resumes them; 
   const h1 = s.streams.attach(a, s.torrent, file, 0)
   for (let o = 0; o < 256 * KiB; o += 64 * KiB) await h1.read(o, 64 * KiB, opts)
   await waitFor(() => s.streams.describe(s.torrent).files[0]?.layout != null, 5000, 'layout located, windows open')
-  h1.close()
   const r1 = s.readers[0]!
+  assert.ok(r1.windows.at(-1)! > 0)
+  h1.close()
+  assert.equal(r1.windows.at(-1), 0, 'the player hung up: its window stops wanting pieces at once')
   const h2 = s.streams.attach(a, s.torrent, file, 5000 * KiB) // the player seeks past the window
   assert.equal(s.readers.length, 2)
-  assert.equal(r1.windows.at(-1), 0, 'the stale window stopped wanting pieces')
+  assert.equal(r1.windows.at(-1), 0, 'the stale window stays stopped')
   await h2.read(5000 * KiB, 1024, opts)
   const h3 = s.streams.attach(a, s.torrent, file, 256 * KiB) // ...and comes back
   assert.equal(s.readers.length, 2, 'adopted the parked reader')
