@@ -90,7 +90,7 @@ export class FileStreams {
     let p = state.adopt(offset)
     state.suspendParked()
     if (p === undefined) {
-      const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.urgentBytes })
+      const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.probeWindowBytes })
       p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead?.(bytes) }) }
     }
     return new StreamHandle({ metrics: this.o.metrics, progressed: (s, ctl) => { this.warmer.progressed(s, ctl) } }, state, g, p)

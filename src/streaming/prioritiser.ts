@@ -18,10 +18,22 @@ export interface StreamingSettings {
   footerBytes: number
   /** seconds of the observed read rate kept ahead of each reader */
   readaheadSeconds: number
+  /** a new or reopened handle's window for its first probeMs (see ReadaheadController) */
+  probeWindowBytes: number
+  probeMs: number
 }
 
 /** Seconds of playback kept ahead: covers a swarm hiccup, small enough not to hog the cache. */
 export const READAHEAD_SECONDS = 20
+/**
+ * How long a new or reopened handle counts as a probe. Players open many short-lived requests:
+ * ffmpeg -ss reads the header, the index and the first cluster (each a new GET, 5-90 ms) before
+ * the one at the seek target, and the server fills the socket buffers far ahead of what such a
+ * request really consumes. A full window on each would request megabytes nobody reads, in front
+ * of the seek. Playback keeps its request open for seconds, so it gets its window after this.
+ */
+const PROBE_MS = 250
+const PROBE_WINDOW_BYTES = 512 * 1024
 
 export function streamingSettings (s: Readonly<Config['streaming']>): StreamingSettings {
   return {
@@ -29,7 +41,9 @@ export function streamingSettings (s: Readonly<Config['streaming']>): StreamingS
     urgentBytes: Math.min(s.urgent_bytes, s.readahead_bytes),
     headerBytes: s.header_bytes,
     footerBytes: s.footer_bytes,
-    readaheadSeconds: READAHEAD_SECONDS
+    readaheadSeconds: READAHEAD_SECONDS,
+    probeWindowBytes: Math.min(PROBE_WINDOW_BYTES, s.urgent_bytes, s.readahead_bytes),
+    probeMs: PROBE_MS
   }
 }
 
@@ -39,17 +53,24 @@ export function streamingSettings (s: Readonly<Config['streaming']>): StreamingS
  * the engine only when it moved by a quarter or more (each push re-plans the torrent's wants).
  * A read that does not continue the previous one is a seek: the estimate and the sequential
  * run restart, so the window shrinks at once instead of pulling bytes past a stale position.
+ * For its first probeMs after opening or resuming, a handle is a probe and its window at most
+ * probeWindowBytes: enough to keep every peer busy while it reads, little left behind when the
+ * player hangs up after a few kilobytes.
  */
 export class ReadaheadController {
   private readonly rate: ReadRateEstimator
+  private readonly now: () => number
   private applied = -1
   private lastEnd = -1
   private suspended = false
+  private probingSince: number
   /** bytes read back to back since the last seek (next-episode warm-up looks at this) */
   run = 0
 
   constructor (private readonly settings: StreamingSettings, private readonly apply: (bytes: number) => void, rate: RateOptions = {}) {
     this.rate = new ReadRateEstimator(rate)
+    this.now = rate.now ?? (() => performance.now())
+    this.probingSince = this.now()
   }
 
   /** The window last pushed to the engine (-1 before the first read). */
@@ -80,27 +101,32 @@ export class ReadaheadController {
     // a probe or a seek session (ffmpeg -ss T -t 2) stops after a megabyte or two, and pieces
     // requested far ahead of it only queue in front of the next urgent read at the seeders.
     const byRate = readaheadBytes(this.rate.rate(), { min: this.settings.urgentBytes, max: this.settings.readaheadBytes, seconds: this.settings.readaheadSeconds })
-    const target = Math.max(Math.min(this.settings.urgentBytes, byRate), Math.min(byRate, 2 * this.run))
-    const atBound = target === this.settings.urgentBytes || target === this.settings.readaheadBytes
+    let target = Math.max(Math.min(this.settings.urgentBytes, byRate), Math.min(byRate, 2 * this.run))
+    if (this.probing) target = Math.min(target, this.settings.probeWindowBytes)
+    const atBound = target === this.settings.urgentBytes || target === this.settings.readaheadBytes || target === this.settings.probeWindowBytes
     if (this.applied < 0 || Math.abs(target - this.applied) * 4 >= this.applied || (atBound && target !== this.applied)) {
       this.applied = target
       this.apply(target)
     }
   }
 
-  /** Stops the window (a parked reader superseded by a read elsewhere in the file). */
+  /** Stops the window (the handle closed, or a parked reader was superseded). */
   suspend (): void {
     if (this.suspended || this.applied <= 0) return
     this.suspended = true
     this.apply(0)
   }
 
-  /** Restores the window after suspend() (the reader was adopted by a reopen). */
+  /** Restores the window after suspend(): the reader was adopted by a reopen, which is a probe again. */
   resume (): void {
     if (!this.suspended) return
     this.suspended = false
+    this.probingSince = this.now()
+    this.applied = Math.min(this.applied, this.settings.probeWindowBytes)
     this.apply(this.applied)
   }
+
+  private get probing (): boolean { return this.now() - this.probingSince < this.settings.probeMs }
 }
 
 export interface PlannedRange { offset: number, length: number, priority: PiecePriority }

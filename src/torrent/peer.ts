@@ -43,7 +43,7 @@ const MAX_PIPELINE = 256
  * so everything requested from a peer is a FIFO commitment: the deeper its queue, the longer
  * the next urgent (seek) request waits behind stale read-ahead.
  */
-const QUEUE_MARGIN_MS = 40
+const QUEUE_MARGIN_MS = 20
 
 export class Peer {
   /** key: piece * 4096 + block */

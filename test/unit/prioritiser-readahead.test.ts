@@ -8,7 +8,9 @@ import type { PlaybackLayout } from '../../src/streaming/container/index.ts'
 import type { TreeAssignment, TreeShow } from '../../src/vfs/types.ts'
 
 const MiB = 1024 * 1024
-const settings: StreamingSettings = { readaheadBytes: 32 * MiB, urgentBytes: 4 * MiB, headerBytes: 10 * MiB, footerBytes: 5 * MiB, readaheadSeconds: 20 }
+const KiB = 1024
+// probeMs 0: these tests look at the window after probation (tested on its own below)
+const settings: StreamingSettings = { readaheadBytes: 32 * MiB, urgentBytes: 4 * MiB, headerBytes: 10 * MiB, footerBytes: 5 * MiB, readaheadSeconds: 20, probeWindowBytes: 512 * KiB, probeMs: 0 }
 
 function clock (): { now: () => number, advance: (ms: number) => void } {
   let t = 1_000_000
@@ -50,11 +52,32 @@ test('a seek restarts the estimate and the sequential run; parked windows suspen
   assert.equal(ctl.window, 0)
   assert.equal(applied.at(-1), 0, 'a suspended reader wants nothing')
   ctl.resume()
-  assert.equal(applied.at(-1), 4 * MiB)
+  assert.equal(applied.at(-1), 512 * KiB, 'resumed as a probe (probeMs 0 here: ends with the next read)')
   // slow start: buffering fast after the seek, the window stays within twice the run
   pos = 500 * MiB + 256 * 1024
   for (let i = 0; i < 16; i++) { ctl.onRead(pos, 256 * 1024); pos += 256 * 1024; c.advance(20) }
   assert.ok(ctl.window <= 2 * ctl.run && ctl.window > 4 * MiB, `window ${ctl.window}, run ${ctl.run}`)
+})
+
+test('a new or reopened handle is a probe for probeMs: its window stays small, then grows', () => {
+  const c = clock()
+  const applied: number[] = []
+  const ctl = new ReadaheadController({ ...settings, probeMs: 250 }, (b) => { applied.push(b) }, { now: c.now })
+  // ffmpeg -ss reading the first cluster: the server pushes 3 MiB into the socket in 30 ms
+  let pos = 0
+  for (let i = 0; i < 12; i++) { ctl.onRead(pos, 256 * KiB); pos += 256 * KiB; c.advance(2) }
+  assert.deepEqual([...new Set(applied)], [512 * KiB], 'a probe never gets more than the probe window')
+  // still reading 250 ms later: this is playback
+  c.advance(250)
+  ctl.onRead(pos, 256 * KiB)
+  assert.ok(ctl.window >= 4 * MiB, `window ${ctl.window} after probation`)
+  // hung up and reopened where it stopped: adopted, but a probe again
+  ctl.suspend()
+  ctl.resume()
+  assert.equal(applied.at(-1), 512 * KiB)
+  c.advance(300)
+  ctl.onRead(pos + 256 * KiB, 256 * KiB)
+  assert.ok(ctl.window >= 4 * MiB, 'grown again once the reopened handle kept reading')
 })
 
 function mp4Layout (size: number): PlaybackLayout {
