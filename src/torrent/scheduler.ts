@@ -64,7 +64,7 @@ const MAX_DUPLICATES = 2
  * blocked read is not stuck behind read-ahead, yet never commits a whole read to one peer:
  * a read the player abandons (a seek) leaves little behind it.
  */
-const URGENT_PIPELINE_FACTOR = 2
+const URGENT_PIPELINE_FACTOR = 1
 const URGENT_EXTRA = 4
 function urgentCap (p: PeerLike): number { return p.maxOutstanding * URGENT_PIPELINE_FACTOR + URGENT_EXTRA }
 /** orphans are kept this long after their last block, and up to this many bytes in all */
