@@ -45,6 +45,17 @@ const MAX_PIPELINE = 256
  */
 const QUEUE_MARGIN_MS = 20
 
+/**
+ * Blocks to keep requested from a peer delivering `rate` bytes/s whose shortest
+ * request-to-block time is `latencyMs`: rate x (2 x latency + QUEUE_MARGIN_MS), within
+ * [MIN_PIPELINE, MAX_PIPELINE]; growth is immediate, shrinking at most 10 % per call.
+ */
+export function pipelineBlocks (rate: number, latencyMs: number, current: number): number {
+  const target = Math.ceil(rate * (2 * latencyMs + QUEUE_MARGIN_MS) / 1000 / BLOCK)
+  const next = target >= current ? target : Math.max(target, Math.floor(current * 0.9))
+  return Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, next))
+}
+
 export class Peer {
   /** key: piece * 4096 + block */
   readonly outstanding = new Map<number, OutstandingBlock>()
@@ -150,10 +161,7 @@ export class Peer {
   tick (ms: number): void {
     this.rate = this.rate * 0.5 + (this.windowBytes * 1000 / ms) * 0.5
     this.windowBytes = 0
-    if (!Number.isFinite(this.minLatency)) return
-    const target = Math.ceil(this.rate * (2 * this.minLatency + QUEUE_MARGIN_MS) / 1000 / BLOCK)
-    const next = target >= this.maxOutstanding ? target : Math.max(target, Math.floor(this.maxOutstanding * 0.9))
-    this.maxOutstanding = Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, next))
+    if (Number.isFinite(this.minLatency)) this.maxOutstanding = pipelineBlocks(this.rate, this.minLatency, this.maxOutstanding)
   }
 
   has (index: number): boolean { return this.wire.peerPieces.get(index) }

@@ -1,0 +1,37 @@
+// Request pipeline depth per peer: everything requested from a peer is a FIFO commitment
+// (CANCEL arrives after the peer has queued the blocks), so the depth follows the peer's
+// round trip, not a fixed count.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { pipelineBlocks } from '../../src/torrent/peer.ts'
+
+const KiB = 1024
+const MiB = 1024 * KiB
+const BLOCK = 16 * KiB
+
+test('pipeline: while the pipeline is the limit (rate = depth / round trip) it at least doubles', () => {
+  // 100 ms round trip, 8 blocks outstanding: at most 8 blocks per 100 ms
+  let depth = 8
+  for (let i = 0; i < 4; i++) {
+    const rate = depth * BLOCK / 0.1
+    const next = pipelineBlocks(rate, 100, depth)
+    assert.ok(next >= 2 * depth, `${depth} -> ${next}`)
+    depth = next
+  }
+})
+
+test('pipeline: once the peer\'s bandwidth is the limit, its queue stays near one round trip plus a small margin', () => {
+  // loopback seeder throttled to 3 MiB/s, 2 ms round trip: ~44 ms of queue, not half a second
+  const depth = pipelineBlocks(3 * MiB, 2, 8)
+  const queueMs = depth * BLOCK / (3 * MiB) * 1000
+  assert.ok(queueMs >= 20 && queueMs <= 60, `queue ${queueMs.toFixed(1)} ms (${depth} blocks)`)
+  // the same peer across the internet (80 ms): the pipeline covers the round trip
+  const far = pipelineBlocks(3 * MiB, 80, 8)
+  assert.ok(far * BLOCK / (3 * MiB) * 1000 >= 160, `${far} blocks cover two round trips`)
+})
+
+test('pipeline: bounded, and shrinks gradually when demand drops', () => {
+  assert.equal(pipelineBlocks(0, 2, 2), 2, 'never below 2 blocks')
+  assert.equal(pipelineBlocks(1000 * MiB, 500, 8), 256, 'never above 256 blocks')
+  assert.equal(pipelineBlocks(0, 2, 100), 90, 'a pause in demand takes 10 % per tick')
+})
