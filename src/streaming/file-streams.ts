@@ -5,7 +5,7 @@
 // rate. Per assignment: a pin of head/tail/index ranges. Per playback: next-episode warm-up.
 import type { Logger } from '../logger.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
-import type { Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
+import type { PrefetchHandle, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
 import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
 import { LayoutCache, layoutKey, locatePlaybackRanges } from './container/index.ts'
 import { describeTorrent, type TorrentStreaming } from './describe.ts'
@@ -103,9 +103,16 @@ export class FileStreams {
     const t0 = performance.now()
     const key = layoutKey(a.infoHash, file.index, file.length)
     let layout = this.layouts.get(key) ?? null
+    let tailGuess: PrefetchHandle | undefined
     if (layout !== null) metrics.layoutProbe(a.infoHash, file.index, 'cached')
     else {
       const deadline = Date.now() + this.o.readTimeoutMs
+      // The index of most video files is at the end (MKV Cues, MP4 moov after mdat), and the
+      // locator can only find it after parsing the head: fetch the file's last piece meanwhile,
+      // right after the head (urgent, later deadline). An index elsewhere costs that one piece,
+      // so not when the piece is larger than footer_bytes.
+      const tail = lastPieceBytes(torrent.info.pieceLength, file)
+      if (tail <= settings.footerBytes) tailGuess = torrent.prefetch?.(file.index, file.length - tail, tail, 'urgent')
       try {
         layout = await this.layouts.getOrLocate(key, async () => await locatePlaybackRanges(file.length,
           async (offset, length) => await torrent.read(file.index, offset, length, { deadline }),
@@ -118,7 +125,7 @@ export class FileStreams {
         this.o.logger.debug({ err, file: file.path }, 'layout probe failed')
       }
     }
-    if (this.closed) return
+    if (this.closed) { tailGuess?.release(); return }
     state.layout = layout
     const plan = openingPlan(layout, file.length, settings)
     // Everything at once: the engine requests the urgent index ranges first and spreads them
@@ -130,6 +137,8 @@ export class FileStreams {
     if (torrent.prefetch !== undefined) {
       state.setBoost(plan.filter((r) => r.priority !== 'urgent').map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)))
     }
+    // the located index (now wanted) replaces the guess
+    tailGuess?.release()
     if (indexRead === null) return
     try {
       await indexRead
@@ -180,4 +189,11 @@ export class FileStreams {
       await this.layouts.save()
     }).catch((err: unknown) => { this.o.logger.warn({ err }, 'layout cache not saved') })
   }
+}
+
+/** Bytes of `file` in the torrent piece holding its last byte. */
+function lastPieceBytes (pieceLength: number, file: TorrentFileInfo): number {
+  if (file.length === 0) return 0
+  const last = file.offset + file.length - 1
+  return last + 1 - Math.max(file.offset, Math.floor(last / pieceLength) * pieceLength)
 }

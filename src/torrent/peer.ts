@@ -34,7 +34,7 @@ export interface OutstandingBlock { piece: number, block: number, offset: number
 
 const HANDSHAKE_TIMEOUT_MS = 10_000
 /** before the first block told us the peer's round trip */
-const INITIAL_PIPELINE = 8
+const INITIAL_PIPELINE = 4
 const MIN_PIPELINE = 2
 const MAX_PIPELINE = 256
 /**

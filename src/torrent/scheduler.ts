@@ -73,6 +73,19 @@ const ORPHAN_BYTES = 32 * 1024 * 1024
 
 export function blockKey (piece: number, block: number): number { return piece * 4096 + block }
 
+/** Blocks an idle peer may duplicate from a busy one: those with at least this many queued ahead. */
+const STEAL_BEHIND = 2
+
+/** Requests `peer` was sent before the one for `key` (its queue is FIFO), or -1 if not outstanding. */
+function queuedAhead (peer: PeerLike, key: number): number {
+  let i = 0
+  for (const k of peer.outstanding.keys()) {
+    if (k === key) return i
+    i++
+  }
+  return -1
+}
+
 export class Scheduler<P extends PeerLike> {
   readonly sources = new Set<WantSource>()
   readonly inflight = new Map<number, InFlight<P>>()
@@ -183,9 +196,12 @@ export class Scheduler<P extends PeerLike> {
   /**
    * Requests the urgent pieces' unrequested blocks, each from the peer among `peers` holding
    * the piece with the fewest requests outstanding (a slow peer drains its queue slowly, so it
-   * gets fewer). `budget` caps new requests. Returns the number sent.
+   * gets fewer). `joining` are peers that hold pieces but have not unchoked us yet, moments
+   * after connecting: each keeps an even share of every urgent piece it has for when it does,
+   * instead of the first peer to unchoke taking a whole piece into its queue. `budget` caps
+   * new requests. Returns the number sent.
    */
-  spreadUrgent (peers: readonly P[], now = Date.now(), budget = Infinity): number {
+  spreadUrgent (peers: readonly P[], now = Date.now(), budget = Infinity, joining: readonly P[] = []): number {
     let sent = 0
     for (const w of this.wants()) {
       if (w.prio !== PRIORITY.urgent || sent >= budget) break
@@ -193,7 +209,11 @@ export class Scheduler<P extends PeerLike> {
       const holders = peers.filter((p) => p.has(w.piece))
       if (holders.length === 0) continue
       const f = this.inflight.get(w.piece) ?? this.start(w.piece)
-      for (let b = f.cursor; b < f.got.length && sent < budget; b++) {
+      const n = f.got.length
+      const waiting = joining.filter((p) => p.has(w.piece)).length
+      let open = n - Math.ceil(n / (holders.length + waiting)) * waiting
+      for (let b = 0; b < n; b++) if (f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0) open--
+      for (let b = f.cursor; b < n && sent < budget && open > 0; b++) {
         if (f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0) { if (b === f.cursor) f.cursor++; continue }
         let best: P | undefined
         for (const p of holders) {
@@ -203,14 +223,16 @@ export class Scheduler<P extends PeerLike> {
         if (best === undefined) break
         this.record(best, f, b, now)
         sent++
+        open--
       }
     }
     return sent
   }
 
   /**
-   * Fills `peer`'s pipeline from the wants; `budget` caps new requests (rate limiting).
-   * Returns the number of requests sent.
+   * Fills `peer`'s pipeline from the wants (read-ahead and background; urgent blocks only as
+   * duplicates of ones outstanding too long, see STEAL_AFTER_MS); `budget` caps new requests
+   * (rate limiting). Returns the number of requests sent.
    */
   fill (peer: P, now = Date.now(), budget = Infinity): number {
     let sent = 0
@@ -218,20 +240,29 @@ export class Scheduler<P extends PeerLike> {
       const cap = Math.min(budget - sent, (w.prio === PRIORITY.urgent ? urgentCap(peer) : peer.maxOutstanding) - peer.outstanding.size)
       if (cap <= 0) { if (w.prio === PRIORITY.urgent) continue; break }
       if (this.hooks.have(w.piece) || !peer.has(w.piece)) continue
-      const f = this.inflight.get(w.piece) ?? this.start(w.piece)
+      const urgent = w.prio === PRIORITY.urgent
+      // an urgent piece's fresh blocks are spreadUrgent()'s: here they are only duplicated
+      const f = this.inflight.get(w.piece) ?? (urgent ? undefined : this.start(w.piece))
+      if (f === undefined) continue
       let room = cap
       const n = f.got.length
-      for (let b = f.cursor; b < n && room > 0; b++) {
+      for (let b = f.cursor; b < n && room > 0 && !urgent; b++) {
         if (f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0) { if (b === f.cursor) f.cursor++; continue }
         this.record(peer, f, b, now)
         room--
       }
-      if (room > 0 && w.prio === PRIORITY.urgent) {
+      if (room > 0 && urgent) {
         const rush = w.rank - now < DEADLINE_RUSH_MS
+        // an idle peer also takes blocks queued behind others at a busy peer (typically one that
+        // unchoked us first and got a whole piece before the rest of the swarm was ready)
+        const idle = peer.outstanding.size === 0
         for (let b = 0; b < n && room > 0; b++) {
           const set = f.requesters[b]
           if (f.got[b] === 1 || set === undefined || set.has(peer) || set.size >= MAX_DUPLICATES) continue
-          if (rush || now - f.sentAt[b]! > STEAL_AFTER_MS) { this.record(peer, f, b, now); room-- }
+          if (rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
+            this.record(peer, f, b, now)
+            room--
+          }
         }
       }
       sent += cap - room

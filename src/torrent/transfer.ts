@@ -13,6 +13,8 @@ import { Scheduler } from './scheduler.ts'
 const MAX_SERVE = 128 * 1024
 const UPLOAD_SLOTS = 4
 const MAX_STRIKES = 3
+/** a peer that has not unchoked us this long after connecting is not waited for (Scheduler.spreadUrgent) */
+const JOINING_MS = 3000
 
 export interface TransferHost {
   readonly peers: Set<Peer>
@@ -66,6 +68,7 @@ export class Transfer {
     if (!this.host.active()) return
     const now = Date.now()
     const peers = [...this.host.peers].filter((p) => p.canRequest)
+    const joining = [...this.host.peers].filter((p) => p.ready && !p.canRequest && now - p.connectedAt < JOINING_MS)
     const budget = (): number => Math.floor(this.host.down.available() / BLOCK)
     const fill = (request: (budget: number) => number): boolean => {
       const b = budget()
@@ -76,7 +79,7 @@ export class Transfer {
       this.host.down.consume(request(b) * BLOCK)
       return true
     }
-    if (!fill((b) => this.scheduler.spreadUrgent(peers, now, b))) return
+    if (!fill((b) => this.scheduler.spreadUrgent(peers, now, b, joining))) return
     for (const peer of peers) if (!fill((b) => this.scheduler.fill(peer, now, b))) return
   }
 

@@ -35,6 +35,8 @@ export class TorrentFile implements RandomAccessReader {
   private readonly readTimeoutMs: number
   private readonly streams: StreamAttacher | undefined
   private reader: Promise<HandleReader> | undefined
+  /** where the file sits in the torrent's pieces, once the torrent is known */
+  private pieces: { pieceLength: number, fileOffset: number } | undefined
   private closed = false
 
   constructor (torrents: TorrentService, assignment: TreeAssignment, opts: TorrentFileOptions) {
@@ -46,12 +48,30 @@ export class TorrentFile implements RandomAccessReader {
   }
 
   async read (offset: number, length: number, signal?: AbortSignal): Promise<Buffer> {
+    return await this.readUpTo(offset, length, false, signal)
+  }
+
+  async readSome (offset: number, maxLength: number, signal?: AbortSignal): Promise<Buffer> {
+    return await this.readUpTo(offset, maxLength, true, signal)
+  }
+
+  private async readUpTo (offset: number, length: number, cutAtPiece: boolean, signal?: AbortSignal): Promise<Buffer> {
     if (this.closed) throw new NotFoundError('file handle is closed')
-    const end = Math.min(this.size, offset + length)
+    let end = Math.min(this.size, offset + length)
     if (offset >= end) return Buffer.alloc(0)
+    // one deadline for opening (joining the torrent) and reading
     const deadline = Date.now() + this.readTimeoutMs
     const reader = await withDeadline(this.openReader(offset), deadline, signal)
+    if (cutAtPiece) end = this.pieceCut(offset, end)
     return await reader.read(offset, end - offset, signal === undefined ? { deadline } : { deadline, signal })
+  }
+
+  /** The last piece boundary in (offset, end], else end (file offsets). */
+  private pieceCut (offset: number, end: number): number {
+    if (this.pieces === undefined) return end
+    const { pieceLength, fileOffset } = this.pieces
+    const boundary = Math.floor((fileOffset + end) / pieceLength) * pieceLength - fileOffset
+    return boundary > offset ? boundary : end
   }
 
   async close (): Promise<void> {
@@ -78,6 +98,7 @@ export class TorrentFile implements RandomAccessReader {
     const torrent = this.torrents.getTorrent(a.infoHash) ?? await this.torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
     const file = findFile(torrent.info, a)
     if (this.closed) throw new NotFoundError('file handle is closed')
+    this.pieces = { pieceLength: torrent.info.pieceLength, fileOffset: file.offset }
     return this.streams?.attach(a, torrent, file, offset) ?? torrent.openReader(file.index)
   }
 }

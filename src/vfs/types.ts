@@ -25,6 +25,12 @@ export interface RandomAccessReader {
    * with a DomainError (read_timeout, not_found, ...). `signal` abandons the read at once.
    */
   read (offset: number, length: number, signal?: AbortSignal): Promise<Buffer>
+  /**
+   * Like read, but may return fewer bytes (at least one, unless at the end of the file): the
+   * read ends where the source can deliver soonest (a torrent piece boundary), so a streamed
+   * response does not hold back a piece's bytes until the next piece is in as well.
+   */
+  readSome? (offset: number, maxLength: number, signal?: AbortSignal): Promise<Buffer>
   /** Releases the reader; pending reads reject. Safe to call twice. */
   close (): Promise<void>
 }

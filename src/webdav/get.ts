@@ -5,7 +5,7 @@ import type { RandomAccessReader, Vfs, VfsEntry } from '../vfs/types.ts'
 import { NotFoundError } from '../errors.ts'
 import { htmlIndex } from './html-index.ts'
 import { ifRangeAllows, parseRange } from './range.ts'
-import { CHUNK_SIZE, rangeStream } from './stream.ts'
+import { CHUNK_SIZE, rangeStream, readChunk } from './stream.ts'
 import type { DavPath } from './paths.ts'
 
 function firstValue (v: string | string[] | undefined): string | undefined {
@@ -63,7 +63,7 @@ async function sendFile (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, pat
     reader = await vfs.open(path.vfsPath)
     // read the first chunk before any header goes out: an error here still gets its own
     // status (504 for read_timeout) instead of a cut-off 200
-    first = await reader.read(start, Math.min(CHUNK_SIZE, end + 1 - start), controller.signal)
+    first = await readChunk(reader, start, Math.min(CHUNK_SIZE, end + 1 - start), controller.signal)
     // nothing at an offset inside the file breaks the reader contract; a 500 beats a short body
     if (first.length === 0 && !controller.signal.aborted) throw new Error(`empty read at ${start} of ${path.vfsPath}`)
   } catch (err) {

@@ -9,6 +9,11 @@ import type { RandomAccessReader } from '../vfs/types.ts'
 /** Bytes per read. Big enough to keep a torrent read efficient, small enough to stop fast. */
 export const CHUNK_SIZE = 256 * 1024
 
+/** Up to `length` bytes at `offset`: cut at a piece boundary when the reader can (readSome). */
+export async function readChunk (reader: RandomAccessReader, offset: number, length: number, signal: AbortSignal): Promise<Buffer> {
+  return reader.readSome !== undefined ? await reader.readSome(offset, length, signal) : await reader.read(offset, length, signal)
+}
+
 export interface RangeStreamOptions {
   reader: RandomAccessReader
   /** first byte to send (inclusive) */
@@ -43,7 +48,7 @@ export function rangeStream (opts: RangeStreamOptions): Readable {
       }
       if (pos > end) { this.push(null); return }
       const length = Math.min(CHUNK_SIZE, end + 1 - pos)
-      reader.read(pos, length, controller.signal).then((buf) => {
+      readChunk(reader, pos, length, controller.signal).then((buf) => {
         if (this.destroyed) return
         // a reader that returns nothing would loop forever; the length promised is owed
         if (buf.length === 0) { this.destroy(new Error(`short read at ${pos} (wanted ${length} bytes)`)); return }

@@ -53,3 +53,31 @@ test('GET over /dav streams the torrent file: full, ranges, parallel, bytes equa
     assert.ok(r.body.equals(expected.subarray(a, b + 1)), `range ${a}-${b}`)
   })
 })
+
+test('TorrentFile.readSome ends at the next piece boundary of the torrent, wherever the file starts in it', { timeout: 120_000 }, async (t) => {
+  const pieceLength = 16 * KiB
+  const fixture = writeFixture(fixtureDir(t).dir, multiFileSpec(pieceLength))
+  const seeder = await startSeeder(t, { path: fixture.root, pieceLength })
+  const { engine } = await createTestEngine(t)
+  // b.bin starts 123 bytes into a piece (after 'a first.bin', 3 pieces + 123 bytes)
+  const target = seeder.files.find((f) => f.path.endsWith('b.bin'))!
+  assert.equal(target.offset % pieceLength, 123)
+  const a = { id: 1, infoHash: seeder.infoHash, magnetUri: seeder.magnet, filePath: target.path, fileIndex: seeder.files.indexOf(target), fileSize: target.length, createdAt: at(1) }
+  const file = new TorrentFile(engine, a, { readTimeout: 30 })
+  t.after(async () => { await file.close() })
+  const firstBoundary = pieceLength - 123 // file offset of the first piece boundary
+  // from 0, up to 20 KiB: cut at the one boundary inside (pieces are 16 KiB)
+  const some = await file.readSome(0, 20 * KiB)
+  assert.equal(some.length, firstBoundary)
+  assert.ok(some.equals(fixture.expected(target.path, 0, some.length)))
+  const two = await file.readSome(100, 2 * pieceLength + 10)
+  assert.equal(100 + two.length, firstBoundary + pieceLength, 'ends at the last boundary within reach')
+  assert.ok(two.equals(fixture.expected(target.path, 100, two.length)))
+  // no boundary within reach: the whole length
+  const inside = await file.readSome(firstBoundary + 10, 100)
+  assert.equal(inside.length, 100)
+  // the end of the file is never passed
+  const tail = await file.readSome(target.length - 50, 64 * KiB)
+  assert.equal(tail.length, 50)
+  assert.ok(tail.equals(fixture.expected(target.path, target.length - 50, 50)))
+})

@@ -29,7 +29,8 @@ test('scheduler: urgent before readahead before background; nothing unwanted', (
   const { s, sent } = setup()
   s.sources.add({ collect: add => { add(7, PRIORITY.background, 0); add(5, PRIORITY.readahead, 10); add(2, PRIORITY.urgent, Date.now() + 60_000) } })
   const peer = new FakePeer(100)
-  assert.equal(s.fill(peer), 12)
+  assert.equal(s.spreadUrgent([peer]), 4)
+  assert.equal(s.fill(peer), 8)
   assert.deepEqual(sent.map(([, p]) => p), [2, 2, 2, 2, 5, 5, 5, 5, 7, 7, 7, 7])
 })
 
@@ -46,7 +47,7 @@ test('scheduler: completed piece returned once; duplicates cancelled at the othe
   s.sources.add({ collect: add => { add(0, PRIORITY.urgent, Date.now() + 1000) } }) // deadline close: rush
   const a = new FakePeer(100)
   const b = new FakePeer(100)
-  s.fill(a)
+  s.spreadUrgent([a])
   assert.equal(s.fill(b), 4, 'urgent blocks duplicated near the deadline')
   let done = null
   for (let blk = 0; blk < 4; blk++) done = s.onBlock(a, 0, blk * B, Buffer.alloc(B, blk))
@@ -58,7 +59,7 @@ test('scheduler: completed piece returned once; duplicates cancelled at the othe
   assert.equal(s.onBlock(b, 0, 0, Buffer.alloc(B)), null, 'late duplicate ignored')
 })
 
-test('scheduler: readahead is not duplicated; urgent steals after STEAL_AFTER_MS', () => {
+test('scheduler: readahead is not duplicated; urgent blocks go to an idle peer when queued deep, to any after STEAL_AFTER_MS', () => {
   const { s } = setup()
   let prio: number = PRIORITY.readahead
   s.sources.add({ collect: add => { add(0, prio, Date.now() + 600_000) } })
@@ -66,11 +67,15 @@ test('scheduler: readahead is not duplicated; urgent steals after STEAL_AFTER_MS
   const fast = new FakePeer(100)
   const t0 = Date.now()
   s.fill(slow, t0)
+  s.spreadUrgent([slow], t0)
   assert.equal(s.fill(fast, t0 + STEAL_AFTER_MS + 1), 0)
   prio = PRIORITY.urgent
   s.invalidate()
-  assert.equal(s.fill(fast, t0 + 10), 0, 'not yet')
-  assert.equal(s.fill(fast, t0 + STEAL_AFTER_MS + 1), 4)
+  // an idle peer duplicates the blocks queued behind two or more others at the busy one...
+  assert.equal(s.fill(fast, t0 + 10), 2, 'blocks 2 and 3 (0 and 1 are next at the slow peer)')
+  assert.equal(s.fill(fast, t0 + 10), 0, 'not idle any more: nothing else yet')
+  // ...and every block outstanding for longer than STEAL_AFTER_MS
+  assert.equal(s.fill(fast, t0 + STEAL_AFTER_MS + 1), 2)
 })
 
 test('scheduler: a dropped want cancels its in-flight requests (seek / aborted read)', () => {
@@ -137,9 +142,26 @@ test('scheduler: urgent spreading respects each peer\'s pipeline (plus the urgen
   const { s } = setup()
   s.sources.add({ collect: add => { for (let p = 0; p < 10; p++) add(p, PRIORITY.urgent, Date.now() + 60_000 + p) } })
   const a = new FakePeer(5)
-  // twice the pipeline plus 4, then nothing more
-  assert.equal(s.spreadUrgent([a]), 14)
-  assert.equal(a.outstanding.size, 14)
+  // the pipeline plus 4, then nothing more
+  assert.equal(s.spreadUrgent([a]), 9)
+  assert.equal(a.outstanding.size, 9)
+  assert.equal(s.fill(a), 0, 'fill() never requests fresh urgent blocks (they are spread)')
+})
+
+test('scheduler: peers that have not unchoked us yet keep their share of an urgent piece', () => {
+  const { s, sent } = setup()
+  s.sources.add({ collect: add => { add(1, PRIORITY.urgent, Date.now() + 60_000) } })
+  const first = new FakePeer(100)
+  const joining = [new FakePeer(100), new FakePeer(100), new FakePeer(100, new Set([7]))]
+  // 4 blocks, two holders of which one is still joining: the first to unchoke takes 2
+  assert.equal(s.spreadUrgent([first], Date.now(), Infinity, joining.slice(0, 1)), 2)
+  assert.equal(s.spreadUrgent([first], Date.now(), Infinity, joining.slice(0, 1)), 0, 'the rest waits for the joining peer')
+  assert.equal(s.spreadUrgent([first, joining[0]!], Date.now(), Infinity, []), 2, 'it unchoked: it takes its share')
+  assert.deepEqual(sent.map(([p]) => p === first ? 'first' : 'joined'), ['first', 'first', 'joined', 'joined'])
+  // a joining peer without the piece reserves nothing
+  const { s: s2 } = setup()
+  s2.sources.add({ collect: add => { add(1, PRIORITY.urgent, Date.now() + 60_000) } })
+  assert.equal(s2.spreadUrgent([new FakePeer(100)], Date.now(), Infinity, joining.slice(2)), 4)
 })
 
 test('scheduler: blocks arriving after their piece was dropped complete it as an orphan', () => {
