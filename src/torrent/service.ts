@@ -45,7 +45,7 @@ class Engine implements TorrentService {
     const persistence = new Persistence(cfg.metadata_folder)
     await persistence.init()
     const peerId = await persistence.peerId()
-    const network = new Network(cfg, peerId, this.log.child({ component: 'torrent-net' }))
+    const network = new Network(cfg, peerId, this.log.child({ part: 'net' }))
     await network.listen()
     const activity = new ActivityManager(
       { enabled: cfg.idle_enabled, timeoutMs: cfg.idle_timeout * 1000, intervalMs: cfg.idle_check_interval * 1000 },
@@ -56,7 +56,7 @@ class Engine implements TorrentService {
       log: this.log,
       peerId,
       network,
-      cache: new PieceCache(cfg.cache_folder, cfg.global_cache_size * 1024 * 1024, this.log.child({ component: 'torrent-cache' })),
+      cache: new PieceCache(cfg.cache_folder, cfg.global_cache_size * 1024 * 1024, this.log.child({ part: 'cache' })),
       persistence,
       activity,
       down: new TokenBucket(cfg.download_limit * 1024),
@@ -81,7 +81,7 @@ class Engine implements TorrentService {
     const file = await this.ctx.persistence.loadMeta(hash)
     if (file === null) return null
     const meta = await parseMeta(file, hash)
-    const session = new TorrentSession(this.ctx, hash, record, this.log.child({ component: 'torrent', infoHash: hash }))
+    const session = new TorrentSession(this.ctx, hash, record, this.log.child({ infoHash: hash }))
     this.sessions.set(hash, session)
     await session.loadMeta(meta)
     // start_paused: paused (no connections) until the first read; otherwise active now
@@ -127,7 +127,7 @@ class Engine implements TorrentService {
     const record = newRecord(hash, magnetUri, parsed.announce ?? [])
     const loaded = await this.load(hash, record, false)
     if (loaded !== null) return loaded
-    const session = new TorrentSession(this.ctx, hash, record, this.log.child({ component: 'torrent', infoHash: hash }))
+    const session = new TorrentSession(this.ctx, hash, record, this.log.child({ infoHash: hash }))
     this.sessions.set(hash, session)
     for (const addr of parsed.peerAddresses ?? []) session.addAddr(addr, 'magnet')
     session.begin(false)
