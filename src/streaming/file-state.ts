@@ -25,6 +25,8 @@ export class FileState {
   /** the next episode was warmed up from this file's playback */
   warmedNext = false
   readonly createdAt = performance.now()
+  /** handles attached so far: the newest one has the player's attention */
+  attached = 0
   private boost: PrefetchHandle[] = []
   private readonly parked: ParkedReader[] = []
   private disposed = false

@@ -14,15 +14,22 @@ export interface HandleHooks {
   progressed (state: FileState, ctl: ReadaheadController): void
 }
 
+/** rank of a superseded probe's reads: behind every read-ahead window */
+const SUPERSEDED_RANK = 2 ** 40
+
 export class StreamHandle {
   private closed = false
+  /** which attach of the file this is (FileState.attached counts them) */
+  private readonly seq: number
 
   constructor (
     private readonly hooks: HandleHooks,
     readonly state: FileState,
     private readonly grace: GraceHandle<FileState>,
     private readonly p: ParkedReader
-  ) {}
+  ) {
+    this.seq = ++state.attached
+  }
 
   async read (offset: number, length: number, opts: ReadOptions): Promise<Buffer> {
     const { torrent, file } = this.state
@@ -32,7 +39,7 @@ export class StreamHandle {
     const peers = (): number => torrent.stats().peers
     let buf: Buffer
     try {
-      buf = await this.p.reader.read(offset, length, opts)
+      buf = await this.p.reader.read(offset, length, this.superseded() ? { ...opts, priority: 'readahead', rank: SUPERSEDED_RANK } : opts)
     } catch (err) {
       done({ result: opts.signal?.aborted === true ? 'aborted' : 'error', bytes: 0, pieceIndex, peers })
       throw err
@@ -43,6 +50,16 @@ export class StreamHandle {
       this.hooks.progressed(this.state, this.p.ctl)
     }
     return buf
+  }
+
+  /**
+   * A probe (opened moments ago) after which the player opened another handle on the file: its
+   * reads are most likely the server filling socket buffers for a request the player has moved
+   * on from (ffmpeg -ss keeps its header and first-cluster requests open while it opens the
+   * one at the seek target), so they wait behind everything the newest handle needs.
+   */
+  private superseded (): boolean {
+    return this.seq !== this.state.attached && this.p.ctl.probing
   }
 
   /** Parks the reader in the file's state and releases this handle's hold on it. Idempotent. */

@@ -126,7 +126,8 @@ export class ReadaheadController {
     this.apply(this.applied)
   }
 
-  private get probing (): boolean { return this.now() - this.probingSince < this.settings.probeMs }
+  /** Opened or resumed less than probeMs ago. */
+  get probing (): boolean { return this.now() - this.probingSince < this.settings.probeMs }
 }
 
 export interface PlannedRange { offset: number, length: number, priority: PiecePriority }

@@ -44,7 +44,9 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
     const unsubs: Array<() => void> = []
     let timer: NodeJS.Timeout | undefined
     let settled = false
-    const source: WantSource = { collect: (add) => { for (const p of missing) add(p, PRIORITY.urgent, deadline) } }
+    const ahead = opts.priority === 'readahead'
+    const rank = opts.rank ?? 0
+    const source: WantSource = { collect: (add) => { for (const p of missing) add(p, ahead ? PRIORITY.readahead : PRIORITY.urgent, ahead ? rank + Math.max(0, p * pl - start) : deadline) } }
     const finish = (err?: unknown): void => {
       if (settled) return
       settled = true

@@ -63,6 +63,14 @@ export interface ReadOptions {
   deadline?: number
   /** abandons the read at once; its pieces lose their urgency */
   signal?: AbortSignal
+  /**
+   * How the missing pieces are wanted: 'urgent' (default: the caller is blocked, earliest
+   * deadline first), or 'readahead' ranked from `rank` (smaller first) for a read the caller
+   * expects nobody to wait for (a response the player has probably abandoned); it still
+   * completes, behind every urgent read.
+   */
+  priority?: 'urgent' | 'readahead'
+  rank?: number
 }
 
 /**

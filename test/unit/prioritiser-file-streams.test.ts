@@ -17,7 +17,7 @@ import { waitFor } from '../helpers/wait.ts'
 const HASH = 'b'.repeat(40)
 const KiB = 1024
 
-interface FakeReader extends FileReader { windows: number[], closed: boolean }
+interface FakeReader extends FileReader { windows: number[], closed: boolean, priorities: string[] }
 interface FakePrefetch extends PrefetchHandle { fileIndex: number, offset: number, length: number, priority: PiecePriority, wake: boolean, released: boolean }
 
 function fakeTorrent (files: Buffer[]) {
@@ -36,9 +36,9 @@ function fakeTorrent (files: Buffer[]) {
     info,
     openReader (fileIndex, opts = {}) {
       const r: FakeReader = {
-        file: info.files[fileIndex]!, windows: [opts.readaheadBytes ?? -1], closed: false,
+        file: info.files[fileIndex]!, windows: [opts.readaheadBytes ?? -1], closed: false, priorities: [],
         setReadahead (b) { r.windows.push(b) },
-        read: async (o, l) => slice(fileIndex, o, l),
+        read: async (o, l, ro) => { r.priorities.push(ro?.priority ?? 'urgent'); return slice(fileIndex, o, l) },
         close () { r.closed = true }
       }
       readers.push(r)
@@ -149,6 +149,26 @@ test('closing a handle suspends its window; a read elsewhere leaves it suspended
   h2.close(); h3.close()
   await waitFor(() => s.readers.every((r) => r.closed), 5000, 'parked readers closed after the grace')
   assert.ok(s.prefetches.filter((p) => p.priority === 'readahead').every((p) => p.released), 'opening prefetch released')
+})
+
+test('a probe handle superseded by a newer handle on the file reads behind it; not once it has lived past the probe time', async (t) => {
+  const big = Buffer.alloc(8192 * KiB, 5)
+  const s = setup(t, [big])
+  await s.streams.start()
+  const a = assignment(1, 0, big.length)
+  const file = s.torrent.info.files[0]!
+  const cluster = s.streams.attach(a, s.torrent, file, 0) // ffmpeg -ss: the first-cluster request...
+  await cluster.read(0, 64 * KiB, opts)
+  const target = s.streams.attach(a, s.torrent, file, 6000 * KiB) // ...stays open while it opens the seek target
+  await cluster.read(64 * KiB, 64 * KiB, opts) // the server still filling the old response's socket
+  await target.read(6000 * KiB, 64 * KiB, opts)
+  const [old, seek] = s.readers
+  assert.deepEqual(old!.priorities, ['urgent', 'readahead'], 'the superseded probe waits behind')
+  assert.deepEqual(seek!.priorities, ['urgent'], 'the newest handle is urgent')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  await cluster.read(128 * KiB, 64 * KiB, opts)
+  assert.equal(old!.priorities.at(-1), 'urgent', 'a handle kept reading past the probe time is playback: urgent again')
+  cluster.close(); target.close()
 })
 
 test('layouts survive a restart: assigned files are pinned at startup without waking the torrent; the next first open is a cache hit', async (t) => {

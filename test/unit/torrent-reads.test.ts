@@ -1,5 +1,5 @@
-// What a one-shot read asks the scheduler for: its missing pieces, urgent by deadline, until
-// each is delivered.
+// What a one-shot read asks the scheduler for: its missing pieces, urgent by deadline, or at
+// read-ahead priority when the caller expects nobody to wait for the bytes.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileRange, type ReadHost } from '../../src/torrent/reads.ts'
@@ -52,4 +52,13 @@ test('reads: missing pieces are urgent, ranked by the deadline; delivered pieces
   assert.equal(buf[0], 1)
   assert.equal(buf[PL - 1], 2)
   assert.equal(sources.size, 0)
+})
+
+test('reads: priority readahead wants the pieces behind urgent work, ranked from `rank` by distance', async () => {
+  const { host, sources, deliver } = fakeHost()
+  const read = readFileRange(host, file, 3 * PL, 2 * PL, { priority: 'readahead', rank: 5000 })
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.deepEqual(wants(sources), [[3, PRIORITY.readahead, 5000], [4, PRIORITY.readahead, 5000 + PL]])
+  deliver(3); deliver(4)
+  assert.equal((await read).length, 2 * PL, 'it still completes')
 })
