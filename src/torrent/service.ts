@@ -84,9 +84,11 @@ class Engine implements TorrentService {
     const session = new TorrentSession(this.ctx, hash, record, this.log.child({ infoHash: hash }))
     this.sessions.set(hash, session)
     await session.loadMeta(meta)
-    // start_paused: paused (no connections) until the first read; otherwise active now
-    session.begin(this.cfg.start_paused)
-    if (!this.cfg.start_paused) this.ctx.activity.markActive(hash)
+    // start_paused: loaded at startup, paused (no connections) until the first read; added at
+    // runtime (the files of a removed torrent were still there), or without start_paused: active
+    const paused = startup && this.cfg.start_paused
+    session.begin(paused)
+    if (!paused) this.ctx.activity.markActive(hash)
     if (startup) this.log.debug({ infoHash: hash, state: session.state }, 'persisted torrent loaded')
     return session
   }

@@ -4,11 +4,12 @@
 // States and the exact semantics of idle / start_paused:
 // - 'metadata': added without persisted metadata; dials magnet peer hints (x.pe), remembered
 //   peers and discovery to fetch the info dictionary through ut_metadata (even when
-//   start_paused). Once metadata is in, the torrent becomes 'paused' when start_paused, else
-//   'active'.
+//   start_paused). Once metadata is in, the torrent is 'active': it was added at runtime (an
+//   assignment), which is followed by a play or a library scan, and its connections are what
+//   makes that first read fast; idle_timeout puts it to sleep if nobody reads.
 // - 'active': connections allowed, discovery announcing, pieces requested only when wanted.
-// - 'idle' (nobody read for idle_timeout) and 'paused' (loaded at startup with start_paused,
-//   or added while start_paused, and not read since): every wire closed, discovery destroyed,
+// - 'idle' (nobody read for idle_timeout) and 'paused' (loaded at startup with start_paused
+//   and not read since): every wire closed, discovery destroyed,
 //   incoming connections refused: zero bytes either way. Known peers are remembered.
 // - Any read / openReader / prefetch of an idle or paused torrent makes it 'active' at once:
 //   remembered peers are dialed immediately (backoff reset), discovery restarts.
@@ -113,8 +114,8 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
       await this.loadMeta(meta)
       if (this.closed) return
       this.log.info({ name: meta.info.name, pieces: meta.info.pieceCount }, 'metadata received')
-      if (this.ctx.cfg.start_paused) this.sleep('paused')
-      else { this.state = 'active'; this.transfer?.pump() }
+      this.state = 'active'
+      this.transfer?.pump()
     } catch (err) {
       this.log.error({ err }, 'metadata could not be stored')
     } finally { this.metaLoading = false }

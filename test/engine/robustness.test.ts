@@ -155,12 +155,15 @@ test('download_limit (KiB/s) bounds the transfer rate', { timeout: 60_000 }, asy
   assert.ok(secs >= 1.9, `3 MiB arrived in ${secs.toFixed(2)} s with download_limit 1024 KiB/s`)
 })
 
-test('start_paused: a restarted torrent makes no connection until it is read', { timeout: 90_000 }, async (t) => {
+test('start_paused: an added torrent stays connected; a restarted one makes no connection until it is read', { timeout: 90_000 }, async (t) => {
   const { dir } = fixtureDir(t)
   const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'paused.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const first = await createTestEngine(t, { add_timeout: 20, start_paused: true })
   const t1 = await withTimeout(first.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  // added at runtime (an assignment): active with its connections, ready for the first read
+  assert.equal(t1.stats().state, 'active', 'start_paused is about loading at startup, not adding')
+  assert.ok(t1.stats().peers > 0)
   await readAndCompare(t1, fx, t1.info.files[0]!, 0, 1000, deadlineIn(10_000))
   await first.close()
   await waitFor(async () => (await seeder.stats()).openPeerSockets === 0, 5000, 'seeder to see the first engine disconnect')
