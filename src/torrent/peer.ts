@@ -56,10 +56,21 @@ export function pipelineBlocks (rate: number, latencyMs: number, current: number
   return Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, next))
 }
 
+/**
+ * Slow start, for a peer whose pipeline is full while more is wanted from it: a block that
+ * waited at most 1.5 x the shortest request-to-block time plus half the margin found no queue
+ * at the peer, so the pipeline gets one more slot (up to MAX_PIPELINE).
+ */
+export function slowStart (current: number, latencyMs: number, minLatencyMs: number): number {
+  return latencyMs <= minLatencyMs * 1.5 + QUEUE_MARGIN_MS / 2 ? Math.min(MAX_PIPELINE, current + 1) : current
+}
+
 export class Peer {
   /** key: piece * 4096 + block */
   readonly outstanding = new Map<number, OutstandingBlock>()
   maxOutstanding = INITIAL_PIPELINE
+  /** the scheduler had more to ask this peer for than its pipeline holds */
+  pipelineLimited = false
   lastReceived = Date.now()
   connectedAt = Date.now()
   ready = false
@@ -146,9 +157,17 @@ export class Peer {
     this.wire.handshake(this.host.infoHash, this.host.peerId, { dht: this.host.dht })
   }
 
-  /** A requested block arrived `ms` after its REQUEST went out. */
+  /**
+   * A requested block arrived `ms` after its REQUEST went out. Slow start: while the pipeline
+   * is what limits us (`pipelineLimited`, set by the scheduler), a block that waited no longer
+   * than the round trip allows saw no queue at the peer, so the peer could take more: one slot
+   * more per such block doubles the pipeline every round trip (the tick alone grows it every
+   * 500 ms: 2.5 s to fill a 50 ms round trip).
+   */
   sampleLatency (ms: number): void {
-    if (ms >= 0 && ms < this.minLatency) this.minLatency = ms
+    if (!(ms >= 0)) return
+    if (ms < this.minLatency) this.minLatency = ms
+    if (this.pipelineLimited) this.maxOutstanding = slowStart(this.maxOutstanding, ms, this.minLatency)
   }
 
   /**

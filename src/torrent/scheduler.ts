@@ -30,6 +30,8 @@ export interface PeerLike {
   has (piece: number): boolean
   /** a requested block arrived this many ms after its REQUEST */
   sampleLatency (ms: number): void
+  /** set by fill(): the peer had more wanted blocks than free pipeline slots */
+  pipelineLimited: boolean
   readonly outstanding: Map<number, { piece: number, block: number, offset: number, length: number, sentAt: number }>
   maxOutstanding: number
 }
@@ -236,9 +238,16 @@ export class Scheduler<P extends PeerLike> {
    */
   fill (peer: P, now = Date.now(), budget = Infinity): number {
     let sent = 0
+    peer.pipelineLimited = false
     for (const w of this.wants()) {
-      const cap = Math.min(budget - sent, (w.prio === PRIORITY.urgent ? urgentCap(peer) : peer.maxOutstanding) - peer.outstanding.size)
-      if (cap <= 0) { if (w.prio === PRIORITY.urgent) continue; break }
+      const slots = (w.prio === PRIORITY.urgent ? urgentCap(peer) : peer.maxOutstanding) - peer.outstanding.size
+      const cap = Math.min(budget - sent, slots)
+      if (cap <= 0) {
+        if (w.prio === PRIORITY.urgent) continue
+        // more to ask this peer for than its pipeline holds (see Peer.sampleLatency)
+        if (slots <= 0 && this.requestable(peer, w.piece)) peer.pipelineLimited = true
+        break
+      }
       if (this.hooks.have(w.piece) || !peer.has(w.piece)) continue
       const urgent = w.prio === PRIORITY.urgent
       // an urgent piece's fresh blocks are spreadUrgent()'s: here they are only duplicated
@@ -268,6 +277,13 @@ export class Scheduler<P extends PeerLike> {
       sent += cap - room
     }
     return sent
+  }
+
+  /** Roughly: `peer` has a block of `piece` that nobody was asked for yet. */
+  private requestable (peer: P, piece: number): boolean {
+    if (this.hooks.have(piece) || !peer.has(piece)) return false
+    const f = this.inflight.get(piece)
+    return f === undefined || f.cursor < f.got.length
   }
 
   /**

@@ -3,7 +3,7 @@
 // round trip, not a fixed count.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pipelineBlocks } from '../../src/torrent/peer.ts'
+import { pipelineBlocks, slowStart } from '../../src/torrent/peer.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -34,4 +34,14 @@ test('pipeline: bounded, and shrinks gradually when demand drops', () => {
   assert.equal(pipelineBlocks(0, 2, 2), 2, 'never below 2 blocks')
   assert.equal(pipelineBlocks(1000 * MiB, 500, 8), 256, 'never above 256 blocks')
   assert.equal(pipelineBlocks(0, 2, 100), 90, 'a pause in demand takes 10 % per tick')
+})
+
+test('slow start: a full pipeline whose blocks see no queue grows by one per block (doubling per round trip)', () => {
+  // 50 ms round trip: blocks back in 52 ms found no queue
+  let depth = 8
+  for (let i = 0; i < 8; i++) depth = slowStart(depth, 52, 50)
+  assert.equal(depth, 16, 'eight blocks back, eight more slots: doubled in one round trip')
+  // a block that waited behind others (a throttled peer's queue) does not grow it
+  assert.equal(slowStart(9, 45, 2), 9)
+  assert.equal(slowStart(256, 1, 1), 256, 'never above 256 blocks')
 })

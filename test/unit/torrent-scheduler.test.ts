@@ -11,6 +11,7 @@ class FakePeer implements PeerLike {
   readonly latencies: number[] = []
   constructor (public maxOutstanding = 100, private readonly pieces?: Set<number>) {}
   has (p: number): boolean { return this.pieces === undefined || this.pieces.has(p) }
+  pipelineLimited = false
   sampleLatency (ms: number): void { this.latencies.push(ms) }
 }
 
@@ -204,4 +205,17 @@ test('scheduler: an orphan wanted again keeps the blocks it received; requested 
   sent.length = 0
   assert.equal(s.fill(peer), 2, 'only the two blocks never received are requested again')
   assert.deepEqual(sent.map(([, , o]) => o / B), [2, 3])
+})
+
+test('scheduler: fill() tells whether a peer had more wanted blocks than pipeline slots', () => {
+  const { s } = setup()
+  let pieces = 1
+  s.sources.add({ collect: add => { for (let p = 0; p < pieces; p++) add(p, PRIORITY.readahead, p) } })
+  const peer = new FakePeer(6)
+  assert.equal(s.fill(peer), 4)
+  assert.equal(peer.pipelineLimited, false, 'all it could give was requested')
+  pieces = 3
+  s.invalidate()
+  assert.equal(s.fill(peer), 2)
+  assert.equal(peer.pipelineLimited, true, 'pieces 1 and 2 still have blocks nobody was asked for')
 })
