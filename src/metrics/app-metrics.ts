@@ -43,7 +43,7 @@ export class AppMetrics {
   private readonly warmups: Counter
   private readonly http: Counter
   /** last `downloaded`/`uploaded` seen per torrent, to turn engine totals into counters */
-  private readonly seen = new Map<string, { down: number, up: number }>()
+  private readonly seen = new Map<string, { down: number, up: number, wasted: number }>()
 
   constructor (torrents: TorrentService, extra: { pinnedBytes?: () => number } = {}) {
     const r = this.registry
@@ -71,6 +71,7 @@ export class AppMetrics {
     r.gauge({ name: 'momoshtrem_peers', help: 'Connected peers over all torrents', collect: (g) => { g.set(torrents.listTorrents().reduce((n, s) => n + s.peers, 0)) } })
     r.counter({ name: 'momoshtrem_torrent_download_bytes_total', help: 'Payload bytes downloaded', collect: (c) => { this.mirror(torrents, c, 'down') } })
     r.counter({ name: 'momoshtrem_torrent_upload_bytes_total', help: 'Payload bytes uploaded', collect: (c) => { this.mirror(torrents, c, 'up') } })
+    r.counter({ name: 'momoshtrem_torrent_wasted_bytes_total', help: 'Downloaded payload bytes that did not end up in a verified piece (duplicates, pieces abandoned half-way, hash failures)', collect: (c) => { this.mirror(torrents, c, 'wasted') } })
   }
 
   /**
@@ -141,12 +142,12 @@ export class AppMetrics {
   }
 
   /** Adds what each torrent moved since the last scrape (a re-added torrent restarts at 0). */
-  private mirror (torrents: TorrentService, c: Counter, dir: 'down' | 'up'): void {
+  private mirror (torrents: TorrentService, c: Counter, dir: 'down' | 'up' | 'wasted'): void {
     const live = new Set<string>()
     for (const s of torrents.listTorrents()) {
       live.add(s.infoHash)
-      const now = dir === 'down' ? s.downloaded : s.uploaded
-      const seen = this.seen.get(s.infoHash) ?? { down: 0, up: 0 }
+      const now = dir === 'down' ? s.downloaded : dir === 'up' ? s.uploaded : s.wasted
+      const seen = this.seen.get(s.infoHash) ?? { down: 0, up: 0, wasted: 0 }
       if (now > seen[dir]) c.inc(now - seen[dir])
       seen[dir] = now
       this.seen.set(s.infoHash, seen)

@@ -78,6 +78,7 @@ test('first open of an MP4 with moov at the end fetches the moov before any body
   assert.match(text, /^momoshtrem_cache_bytes [1-9]\d*$/m)
   assert.match(text, /^momoshtrem_cache_pinned_bytes [1-9]\d*$/m)
   assert.match(text, /^momoshtrem_torrent_download_bytes_total [1-9]\d*$/m)
+  assert.match(text, /^momoshtrem_torrent_wasted_bytes_total \d+$/m)
   assert.match(text, /^momoshtrem_file_opens_total\{kind="reused"\} [1-9]\d*$/m)
   assert.match(text, /^momoshtrem_http_responses_total\{method="GET",code="2xx"\} [1-9]\d*$/m)
 })
