@@ -1,16 +1,17 @@
 // Which blocks to ask which peer for. Priorities are explicit and come from WantSources
 // (pending reads, reader windows, prefetch handles); lower number = more urgent:
-//   urgent (0)     a read is blocked on the piece: requested from every peer that has it, and
-//                  near the deadline or after STEAL_AFTER_MS its outstanding blocks are
-//                  duplicated to other peers (endgame for urgent pieces only);
+//   urgent (0)     a read is blocked on the piece: its blocks are spread over the peers that
+//                  have it (spreadUrgent), and duplicated to another peer when an idle peer
+//                  could deliver one queued deep elsewhere, near the deadline, or after
+//                  STEAL_AFTER_MS (endgame for urgent pieces only);
 //   readahead (1)  a reader's window ahead of its position, nearest first;
 //   background (2) explicit prefetch (head/tail of files, next episode), lowest.
 // Nothing outside the wants is ever requested. When the wants change (seek, cancelled read)
 // in-flight pieces nobody wants any more are dropped and their requests cancelled; their
 // buffers are kept a while as orphans, because a peer that had already queued the blocks
 // sends them anyway, and a completed orphan is a verified piece for the cache.
-// Urgent blocks are spread over every peer that has the piece (fewest outstanding first),
-// so a blocked read waits for one slice of each peer's queue, not for a whole piece from one.
+// Spreading (fewest outstanding first) makes a blocked read wait for one slice of each peer's
+// queue, not for a whole piece from one.
 import { BLOCK, blockCount, pieceSize } from './metadata.ts'
 import type { TorrentInfo } from './types.ts'
 
