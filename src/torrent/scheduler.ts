@@ -70,6 +70,11 @@ const MAX_DUPLICATES = 2
 const URGENT_PIPELINE_FACTOR = 1
 const URGENT_EXTRA = 4
 function urgentCap (p: PeerLike): number { return p.maxOutstanding * URGENT_PIPELINE_FACTOR + URGENT_EXTRA }
+/**
+ * Background work (pins, next-episode warm-up) fills at most half a peer's pipeline: nobody
+ * waits for it, and what it has queued at the peer is what the next seek waits behind.
+ */
+function backgroundCap (p: PeerLike): number { return Math.max(1, Math.floor(p.maxOutstanding / 2)) }
 /** orphans are kept this long after their last block, and up to this many bytes in all */
 const ORPHAN_MS = 10_000
 const ORPHAN_BYTES = 32 * 1024 * 1024
@@ -241,12 +246,12 @@ export class Scheduler<P extends PeerLike> {
     let sent = 0
     peer.pipelineLimited = false
     for (const w of this.wants()) {
-      const slots = (w.prio === PRIORITY.urgent ? urgentCap(peer) : peer.maxOutstanding) - peer.outstanding.size
+      const slots = (w.prio === PRIORITY.urgent ? urgentCap(peer) : w.prio === PRIORITY.background ? backgroundCap(peer) : peer.maxOutstanding) - peer.outstanding.size
       const cap = Math.min(budget - sent, slots)
       if (cap <= 0) {
         if (w.prio === PRIORITY.urgent) continue
         // more to ask this peer for than its pipeline holds (see Peer.sampleLatency)
-        if (slots <= 0 && this.requestable(peer, w.piece)) peer.pipelineLimited = true
+        if (peer.outstanding.size >= peer.maxOutstanding && this.requestable(peer, w.piece)) peer.pipelineLimited = true
         break
       }
       if (this.hooks.have(w.piece) || !peer.has(w.piece)) continue

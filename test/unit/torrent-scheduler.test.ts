@@ -219,3 +219,11 @@ test('scheduler: fill() tells whether a peer had more wanted blocks than pipelin
   assert.equal(s.fill(peer), 2)
   assert.equal(peer.pipelineLimited, true, 'pieces 1 and 2 still have blocks nobody was asked for')
 })
+
+test('scheduler: background work fills at most half a peer\'s pipeline', () => {
+  const { s } = setup()
+  s.sources.add({ collect: add => { for (let p = 0; p < 4; p++) add(p, PRIORITY.background, p) } })
+  const peer = new FakePeer(8)
+  assert.equal(s.fill(peer), 4, 'half of 8')
+  assert.equal(peer.pipelineLimited, false, 'the pipeline itself is not full')
+})
