@@ -108,10 +108,10 @@ export class FileStreams {
     else {
       const deadline = Date.now() + this.o.readTimeoutMs
       // The index of most video files is at the end (MKV Cues, MP4 moov after mdat), and the
-      // locator can only find it after parsing the head: fetch the file's last piece meanwhile,
-      // right after the head (urgent, later deadline). An index elsewhere costs that one piece,
-      // so not when the piece is larger than footer_bytes.
-      const tail = lastPieceBytes(torrent.info.pieceLength, file)
+      // locator can only find it after parsing the head: fetch the end meanwhile, right after
+      // the head (urgent, later deadline). An index elsewhere costs those bytes, so not when
+      // they are more than footer_bytes.
+      const tail = tailGuessBytes(torrent.info.pieceLength, file)
       if (tail <= settings.footerBytes) tailGuess = torrent.prefetch?.(file.index, file.length - tail, tail, 'urgent')
       try {
         layout = await this.layouts.getOrLocate(key, async () => await locatePlaybackRanges(file.length,
@@ -189,6 +189,18 @@ export class FileStreams {
       await this.layouts.save()
     }).catch((err: unknown) => { this.o.logger.warn({ err }, 'layout cache not saved') })
   }
+}
+
+/** An MP4 moov takes about 0.1-0.3 % of the file (its sample tables); MKV Cues far less. */
+const MOOV_SHARE = 0.002
+
+/**
+ * How much of the end of `file` to fetch while its layout is located: the last piece, and for
+ * an MP4 (by its name) what a trailing moov is likely to take, which often spans pieces.
+ */
+export function tailGuessBytes (pieceLength: number, file: TorrentFileInfo): number {
+  const last = lastPieceBytes(pieceLength, file)
+  return /\.(mp4|m4v|mov)$/i.test(file.path) ? Math.min(file.length, Math.max(last, Math.ceil(file.length * MOOV_SHARE))) : last
 }
 
 /** Bytes of `file` in the torrent piece holding its last byte. */

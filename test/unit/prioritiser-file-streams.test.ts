@@ -216,3 +216,18 @@ test('playing an episode past next_episode_at warms the next one; opening it han
   assert.ok(warm.every((p) => p.released), 'the warm-up handles go once the episode is opened')
   h2.close()
 })
+
+test('tail guess at first open: the last piece, and for an MP4 what a trailing moov likely takes', async () => {
+  const { tailGuessBytes } = await import('../../src/streaming/file-streams.ts')
+  const MiB = 1024 * KiB
+  const pl = 256 * KiB
+  // a file ending 100 KiB into its last piece
+  const mkv = { index: 0, path: 'x/a.mkv', length: 1000 * pl + 100 * KiB, offset: 0 }
+  assert.equal(tailGuessBytes(pl, mkv), 100 * KiB)
+  // the same size as an MP4: 0.2 % of ~250 MiB = ~0.5 MiB (the moov of a 12-minute file is 0.44 MiB)
+  const mp4 = { ...mkv, path: 'x/a.MP4' }
+  assert.equal(tailGuessBytes(pl, mp4), Math.ceil(mp4.length * 0.002))
+  // a file starting mid-piece in a multi-file torrent: only its own bytes count
+  assert.equal(tailGuessBytes(pl, { index: 1, path: 'x/b.mkv', length: 10 * KiB, offset: 5 * pl + 3 * KiB }), 10 * KiB)
+  assert.equal(tailGuessBytes(4 * MiB, { index: 0, path: 'x/c.m4v', length: 1000, offset: 0 }), 1000)
+})
