@@ -36,7 +36,14 @@ const HANDSHAKE_TIMEOUT_MS = 10_000
 /** before the first block told us the peer's round trip */
 const INITIAL_PIPELINE = 4
 const MIN_PIPELINE = 2
-const MAX_PIPELINE = 256
+/**
+ * Most requests kept at a peer that did not say how many it queues (BEP 10 `reqq`; 250 is
+ * libtorrent's default). A peer that did is held to its own figure, up to MAX_PIPELINE:
+ * Transmission says 512, and answers ~400 ms after a request even on loopback, so 256 blocks
+ * capped it at 10 MiB/s.
+ */
+export const DEFAULT_MAX_PIPELINE = 256
+const MAX_PIPELINE = 1024
 /**
  * Queue kept at a peer beyond two round trips. Blocks a peer has queued cannot be recalled
  * (a throttled client has already read them into its send buffer, CANCEL arrives too late),
@@ -48,21 +55,21 @@ const QUEUE_MARGIN_MS = 20
 /**
  * Blocks to keep requested from a peer delivering `rate` bytes/s whose shortest
  * request-to-block time is `latencyMs`: rate x (2 x latency + QUEUE_MARGIN_MS), within
- * [MIN_PIPELINE, MAX_PIPELINE]; growth is immediate, shrinking at most 10 % per call.
+ * [MIN_PIPELINE, max]; growth is immediate, shrinking at most 10 % per call.
  */
-export function pipelineBlocks (rate: number, latencyMs: number, current: number): number {
+export function pipelineBlocks (rate: number, latencyMs: number, current: number, max = DEFAULT_MAX_PIPELINE): number {
   const target = Math.ceil(rate * (2 * latencyMs + QUEUE_MARGIN_MS) / 1000 / BLOCK)
   const next = target >= current ? target : Math.max(target, Math.floor(current * 0.9))
-  return Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, next))
+  return Math.max(MIN_PIPELINE, Math.min(max, next))
 }
 
 /**
  * Slow start, for a peer whose pipeline is full while more is wanted from it: a block that
  * waited at most 1.5 x the shortest request-to-block time plus half the margin found no queue
- * at the peer, so the pipeline gets one more slot (up to MAX_PIPELINE).
+ * at the peer, so the pipeline gets one more slot (up to `max`).
  */
-export function slowStart (current: number, latencyMs: number, minLatencyMs: number): number {
-  return latencyMs <= minLatencyMs * 1.5 + QUEUE_MARGIN_MS / 2 ? Math.min(MAX_PIPELINE, current + 1) : current
+export function slowStart (current: number, latencyMs: number, minLatencyMs: number, max = DEFAULT_MAX_PIPELINE): number {
+  return latencyMs <= minLatencyMs * 1.5 + QUEUE_MARGIN_MS / 2 ? Math.min(max, current + 1) : current
 }
 
 export class Peer {
@@ -167,7 +174,7 @@ export class Peer {
   sampleLatency (ms: number): void {
     if (!(ms >= 0)) return
     if (ms < this.minLatency) this.minLatency = ms
-    if (this.pipelineLimited) this.maxOutstanding = slowStart(this.maxOutstanding, ms, this.minLatency)
+    if (this.pipelineLimited) this.maxOutstanding = slowStart(this.maxOutstanding, ms, this.minLatency, this.maxPipeline())
   }
 
   /**
@@ -180,7 +187,13 @@ export class Peer {
   tick (ms: number): void {
     this.rate = this.rate * 0.5 + (this.windowBytes * 1000 / ms) * 0.5
     this.windowBytes = 0
-    if (Number.isFinite(this.minLatency)) this.maxOutstanding = pipelineBlocks(this.rate, this.minLatency, this.maxOutstanding)
+    if (Number.isFinite(this.minLatency)) this.maxOutstanding = pipelineBlocks(this.rate, this.minLatency, this.maxOutstanding, this.maxPipeline())
+  }
+
+  /** The most requests this peer takes: its `reqq` (BEP 10) within [MIN_PIPELINE, MAX_PIPELINE], else the default. */
+  private maxPipeline (): number {
+    const reqq: unknown = (this.wire as unknown as { peerExtendedHandshake?: { reqq?: unknown } }).peerExtendedHandshake?.reqq
+    return typeof reqq === 'number' && Number.isFinite(reqq) ? Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, Math.floor(reqq))) : DEFAULT_MAX_PIPELINE
   }
 
   has (index: number): boolean { return this.wire.peerPieces.get(index) }

@@ -32,7 +32,8 @@ test('pipeline: once the peer\'s bandwidth is the limit, its queue stays near on
 
 test('pipeline: bounded, and shrinks gradually when demand drops', () => {
   assert.equal(pipelineBlocks(0, 2, 2), 2, 'never below 2 blocks')
-  assert.equal(pipelineBlocks(1000 * MiB, 500, 8), 256, 'never above 256 blocks')
+  assert.equal(pipelineBlocks(1000 * MiB, 500, 8), 256, 'never above 256 blocks by default')
+  assert.equal(pipelineBlocks(1000 * MiB, 500, 8, 512), 512, 'or above the peer\'s own reqq')
   assert.equal(pipelineBlocks(0, 2, 100), 90, 'a pause in demand takes 10 % per tick')
 })
 
@@ -43,5 +44,6 @@ test('slow start: a full pipeline whose blocks see no queue grows by one per blo
   assert.equal(depth, 16, 'eight blocks back, eight more slots: doubled in one round trip')
   // a block that waited behind others (a throttled peer's queue) does not grow it
   assert.equal(slowStart(9, 45, 2), 9)
-  assert.equal(slowStart(256, 1, 1), 256, 'never above 256 blocks')
+  assert.equal(slowStart(256, 1, 1), 256, 'never above 256 blocks by default')
+  assert.equal(slowStart(256, 1, 1, 512), 257)
 })
