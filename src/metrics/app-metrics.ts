@@ -24,6 +24,8 @@ export type ProbeResult = 'probed' | 'cached' | 'failed'
 
 const STATES: readonly TorrentState[] = ['metadata', 'active', 'idle', 'paused']
 const MAX_FILES = 1024
+/** engine byte totals turned into Prometheus counters */
+type MirroredStat = 'downloaded' | 'uploaded' | 'wasted'
 /** Read latency buckets (seconds): cached reads take a millisecond, stalls take seconds. */
 const READ_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30]
 
@@ -42,8 +44,8 @@ export class AppMetrics {
   private readonly opens: Counter
   private readonly warmups: Counter
   private readonly http: Counter
-  /** last `downloaded`/`uploaded` seen per torrent, to turn engine totals into counters */
-  private readonly seen = new Map<string, { down: number, up: number, wasted: number }>()
+  /** last `downloaded`/`uploaded`/`wasted` seen per torrent, to turn engine totals into counters */
+  private readonly seen = new Map<string, Record<MirroredStat, number>>()
 
   constructor (torrents: TorrentService, extra: { pinnedBytes?: () => number } = {}) {
     const r = this.registry
@@ -69,8 +71,8 @@ export class AppMetrics {
       }
     })
     r.gauge({ name: 'momoshtrem_peers', help: 'Connected peers over all torrents', collect: (g) => { g.set(torrents.listTorrents().reduce((n, s) => n + s.peers, 0)) } })
-    r.counter({ name: 'momoshtrem_torrent_download_bytes_total', help: 'Payload bytes downloaded', collect: (c) => { this.mirror(torrents, c, 'down') } })
-    r.counter({ name: 'momoshtrem_torrent_upload_bytes_total', help: 'Payload bytes uploaded', collect: (c) => { this.mirror(torrents, c, 'up') } })
+    r.counter({ name: 'momoshtrem_torrent_download_bytes_total', help: 'Payload bytes downloaded', collect: (c) => { this.mirror(torrents, c, 'downloaded') } })
+    r.counter({ name: 'momoshtrem_torrent_upload_bytes_total', help: 'Payload bytes uploaded', collect: (c) => { this.mirror(torrents, c, 'uploaded') } })
     r.counter({ name: 'momoshtrem_torrent_wasted_bytes_total', help: 'Downloaded payload bytes that did not end up in a verified piece (duplicates, pieces abandoned half-way, hash failures)', collect: (c) => { this.mirror(torrents, c, 'wasted') } })
   }
 
@@ -142,14 +144,14 @@ export class AppMetrics {
   }
 
   /** Adds what each torrent moved since the last scrape (a re-added torrent restarts at 0). */
-  private mirror (torrents: TorrentService, c: Counter, dir: 'down' | 'up' | 'wasted'): void {
+  private mirror (torrents: TorrentService, c: Counter, stat: MirroredStat): void {
     const live = new Set<string>()
     for (const s of torrents.listTorrents()) {
       live.add(s.infoHash)
-      const now = dir === 'down' ? s.downloaded : dir === 'up' ? s.uploaded : s.wasted
-      const seen = this.seen.get(s.infoHash) ?? { down: 0, up: 0, wasted: 0 }
-      if (now > seen[dir]) c.inc(now - seen[dir])
-      seen[dir] = now
+      const now = s[stat]
+      const seen = this.seen.get(s.infoHash) ?? { downloaded: 0, uploaded: 0, wasted: 0 }
+      if (now > seen[stat]) c.inc(now - seen[stat])
+      seen[stat] = now
       this.seen.set(s.infoHash, seen)
     }
     for (const hash of this.seen.keys()) if (!live.has(hash)) this.seen.delete(hash)

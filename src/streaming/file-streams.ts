@@ -82,10 +82,8 @@ export class FileStreams {
     const state = g.state
     this.o.metrics.opened(a.infoHash, file.index, g.reused)
     this.warmer.opened(a.id)
-    if (state.layoutTask === null) {
-      state.layoutTask = this.prepare(state)
-        .catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
-    }
+    state.layoutTask ??= this.prepare(state)
+      .catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
     // the player's attention moved to this handle: windows of other closed handles are stale
     let p = state.adopt(offset)
     state.suspendParked()

@@ -192,7 +192,7 @@ export class Peer {
 
   /** The most requests this peer takes: its `reqq` (BEP 10) within [MIN_PIPELINE, MAX_PIPELINE], else the default. */
   private maxPipeline (): number {
-    const reqq: unknown = (this.wire as unknown as { peerExtendedHandshake?: { reqq?: unknown } }).peerExtendedHandshake?.reqq
+    const reqq = this.wire.peerExtendedHandshake.reqq
     return typeof reqq === 'number' && Number.isFinite(reqq) ? Math.max(MIN_PIPELINE, Math.min(MAX_PIPELINE, Math.floor(reqq))) : DEFAULT_MAX_PIPELINE
   }
 

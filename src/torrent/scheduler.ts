@@ -63,13 +63,12 @@ export const STEAL_AFTER_MS = 1500
 const DEADLINE_RUSH_MS = 3000
 const MAX_DUPLICATES = 2
 /**
- * Urgent blocks may take a peer's queue to this multiple of its pipeline (plus a few), so a
- * blocked read is not stuck behind read-ahead, yet never commits a whole read to one peer:
- * a read the player abandons (a seek) leaves little behind it.
+ * Urgent blocks may take a peer's queue this many blocks past its pipeline, so a blocked read
+ * is not stuck behind read-ahead, yet never commits a whole read to one peer: a read the
+ * player abandons (a seek) leaves little behind it.
  */
-const URGENT_PIPELINE_FACTOR = 1
 const URGENT_EXTRA = 4
-function urgentCap (p: PeerLike): number { return p.maxOutstanding * URGENT_PIPELINE_FACTOR + URGENT_EXTRA }
+function urgentCap (p: PeerLike): number { return p.maxOutstanding + URGENT_EXTRA }
 /**
  * Background work (pins, next-episode warm-up) fills at most half a peer's pipeline: nobody
  * waits for it, and what it has queued at the peer is what the next seek waits behind.
@@ -92,6 +91,11 @@ function queuedAhead (peer: PeerLike, key: number): number {
     i++
   }
   return -1
+}
+
+/** Block `b` of `f` is in, or requested from some peer. */
+function taken (f: InFlight<unknown>, b: number): boolean {
+  return f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0
 }
 
 export class Scheduler<P extends PeerLike> {
@@ -220,9 +224,9 @@ export class Scheduler<P extends PeerLike> {
       const n = f.got.length
       const waiting = joining.filter((p) => p.has(w.piece)).length
       let open = n - Math.ceil(n / (holders.length + waiting)) * waiting
-      for (let b = 0; b < n; b++) if (f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0) open--
+      for (let b = 0; b < n; b++) if (taken(f, b)) open--
       for (let b = f.cursor; b < n && sent < budget && open > 0; b++) {
-        if (f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0) { if (b === f.cursor) f.cursor++; continue }
+        if (taken(f, b)) { if (b === f.cursor) f.cursor++; continue }
         let best: P | undefined
         for (const p of holders) {
           if (p.outstanding.size >= urgentCap(p)) continue
@@ -262,7 +266,7 @@ export class Scheduler<P extends PeerLike> {
       let room = cap
       const n = f.got.length
       for (let b = f.cursor; b < n && room > 0 && !urgent; b++) {
-        if (f.got[b] === 1 || (f.requesters[b]?.size ?? 0) > 0) { if (b === f.cursor) f.cursor++; continue }
+        if (taken(f, b)) { if (b === f.cursor) f.cursor++; continue }
         this.record(peer, f, b, now)
         room--
       }

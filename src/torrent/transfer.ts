@@ -69,9 +69,8 @@ export class Transfer {
     const now = Date.now()
     const peers = [...this.host.peers].filter((p) => p.canRequest)
     const joining = [...this.host.peers].filter((p) => p.ready && !p.canRequest && now - p.connectedAt < JOINING_MS)
-    const budget = (): number => Math.floor(this.host.down.available() / BLOCK)
     const fill = (request: (budget: number) => number): boolean => {
-      const b = budget()
+      const b = Math.floor(this.host.down.available() / BLOCK)
       if (b <= 0) {
         if (!this.pumpTimer) { this.pumpTimer = true; this.host.later(50, () => { this.pumpTimer = false; this.pump() }) }
         return false

@@ -1,7 +1,7 @@
 // The whole read path with a real swarm on loopback: a webtorrent seeder (child process),
 // the torrent engine, the lazy TorrentFile, the LibraryVFS and WebDAV. Bytes are compared
 // with the source; listing must not touch the torrent.
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { startDav, dav } from '../helpers/dav.ts'
 import { FakeTreeSource, at } from '../helpers/vfs-fixtures.ts'
@@ -10,20 +10,26 @@ import { startSeeder } from '../helpers/seeder.ts'
 import { KiB, fixtureDir, multiFileSpec, writeFixture } from '../helpers/fixtures.ts'
 import { TorrentFile } from '../../src/vfs/torrent-file.ts'
 
-test('GET over /dav streams the torrent file: full, ranges, parallel, bytes equal the source', { timeout: 120_000 }, async (t) => {
-  const pieceLength = 16 * KiB
+const pieceLength = 16 * KiB
+
+/** The multi-file fixture seeded by webtorrent, an engine, and the assignment of the file whose path ends with `name`. */
+async function seededFile (t: TestContext, name: string) {
   const fixture = writeFixture(fixtureDir(t).dir, multiFileSpec(pieceLength))
   const seeder = await startSeeder(t, { path: fixture.root, pieceLength })
   const { engine } = await createTestEngine(t)
+  const target = seeder.files.find((f) => f.path.endsWith(name))!
+  const assignment = { id: 1, infoHash: seeder.infoHash, magnetUri: seeder.magnet, filePath: target.path, fileIndex: seeder.files.indexOf(target), fileSize: target.length, createdAt: at(1) }
+  return { fixture, seeder, engine, target, assignment }
+}
 
-  const target = seeder.files.find((f) => f.path.endsWith('a first.bin'))!
-  const targetIndex = seeder.files.indexOf(target)
+test('GET over /dav streams the torrent file: full, ranges, parallel, bytes equal the source', { timeout: 120_000 }, async (t) => {
+  const { fixture, seeder, engine, target, assignment } = await seededFile(t, 'a first.bin')
   const src = new FakeTreeSource([{
     id: 1,
     title: 'Seeded',
     year: 2024,
     createdAt: at(0),
-    assignment: { id: 1, infoHash: seeder.infoHash, magnetUri: seeder.magnet, filePath: target.path, fileIndex: targetIndex, fileSize: target.length, createdAt: at(1) }
+    assignment
   }])
   let opened = 0
   const { url } = await startDav(t, src, async (a) => { opened++; return new TorrentFile(engine, a, { readTimeout: 30 }) })
@@ -55,15 +61,10 @@ test('GET over /dav streams the torrent file: full, ranges, parallel, bytes equa
 })
 
 test('TorrentFile.readSome ends at the next piece boundary of the torrent, wherever the file starts in it', { timeout: 120_000 }, async (t) => {
-  const pieceLength = 16 * KiB
-  const fixture = writeFixture(fixtureDir(t).dir, multiFileSpec(pieceLength))
-  const seeder = await startSeeder(t, { path: fixture.root, pieceLength })
-  const { engine } = await createTestEngine(t)
   // b.bin starts 123 bytes into a piece (after 'a first.bin', 3 pieces + 123 bytes)
-  const target = seeder.files.find((f) => f.path.endsWith('b.bin'))!
+  const { fixture, engine, target, assignment } = await seededFile(t, 'b.bin')
   assert.equal(target.offset % pieceLength, 123)
-  const a = { id: 1, infoHash: seeder.infoHash, magnetUri: seeder.magnet, filePath: target.path, fileIndex: seeder.files.indexOf(target), fileSize: target.length, createdAt: at(1) }
-  const file = new TorrentFile(engine, a, { readTimeout: 30 })
+  const file = new TorrentFile(engine, assignment, { readTimeout: 30 })
   t.after(async () => { await file.close() })
   const firstBoundary = pieceLength - 123 // file offset of the first piece boundary
   // from 0, up to 20 KiB: cut at the one boundary inside (pieces are 16 KiB)
