@@ -8,8 +8,14 @@
 // BENCH_MEDIA_SECONDS (720), BENCH_VIDEO_KBPS (3000), BENCH_VIDEO_SIZE (320x180),
 // BENCH_PACED_SECONDS (60), BENCH_STALL_FILES (mkv,mp4), BENCH_BUDGET_S (470: paced reads
 // are skipped rather than run past it), BENCH_TARGETS (momoshtrem,webtorrent: naming one is
-// for quick iterations; the table then has no ratios). Needs ffmpeg/ffprobe for real files; without them the
-// synthetic layouts of test/helpers/media.ts are used and the read pattern is replayed.
+// for quick iterations; the table then has no ratios), BENCH_MODES (tools,replay: likewise).
+// Needs ffmpeg/ffprobe for real files; without them the synthetic layouts of
+// test/helpers/media.ts are used and the read pattern is replayed.
+//
+// Two ways of reading each file, each on a fresh server: `tools` runs ffprobe and ffmpeg;
+// `replay` requests the ranges they need (head, index, first 2 s; 2 s after each seek) one
+// after the other with no tool in between, so its limit is the issue's own: whole pieces needed
+// / swarm bandwidth.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -18,6 +24,7 @@ import { makeBenchMedia, mediaRanges, pieceBytes, rangeBytes, union, type BenchM
 import { calibrate, startSwarm, type Swarm } from './lib/swarm.ts'
 import { startLocal, startMomoshtrem, startWebtorrent, type Target } from './lib/targets.ts'
 import { playSession, pacedSession, type PacedSession, type SessionResult } from './lib/phases.ts'
+import type { PlayerMode } from './lib/measure.ts'
 import { fmtMiB, fmtMs, fmtX, median, renderTable, type Cell } from './lib/table.ts'
 import { rng as prng } from '../test/helpers/fixtures.ts'
 import { describeRequests } from './lib/report.ts'
@@ -43,6 +50,8 @@ const P = {
   pacedSeconds: Number(env.BENCH_PACED_SECONDS ?? 60),
   stallFiles: (env.BENCH_STALL_FILES ?? 'mkv,mp4').split(','),
   targets: (env.BENCH_TARGETS ?? 'momoshtrem,webtorrent').split(','),
+  /** tools (ffprobe/ffmpeg), replay (their reads without the tools) */
+  modes: (env.BENCH_MODES ?? 'tools,replay').split(','),
   opTimeoutMs: 30_000,
   budgetMs: Number(env.BENCH_BUDGET_S ?? 470) * 1000
 }
@@ -56,6 +65,9 @@ interface FileResult {
   seekNeed: Array<{ bytes: number, pieces: number }>
   local: SessionResult
   runs: Record<string, SessionResult | null>
+  /** the same reads without the tools (real media only): the needed ranges replayed as Range GETs */
+  localReplay: SessionResult | null
+  replays: Record<string, SessionResult | null>
   paced: Record<string, PacedSession | null>
   errors: string[]
 }
@@ -99,14 +111,19 @@ export async function run (): Promise<void> {
         ffNeed: need([m.head, m.index, mediaRanges(m, 0, 2)]),
         seekNeed: seekTimes.map((at) => need([mediaRanges(m, at, at + 2)])),
         sessionNeed: rangeBytes(union([m.head, m.index, mediaRanges(m, 0, 2), ...seekTimes.map((at) => mediaRanges(m, at, at + 2))])),
-        local: await localBaseline(m, seekTimes, open),
+        local: await localBaseline(m, seekTimes, open, 'tools'),
         runs: {},
+        localReplay: m.real && P.modes.includes('replay') ? await localBaseline(m, seekTimes, open, 'replay') : null,
+        replays: {},
         paced: {},
         errors: []
       }
       for (const name of P.targets) {
         log(`${m.kind}: ${name}, first frame and ${P.seeks} seeks`)
-        r.runs[name] = await session(() => starter(name, sw, file.path, m), open, (t) => playSession(t, m, seekTimes, P.opTimeoutMs, 1000, sw.uploaded), r.errors)
+        if (P.modes.includes('tools')) r.runs[name] = await session(() => starter(name, sw, file.path, m), open, (t) => playSession(t, m, seekTimes, { timeoutMs: P.opTimeoutMs, swarmSent: sw.uploaded }), r.errors)
+        if (!m.real || !P.modes.includes('replay')) continue
+        log(`${m.kind}: ${name}, the same reads replayed without the tools`)
+        r.replays[name] = await session(() => starter(name, sw, file.path, m), open, (t) => playSession(t, m, seekTimes, { timeoutMs: P.opTimeoutMs, swarmSent: sw.uploaded, mode: 'replay' }), r.errors)
       }
       results.push(r)
     }
@@ -133,10 +150,10 @@ export async function run (): Promise<void> {
   }
 }
 
-/** The tools' own cost on a local-disk server: the faster of two runs (the first may pay for cold caches). */
-async function localBaseline (m: BenchMedia, seekTimes: number[], open: Set<Target>): Promise<SessionResult> {
+/** The tools' (or the replay's) own cost on a local-disk server: the faster of two runs (the first may pay for cold caches). */
+async function localBaseline (m: BenchMedia, seekTimes: number[], open: Set<Target>, mode: PlayerMode): Promise<SessionResult> {
   const runs: SessionResult[] = []
-  for (let i = 0; i < 2; i++) runs.push(await session(() => startLocal(m.absPath), open, (t) => playSession(t, m, seekTimes, P.opTimeoutMs, 0)) as SessionResult)
+  for (let i = 0; i < 2; i++) runs.push(await session(() => startLocal(m.absPath), open, (t) => playSession(t, m, seekTimes, { timeoutMs: P.opTimeoutMs, settleMs: 0, mode })) as SessionResult)
   const min = (a: number | null, b: number | null): number | null => a === null ? b : b === null ? a : Math.min(a, b)
   const [a, b] = runs as [SessionResult, SessionResult]
   return { ...a, firstFrameMs: min(a.firstFrameMs, b.firstFrameMs), probeMs: min(a.probeMs, b.probeMs), seekMs: a.seekMs.map((v, i) => min(v, b.seekMs[i] ?? null)) }
@@ -188,8 +205,9 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
     const transfer = (bytes: number): number => bytes / bw * 1000
     const ffLimit = (r.local.firstFrameMs ?? 0) + transfer(r.ffNeed.pieces)
     const seekLimits = r.seekNeed.map((n, i) => (r.local.seekMs[i] ?? 0) + transfer(n.pieces))
-    const col = (f: (s: SessionResult) => number | null): Array<number | null> => ['momoshtrem', 'webtorrent'].map((n) => { const s = r.runs[n]; return s == null ? null : f(s) })
-    const seekRatios = (s: SessionResult): number[] => s.seekMs.flatMap((v, i) => v === null ? [] : [v / seekLimits[i]!])
+    const colOf = (runs: Record<string, SessionResult | null>, f: (s: SessionResult) => number | null): Array<number | null> => ['momoshtrem', 'webtorrent'].map((n) => { const s = runs[n]; return s == null ? null : f(s) })
+    const col = (f: (s: SessionResult) => number | null): Array<number | null> => colOf(r.runs, f)
+    const seekRatios = (s: SessionResult, limits = seekLimits): number[] => s.seekMs.flatMap((v, i) => v === null ? [] : [v / limits[i]!])
     const allSeeks = (s: SessionResult): boolean => s.seekMs.every((v) => v !== null)
     const ff = col((s) => s.firstFrameMs)
     const sMed = col((s) => allSeeks(s) ? median(okSeeks(s)) : null)
@@ -208,6 +226,20 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
     const srMax = col((s) => allSeeks(s) ? Math.max(...seekRatios(s)) : null)
     rows.push([`${K} seek / physical limit, median`, fmtX(sr[0]!), fmtX(sr[1]!), '', '<= 1.50x'])
     rows.push([`${K} seek / physical limit, max`, fmtX(srMax[0]!), fmtX(srMax[1]!), '', '<= 1.50x'])
+    if (r.localReplay !== null) {
+      // the issue's own yardstick: bytes needed (whole pieces) / swarm bandwidth, no tool cost
+      const rff = colOf(r.replays, (s) => s.firstFrameMs)
+      const rLimits = r.seekNeed.map((n) => transfer(n.pieces))
+      const rMed = colOf(r.replays, (s) => allSeeks(s) ? median(okSeeks(s)) : null)
+      const rMax = colOf(r.replays, (s) => allSeeks(s) ? Math.max(...okSeeks(s)) : null)
+      rows.push([`${K} first frame, reads replayed (head, index, 2 s)`, fmtMs(rff[0]!), fmtMs(rff[1]!), x(rff[0]!, rff[1]!), '<= 0.50x'])
+      rows.push([`${K}   replayed / physical limit (${fmtMs(transfer(r.ffNeed.pieces))})`, x(rff[0]!, transfer(r.ffNeed.pieces)), x(rff[1]!, transfer(r.ffNeed.pieces)), '', '<= 1.50x'])
+      rows.push([`${K}   replay floor: local disk`, fmtMs(r.localReplay.firstFrameMs), '', '', ''])
+      rows.push([`${K} seek replayed, median / max`, `${fmtMs(rMed[0]!)} / ${fmtMs(rMax[0]!)}`, `${fmtMs(rMed[1]!)} / ${fmtMs(rMax[1]!)}`, `${x(rMed[0]!, rMed[1]!)} / ${x(rMax[0]!, rMax[1]!)}`, '<= 0.50x'])
+      const rsr = colOf(r.replays, (s) => allSeeks(s) ? median(seekRatios(s, rLimits)) : null)
+      const rsrMax = colOf(r.replays, (s) => allSeeks(s) ? Math.max(...seekRatios(s, rLimits)) : null)
+      rows.push([`${K}   seek replayed / physical limit, median / max`, `${fmtX(rsr[0]!)} / ${fmtX(rsrMax[0]!)}`, `${fmtX(rsr[1]!)} / ${fmtX(rsrMax[1]!)}`, '', '<= 1.50x'])
+    }
     rows.push([`${K} swarm bytes sent / needed (probe + seeks)`, fmtX(perByte[0]!), fmtX(perByte[1]!), x(perByte[0]!, perByte[1]!), '~1x'])
     const pc = (f: (p: PacedSession) => number | null): Array<number | null> => ['momoshtrem', 'webtorrent'].map((n) => { const p = r.paced[n]; return p == null ? null : f(p) })
     if (P.stallFiles.includes(r.m.kind)) {
@@ -232,12 +264,18 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
         if (s.server !== '') notes.push(`    server: ${s.server}`)
         for (const e of s.errors) notes.push(`    error: ${e}`)
       }
+      const rs = r.replays[n]
+      if (rs != null) {
+        notes.push(`${K} ${n} replayed: swarm sent ${fmtMiB(rs.sent)}, first frame ${fmtMs(rs.firstFrameMs)}; seeks ${rs.seekMs.map(fmtMs).join(', ')}`)
+        notes.push(...describeRequests(rs.requests, 4).map((l) => `    ${l}`))
+        for (const e of rs.errors) notes.push(`    error: ${e}`)
+      }
       const p = r.paced[n]
       if (p != null) notes.push(`${K} ${n} paced: read ${fmtMiB(p.bytes)}, swarm sent ${fmtMiB(p.sent)}, client counted ${fmtMiB(p.downloaded)}, stalls ${p.stalls}, frozen ${fmtMs(p.frozenMs)}, longest chunk ${fmtMs(p.maxChunkMs)}${p.ok ? '' : `, error: ${p.error ?? '?'}`}${p.server === '' ? '' : `; server: ${p.server}`}`)
       if (p != null) notes.push(...describeRequests(p.requests, 4).map((l) => `    ${l}`))
     }
     for (const e of r.errors) notes.push(`${K} error: ${e}`)
-    notes.push(`${K} needs: ${fmtMiB(r.sessionNeed)} for first frame and all seeks; first frame ${fmtMiB(r.ffNeed.bytes)} (${fmtMiB(r.ffNeed.pieces)} in pieces), local ffprobe+ffmpeg ${fmtMs(r.local.firstFrameMs)}; seeks at ${r.seekTimes.map((t) => t.toFixed(1)).join(', ')} s need ${r.seekNeed.map((n) => fmtMiB(n.pieces)).join(', ')} in pieces, local ${r.local.seekMs.map(fmtMs).join(', ')}`)
+    notes.push(`${K} needs: ${fmtMiB(r.sessionNeed)} for first frame and all seeks; first frame ${fmtMiB(r.ffNeed.bytes)} (${fmtMiB(r.ffNeed.pieces)} in pieces), local ffprobe+ffmpeg ${fmtMs(r.local.firstFrameMs)}; seeks at ${r.seekTimes.map((t) => t.toFixed(1)).join(', ')} s need ${r.seekNeed.map((n) => fmtMiB(n.pieces)).join(', ')} in pieces, local ${r.local.seekMs.map(fmtMs).join(', ')}${r.localReplay === null ? '' : `; replayed locally: first frame ${fmtMs(r.localReplay.firstFrameMs)}, seeks ${r.localReplay.seekMs.map(fmtMs).join(', ')}`}`)
   }
   const params = [
     `swarm: ${sw.seeders.length} webtorrent 3 seeders on 127.0.0.1 (TCP only, peers via x.pe), upload limit ${fmtMiB(sw.perSeeder)}/s each = ${fmtMiB(bw)}/s total (25 ms burst), ${fmtMiB(measured)}/s measured;`,
@@ -245,6 +283,7 @@ function report (results: FileResult[], sw: Swarm, measured: number, pacedBandwi
     ...results.map((r) => `  ${r.m.name}: ${fmtMiB(r.m.size)}, ${r.m.seconds.toFixed(1)} s, ${(r.m.bytesPerSecond * 8 / 1e6).toFixed(2)} Mbit/s, index (${r.m.kind === 'mkv' ? 'Cues' : 'moov'}) at ${fmtMiB(r.m.index.start)} (${(r.m.index.end - r.m.index.start).toLocaleString('en')} B), ${r.m.real ? `ffmpeg ${P.size} H.264 CBR ${P.videoKbps} kbit/s + AAC, keyframe every 2 s` : 'synthetic layout, reads replayed'}`),
     `  first frame = ffprobe -show_format -show_streams, then ffmpeg -i URL -t 2 -f null; seek = ffmpeg -ss T -i URL -t 2 -f null (new process each, ${P.seeks} positions, seed ${P.seed})`,
     `  physical limit = same tool on a local-disk HTTP server + whole pieces needed / total upload limit; ratio column = momoshtrem / webtorrent`,
+    `  replayed = the bytes a player needs (head, index, first 2 s; 2 s after each seek) as Range GETs one after the other on a fresh server, limit = whole pieces / total upload limit`,
     `  swarm bytes sent = the seeders' own upload counters over the session (blocks a client cancelled but still received count too)`,
     `  measured tree: ${treeState()}`,
     `  bench took ${fmtMs(totalMs)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (other work on the machine skews times)`

@@ -3,7 +3,7 @@
 // that consumes at the media bitrate and counts stalls.
 import { spawn } from 'node:child_process'
 import { request } from 'node:http'
-import type { BenchMedia } from './media.ts'
+import { mediaRanges, type BenchMedia } from './media.ts'
 
 export interface Timed { ms: number, ok: boolean, error?: string }
 
@@ -44,13 +44,31 @@ async function replay (ranges: Array<[number, number]>, url: string, timeoutMs: 
   }
 }
 
+/** How a session reads: `tools` runs ffprobe/ffmpeg (replaying for synthetic media), `replay` only replays. */
+export type PlayerMode = 'tools' | 'replay'
+
+/**
+ * The read pattern a player needs for its first frame, replayed as bounded Range GETs one after
+ * the other (each read depends on the one before, as in a demuxer): the head, the index (Cues or
+ * moov), the media of the first 2 s. No tool cost: what is left is the servers' own time.
+ */
+export async function replayFirstFrame (m: BenchMedia, url: string, timeoutMs: number): Promise<Timed & { probeMs: number }> {
+  const media = mediaRanges(m, 0, 2)
+  // a synthetic head has no end of its own: 64 KiB is what a probe reads first
+  const head: [number, number] = m.real ? [m.head.start, m.head.end] : [0, Math.min(m.size, 64 * 1024)]
+  const r = await replay([head, [m.index.start, m.index.end], [media.start, media.end]], url, timeoutMs)
+  return { ...r, probeMs: NaN }
+}
+
+/** A seek's read pattern replayed: the media of 2 s from the keyframe at or before `at`. */
+export async function replaySeek (m: BenchMedia, url: string, at: number, timeoutMs: number): Promise<Timed> {
+  const media = mediaRanges(m, at, at + 2)
+  return await replay([[media.start, media.end]], url, timeoutMs)
+}
+
 /** ffprobe (a scanner's or player's probe), then ffmpeg decoding the first 2 s. */
-export async function firstFrame (m: BenchMedia, url: string, timeoutMs: number): Promise<Timed & { probeMs: number }> {
-  if (!m.real) {
-    const media = m.mediaOffset
-    const r = await replay([[0, Math.min(m.size, 64 * 1024)], [m.index.start, m.index.end], [media, Math.min(m.size, media + Math.ceil(2 * m.bytesPerSecond))]], url, timeoutMs)
-    return { ...r, probeMs: NaN }
-  }
+export async function firstFrame (m: BenchMedia, url: string, timeoutMs: number, mode: PlayerMode = 'tools'): Promise<Timed & { probeMs: number }> {
+  if (!m.real || mode === 'replay') return await replayFirstFrame(m, url, timeoutMs)
   const probe = await runTool('ffprobe', ['-v', 'error', ...HTTP_OPTS, '-show_format', '-show_streams', url], timeoutMs)
   if (!probe.ok) return { ...probe, probeMs: probe.ms }
   const play = await runTool('ffmpeg', ['-nostdin', '-v', 'error', ...HTTP_OPTS, '-i', url, '-t', '2', '-f', 'null', '-'], timeoutMs)
@@ -58,11 +76,8 @@ export async function firstFrame (m: BenchMedia, url: string, timeoutMs: number)
 }
 
 /** A new player process seeking to `at` s (index-based input seek) and decoding 2 s from there. */
-export async function seek (m: BenchMedia, url: string, at: number, timeoutMs: number): Promise<Timed> {
-  if (!m.real) {
-    const s = m.mediaOffset + Math.floor(at * m.bytesPerSecond)
-    return await replay([[s, Math.min(m.size, s + Math.ceil(2 * m.bytesPerSecond))]], url, timeoutMs)
-  }
+export async function seek (m: BenchMedia, url: string, at: number, timeoutMs: number, mode: PlayerMode = 'tools'): Promise<Timed> {
+  if (!m.real || mode === 'replay') return await replaySeek(m, url, at, timeoutMs)
   return await runTool('ffmpeg', ['-nostdin', '-v', 'error', ...HTTP_OPTS, '-ss', at.toFixed(3), '-i', url, '-t', '2', '-f', 'null', '-'], timeoutMs)
 }
 

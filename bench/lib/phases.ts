@@ -1,6 +1,6 @@
 // One measurement session against one fresh server: first frame, ten seeks, bytes downloaded;
 // or a paced 1x read. The caller starts and closes the target.
-import { firstFrame, pacedRead, seek, type PacedResult } from './measure.ts'
+import { firstFrame, pacedRead, seek, type PacedResult, type PlayerMode } from './measure.ts'
 import type { BenchMedia } from './media.ts'
 import type { ProxiedRequest } from './proxy.ts'
 import type { Target } from './targets.ts'
@@ -30,21 +30,30 @@ const sleep = async (ms: number): Promise<void> => { await new Promise((resolve)
 /** Bytes the whole swarm has uploaded so far (0 when there is no swarm, e.g. the local baseline). */
 export type SwarmCounter = () => Promise<number>
 
-export async function playSession (target: Target, m: BenchMedia, seekTimes: number[], timeoutMs: number, settleMs = 1000, swarmSent: SwarmCounter = async () => 0): Promise<SessionResult> {
+export interface PlayOptions {
+  timeoutMs: number
+  /** wait after the last read before counting bytes (read-ahead a closed request left running) */
+  settleMs?: number
+  swarmSent?: SwarmCounter
+  /** the tools, or their read pattern replayed */
+  mode?: PlayerMode
+}
+
+export async function playSession (target: Target, m: BenchMedia, seekTimes: number[], o: PlayOptions): Promise<SessionResult> {
+  const { timeoutMs, settleMs = 1000, swarmSent = async () => 0, mode = 'tools' } = o
   const errors: string[] = []
   const sent0 = await swarmSent()
-  const ff = await firstFrame(m, target.url, timeoutMs)
+  const ff = await firstFrame(m, target.url, timeoutMs, mode)
   if (!ff.ok) errors.push(`first frame: ${ff.error ?? '?'}`)
   const seekMs: Array<number | null> = []
   let failures = 0
   for (const at of seekTimes) {
     // two timeouts in a row: the server is stuck, do not spend the whole budget proving it
     if (failures >= 2) { seekMs.push(null); continue }
-    const s = await seek(m, target.url, at, timeoutMs)
+    const s = await seek(m, target.url, at, timeoutMs, mode)
     seekMs.push(s.ok ? s.ms : null)
     if (!s.ok) { failures++; errors.push(`seek ${at.toFixed(1)} s: ${s.error ?? '?'}`) } else failures = 0
   }
-  // read-ahead that a closed request left running counts too
   await sleep(settleMs)
   return {
     firstFrameMs: ff.ok ? ff.ms : null,
