@@ -52,6 +52,10 @@ export class StreamHandle {
     return buf
   }
 
+  limit (end: number): void {
+    if (!this.closed) this.p.reader.limit?.(end)
+  }
+
   /**
    * A probe (opened moments ago) after which the player opened another handle on the file: its
    * reads are most likely the server filling socket buffers for a request the player has moved
@@ -66,6 +70,8 @@ export class StreamHandle {
   close (): void {
     if (this.closed) return
     this.closed = true
+    // the limit was this handle's request; a reopen that adopts the reader brings its own
+    this.p.reader.limit?.(Infinity)
     this.state.park(this.p)
     this.grace.release()
   }

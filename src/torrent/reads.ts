@@ -84,6 +84,12 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
 }
 
 const MIN_WINDOW = 2 * 1024 * 1024
+/**
+ * A caller that said where it stops (limit(), a bounded HTTP Range) will read everything up to
+ * there: up to this much of it is wanted at once whatever the window (a probe's window is
+ * small), so the swarm works on the whole request, nearest first, with no gap for other work.
+ */
+const BOUNDED_AHEAD = 8 * 1024 * 1024
 /** the window aims at this many seconds of the reader's observed sequential read rate */
 const WINDOW_SECONDS = 20
 
@@ -95,6 +101,8 @@ export class Reader implements WantSource, FileReader {
   private runStart = 0
   private runBytes = 0
   private fixed = false
+  /** file offset the window never passes (limit()) */
+  private until = Infinity
   private closed = false
   private readonly aborts = new Set<AbortController>()
 
@@ -110,11 +118,20 @@ export class Reader implements WantSource, FileReader {
     if (!this.closed) this.host.addSource(this)
   }
 
+  limit (end: number): void {
+    this.until = Math.max(0, end)
+    this.host.removeSource(this)
+    if (!this.closed) this.host.addSource(this)
+  }
+
   collect (add: (piece: number, prio: number, rank: number) => void): void {
-    if (this.closed || this.pos < 0 || this.window <= 0) return
+    if (this.closed || this.pos < 0) return
     const pl = this.host.info.pieceLength
-    const win = Math.min(this.window, this.host.readaheadCap())
-    const end = Math.min(this.file.offset + this.file.length, this.pos + win)
+    const until = this.file.offset + Math.min(this.file.length, this.until)
+    const rest = this.until === Infinity ? 0 : Math.min(BOUNDED_AHEAD, until - this.pos)
+    const win = Math.min(Math.max(this.window, rest), this.host.readaheadCap())
+    const end = Math.min(until, this.pos + win)
+    if (end <= this.pos) return
     for (let p = Math.floor(this.pos / pl); p * pl < end; p++) add(p, PRIORITY.readahead, Math.max(0, p * pl - this.pos))
   }
 

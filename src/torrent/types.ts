@@ -106,6 +106,14 @@ export interface FileReader {
    */
   setReadahead? (bytes: number): void
   /**
+   * The caller reads on up to `end` (a byte offset in the file) and no further for now, as with
+   * a bounded HTTP Range: the window covers what is left of it (up to a few MiB, even when the
+   * window is smaller) and stops there instead of spending the swarm's bandwidth on bytes
+   * nobody asked for while the asked ones still arrive. Infinity lifts the limit. Optional like
+   * setReadahead.
+   */
+  limit? (end: number): void
+  /**
    * Exactly `length` bytes at `offset` within the file (clamped to the file's end), or a
    * DomainError: read_timeout at the deadline, closed on shutdown/removal.
    */

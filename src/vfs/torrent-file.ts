@@ -12,6 +12,8 @@ import type { RandomAccessReader, TreeAssignment } from './types.ts'
 /** What a handle reads through: an engine FileReader, or a streaming-layer handle around one. */
 export interface HandleReader {
   read (offset: number, length: number, opts: ReadOptions): Promise<Buffer>
+  /** no read-ahead at or past `end` (see RandomAccessReader.limit) */
+  limit? (end: number): void
   close (): void
 }
 
@@ -37,6 +39,8 @@ export class TorrentFile implements RandomAccessReader {
   private reader: Promise<HandleReader> | undefined
   /** where the file sits in the torrent's pieces, once the torrent is known */
   private pieces: { pieceLength: number, fileOffset: number } | undefined
+  /** limit() before the reader existed: applied when it opens */
+  private until = Infinity
   private closed = false
 
   constructor (torrents: TorrentService, assignment: TreeAssignment, opts: TorrentFileOptions) {
@@ -64,6 +68,11 @@ export class TorrentFile implements RandomAccessReader {
     const reader = await withDeadline(this.openReader(offset), deadline, signal)
     if (cutAtPiece) end = this.pieceCut(offset, end)
     return await reader.read(offset, end - offset, signal === undefined ? { deadline } : { deadline, signal })
+  }
+
+  limit (end: number): void {
+    this.until = end
+    this.reader?.then((r) => { r.limit?.(end) }, () => {})
   }
 
   /** The last piece boundary in (offset, end], else end (file offsets). */
@@ -99,7 +108,9 @@ export class TorrentFile implements RandomAccessReader {
     const file = findFile(torrent.info, a)
     if (this.closed) throw new NotFoundError('file handle is closed')
     this.pieces = { pieceLength: torrent.info.pieceLength, fileOffset: file.offset }
-    return this.streams?.attach(a, torrent, file, offset) ?? torrent.openReader(file.index)
+    const reader: HandleReader = this.streams?.attach(a, torrent, file, offset) ?? torrent.openReader(file.index)
+    if (this.until !== Infinity) reader.limit?.(this.until)
+    return reader
   }
 }
 

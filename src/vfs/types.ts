@@ -31,6 +31,11 @@ export interface RandomAccessReader {
    * response does not hold back a piece's bytes until the next piece is in as well.
    */
   readSome? (offset: number, maxLength: number, signal?: AbortSignal): Promise<Buffer>
+  /**
+   * The caller will read nothing at or past `end` on this handle (a bounded Range request), so
+   * the source need not fetch ahead beyond it. A hint: reads past it still work.
+   */
+  limit? (end: number): void
   /** Releases the reader; pending reads reject. Safe to call twice. */
   close (): Promise<void>
 }

@@ -61,6 +61,9 @@ async function sendFile (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, pat
   let first: Buffer
   try {
     reader = await vfs.open(path.vfsPath)
+    // a bounded range (rclone's chunks, Finder's parallel ranges, a replayed probe) ends here:
+    // no read-ahead past it competing with the bytes asked for
+    if (end + 1 < size) reader.limit?.(end + 1)
     // read the first chunk before any header goes out: an error here still gets its own
     // status (504 for read_timeout) instead of a cut-off 200
     first = await readChunk(reader, start, Math.min(CHUNK_SIZE, end + 1 - start), controller.signal)

@@ -7,7 +7,8 @@ import { startDav, dav } from '../helpers/dav.ts'
 import { FakeTreeSource, at } from '../helpers/vfs-fixtures.ts'
 import { createTestEngine } from '../helpers/engine.ts'
 import { startSeeder } from '../helpers/seeder.ts'
-import { KiB, fixtureDir, multiFileSpec, writeFixture } from '../helpers/fixtures.ts'
+import { KiB, MiB, fixtureDir, multiFileSpec, singleFileSpec, writeFixture } from '../helpers/fixtures.ts'
+import { sleep, waitFor } from '../helpers/wait.ts'
 import { TorrentFile } from '../../src/vfs/torrent-file.ts'
 
 const pieceLength = 16 * KiB
@@ -81,4 +82,33 @@ test('TorrentFile.readSome ends at the next piece boundary of the torrent, where
   const tail = await file.readSome(target.length - 50, 64 * KiB)
   assert.equal(tail.length, 50)
   assert.ok(tail.equals(fixture.expected(target.path, target.length - 50, 50)))
+})
+
+test('a bounded Range GET fetches the pieces of its range and nothing past it (an open-ended one keeps its read-ahead)', { timeout: 120_000 }, async (t) => {
+  const fixture = writeFixture(fixtureDir(t).dir, singleFileSpec(4 * MiB, 'bounded.bin'))
+  const seeder = await startSeeder(t, { path: fixture.root, pieceLength })
+  const { engine } = await createTestEngine(t)
+  const target = seeder.files[0]!
+  const assignment = { id: 1, infoHash: seeder.infoHash, magnetUri: seeder.magnet, filePath: target.path, fileIndex: 0, fileSize: target.length, createdAt: at(1) }
+  const src = new FakeTreeSource([{ id: 1, title: 'Seeded', year: 2024, createdAt: at(0), assignment }])
+  const { url } = await startDav(t, src, async (a) => new TorrentFile(engine, a, { readTimeout: 30 }))
+  const path = `${url}/dav/Movies/Seeded%20%282024%29/Seeded%20%282024%29.bin`
+  const get = async (range: string): Promise<Buffer> => {
+    const res = await fetch(path, { headers: { Range: range }, signal: AbortSignal.timeout(60_000) })
+    assert.equal(res.status, 206)
+    return Buffer.from(await res.arrayBuffer())
+  }
+  // pieces 64..69: the engine reader's own window (2 MiB) would pull 128 pieces past them
+  const a = MiB + 100
+  const b = MiB + 5 * pieceLength + 50
+  assert.ok((await get(`bytes=${a}-${b}`)).equals(fixture.expected(target.path, a, b + 1 - a)))
+  const torrent = engine.getTorrent(seeder.infoHash)!
+  await sleep(500)
+  assert.equal(torrent.stats().downloaded, 6 * pieceLength, 'exactly the six pieces the range touches')
+  // the same bytes again, open-ended this time (the client hangs up after them): read-ahead as usual
+  const res = await fetch(path, { headers: { Range: `bytes=${3 * MiB}-` }, signal: AbortSignal.timeout(60_000) })
+  const reader = res.body!.getReader()
+  await reader.read()
+  await reader.cancel()
+  await waitFor(() => torrent.stats().downloaded >= 6 * pieceLength + 8 * pieceLength, 10_000, 'an open-ended read fetches ahead')
 })

@@ -1,5 +1,5 @@
 // Engine conformance: only what readers want moves. No download before a read, a one-byte read
-// costs one piece, a reader's read-ahead is bounded; remembered peers survive a restart;
+// costs one piece, a reader's read-ahead is bounded (and follows a caller's stated end); remembered peers survive a restart;
 // cached pieces are served to other peers; max_connections_per_torrent holds.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -48,6 +48,26 @@ test('a reader\'s read-ahead is bounded: one small read does not pull the file',
   const d2 = torrent.stats().downloaded
   await sleep(1000)
   assert.equal(torrent.stats().downloaded, d2, 'downloads continued after the only reader closed')
+})
+
+test('a reader told where its caller stops wants all of the rest at once, whatever its window, and nothing past it', { timeout: 60_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(16 * MiB, 'bounded.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  const { engine } = await createTestEngine(t, { add_timeout: 20 })
+  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const reader = torrent.openReader(0)
+  t.after(() => { reader.close() })
+  reader.setReadahead!(0) // no window of its own: only the bound moves pieces
+  reader.limit!(4 * MiB + 10)
+  await readAndCompare(reader, fx, torrent.info.files[0]!, 3 * MiB, 1, deadlineIn(10_000), 'first byte:')
+  // pieces 48..64 (4 MiB + 10 bytes ends in piece 64)
+  await waitFor(() => torrent.stats().downloaded >= 17 * P, 10_000, 'the rest of the bounded range')
+  await sleep(500)
+  assert.equal(torrent.stats().downloaded, 17 * P, 'nothing past the bound')
+  reader.limit!(Infinity)
+  await sleep(500)
+  assert.equal(torrent.stats().downloaded, 17 * P, 'without a bound a window of 0 wants nothing more')
 })
 
 test('remembered peers survive a restart: a bare magnet finds the seeder again', { timeout: 90_000 }, async (t) => {
