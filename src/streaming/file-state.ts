@@ -28,6 +28,8 @@ export class FileState {
   /** handles attached so far: the newest one has the player's attention */
   attached = 0
   private boost: PrefetchHandle[] = []
+  /** where the player's opening reads go (header, index, media start): the boost serves them */
+  private opening: ReadonlyArray<{ offset: number, length: number }> = []
   private readonly parked: ParkedReader[] = []
   private disposed = false
 
@@ -57,12 +59,24 @@ export class FileState {
     for (const p of this.parked) p.ctl.suspend()
   }
 
-  /** Replaces the opening prefetch (the new handles are taken before the old ones go). */
-  setBoost (handles: PrefetchHandle[]): void {
+  /**
+   * Replaces the opening prefetch (the new handles are taken before the old ones go); `opening`
+   * are the ranges the player's opening reads fall in.
+   */
+  setBoost (handles: PrefetchHandle[], opening: ReadonlyArray<{ offset: number, length: number }>): void {
     const old = this.boost
     this.boost = handles
+    this.opening = opening
     for (const h of old) h.release()
     if (this.disposed) this.releaseBoost()
+  }
+
+  /**
+   * A handle opened at `offset`. Outside the opening ranges it is a seek: the player will not
+   * read the media start now, and fetching it would only delay the seek.
+   */
+  openedAt (offset: number): void {
+    if (this.boost.length > 0 && !this.opening.some((r) => offset >= r.offset && offset < r.offset + r.length)) this.releaseBoost()
   }
 
   /** The grace ran out (or shutdown): readers closed, opening prefetch released. */

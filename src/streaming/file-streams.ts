@@ -84,7 +84,9 @@ export class FileStreams {
     this.warmer.opened(a.id)
     state.layoutTask ??= this.prepare(state)
       .catch((err: unknown) => { this.o.logger.debug({ err, file: file.path }, 'opening prefetch failed') })
-    // the player's attention moved to this handle: windows of other closed handles are stale
+    // the player's attention moved to this handle: windows of other closed handles are stale,
+    // and so is the media start prefetch when this is a seek
+    state.openedAt(offset)
     let p = state.adopt(offset)
     state.suspendParked()
     if (p === undefined) {
@@ -133,7 +135,10 @@ export class FileStreams {
     const indexRead = urgent.length > 0 ? warmRanges(torrent, file.index, urgent, Date.now() + this.o.readTimeoutMs) : null
     pinLayout(this.pins, a, torrent, file, layout, settings)
     if (torrent.prefetch !== undefined) {
-      state.setBoost(plan.filter((r) => r.priority !== 'urgent').map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)))
+      const boost = plan.filter((r) => r.priority !== 'urgent')
+      // the opening reads: the head up to the end of the media start, and the index
+      const until = Math.max(0, ...boost.filter((r) => r.priority === 'readahead').map((r) => r.offset + r.length))
+      state.setBoost(boost.map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)), [{ offset: 0, length: until }, ...plan])
     }
     // the located index (now wanted) replaces the guess
     tailGuess?.release()

@@ -126,6 +126,28 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   assert.equal(s.streams.pins.bytes, 0)
 })
 
+test('the media start prefetch stays for the opening reads (head, index, media start) and goes at the first seek', async (t) => {
+  const s = setup(t, [movie])
+  await s.streams.start()
+  const a = assignment(1, 0, movie.length)
+  s.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: a }]
+  s.lib.version++
+  const file = s.torrent.info.files[0]!
+  const h = s.streams.attach(a, s.torrent, file, 0)
+  await h.read(0, 1024, opts)
+  await waitFor(() => s.streams.describe(s.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
+  const boost = s.prefetches.find((p) => p.priority === 'readahead')!
+  assert.equal(boost.offset, mp4.offsets.mdat + 8, 'media start warmed')
+  for (const at of [mp4.offsets.moov + 100, 0, boost.offset + 10]) {
+    s.streams.attach(a, s.torrent, file, at).close()
+    assert.equal(boost.released, false, `an opening read at ${at} keeps it`)
+  }
+  s.streams.attach(a, s.torrent, file, 500 * KiB).close() // the player seeks
+  assert.equal(boost.released, true, 'a seek releases it: its bytes would only delay the seek')
+  assert.ok(s.prefetches.some((p) => p.priority === 'background' && p.offset === mp4.offsets.moov && !p.released), 'the pins stay')
+  h.close()
+})
+
 test('closing a handle suspends its window; a read elsewhere leaves it suspended; returning resumes it; grace expiry closes it', async (t) => {
   const big = Buffer.alloc(8192 * KiB, 3)
   const s = setup(t, [big], { graceMs: 30 })
