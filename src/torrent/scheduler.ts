@@ -5,7 +5,8 @@
 //                  could deliver one queued deep elsewhere, near the deadline, or after
 //                  STEAL_AFTER_MS (endgame for urgent pieces only);
 //   readahead (1)  a reader's window ahead of its position, nearest first;
-//   background (2) explicit prefetch (head/tail of files, next episode), lowest.
+//   background (2) explicit prefetch (head/tail of files, next episode), lowest: only once
+//                  urgent and read-ahead work has been quiet a moment, a quarter pipeline deep.
 // Nothing outside the wants is ever requested. When the wants change (seek, cancelled read)
 // in-flight pieces nobody wants any more are dropped and their requests cancelled; their
 // buffers are kept a while as orphans, because a peer that had already queued the blocks
@@ -70,10 +71,17 @@ const MAX_DUPLICATES = 2
 const URGENT_EXTRA = 4
 function urgentCap (p: PeerLike): number { return p.maxOutstanding + URGENT_EXTRA }
 /**
- * Background work (pins, next-episode warm-up) fills at most half a peer's pipeline: nobody
- * waits for it, and what it has queued at the peer is what the next seek waits behind.
+ * Background work (pins, next-episode warm-up) fills at most a quarter of a peer's pipeline
+ * (about half a round trip plus 5 ms of its rate, see pipelineBlocks): nobody waits for it,
+ * and what it has queued at the peer is what the next read waits behind.
  */
-function backgroundCap (p: PeerLike): number { return Math.max(1, Math.floor(p.maxOutstanding / 2)) }
+function backgroundCap (p: PeerLike): number { return Math.max(1, Math.floor(p.maxOutstanding / 4)) }
+/**
+ * Background work waits until no urgent or read-ahead block was requested or received for this
+ * long: a player that seeks again and again (scrubbing, ffmpeg's probe-then-seek) would find
+ * each seek queued behind what the gap before it let in.
+ */
+export const BACKGROUND_HOLDOFF_MS = 500
 /** orphans are kept this long after their last block, and up to this many bytes in all */
 const ORPHAN_MS = 10_000
 const ORPHAN_BYTES = 32 * 1024 * 1024
@@ -107,6 +115,8 @@ export class Scheduler<P extends PeerLike> {
   private wantMap = new Map<number, Want>()
   private wantList: Want[] = []
   private dirty = true
+  /** when an urgent or read-ahead block was last requested or received */
+  private lastForeground = -Infinity
 
   constructor (private readonly info: TorrentInfo, private readonly hooks: SchedulerHooks<P>) {}
 
@@ -234,6 +244,7 @@ export class Scheduler<P extends PeerLike> {
         }
         if (best === undefined) break
         this.record(best, f, b, now)
+        this.lastForeground = now
         sent++
         open--
       }
@@ -258,6 +269,7 @@ export class Scheduler<P extends PeerLike> {
         if (peer.outstanding.size >= peer.maxOutstanding && this.requestable(peer, w.piece)) peer.pipelineLimited = true
         break
       }
+      if (w.prio === PRIORITY.background && now - this.lastForeground < BACKGROUND_HOLDOFF_MS) break
       if (this.hooks.have(w.piece) || !peer.has(w.piece)) continue
       const urgent = w.prio === PRIORITY.urgent
       // an urgent piece's fresh blocks are spreadUrgent()'s: here they are only duplicated
@@ -285,6 +297,7 @@ export class Scheduler<P extends PeerLike> {
         }
       }
       sent += cap - room
+      if (cap > room && w.prio !== PRIORITY.background) this.lastForeground = now
     }
     return sent
   }
@@ -313,6 +326,7 @@ export class Scheduler<P extends PeerLike> {
     const live = this.inflight.get(piece)
     const f = live ?? this.orphans.get(piece)
     if (f === undefined || b >= f.got.length) return null
+    if (live !== undefined && (this.wantMap.get(piece)?.prio ?? PRIORITY.background) < PRIORITY.background) this.lastForeground = now
     f.requesters[b]?.delete(peer)
     if (f.got[b] === 1 || data.length !== Math.min(BLOCK, f.size - offset)) return null
     f.buf.set(data, offset)

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Scheduler, PRIORITY, STEAL_AFTER_MS, type PeerLike } from '../../src/torrent/scheduler.ts'
+import { BACKGROUND_HOLDOFF_MS, Scheduler, PRIORITY, STEAL_AFTER_MS, type PeerLike } from '../../src/torrent/scheduler.ts'
 import type { TorrentInfo } from '../../src/torrent/types.ts'
 
 const B = 16 * 1024
@@ -26,12 +26,17 @@ function setup (have = new Set<number>()) {
   return { s, sent, cancelled }
 }
 
-test('scheduler: urgent before readahead before background; nothing unwanted', () => {
+test('scheduler: urgent before readahead before background, which waits for a quiet moment; nothing unwanted', () => {
   const { s, sent } = setup()
   s.sources.add({ collect: add => { add(7, PRIORITY.background, 0); add(5, PRIORITY.readahead, 10); add(2, PRIORITY.urgent, Date.now() + 60_000) } })
   const peer = new FakePeer(100)
-  assert.equal(s.spreadUrgent([peer]), 4)
-  assert.equal(s.fill(peer), 8)
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([peer], t0), 4)
+  assert.equal(s.fill(peer, t0), 4, 'read-ahead at once, background not yet')
+  // a foreground block arriving later restarts the wait
+  s.onBlock(peer, 5, 0, Buffer.alloc(B), t0 + 100)
+  assert.equal(s.fill(peer, t0 + BACKGROUND_HOLDOFF_MS), 0, 'a read-ahead block came in 400 ms ago')
+  assert.equal(s.fill(peer, t0 + 100 + BACKGROUND_HOLDOFF_MS), 4, 'quiet for long enough: background')
   assert.deepEqual(sent.map(([, p]) => p), [2, 2, 2, 2, 5, 5, 5, 5, 7, 7, 7, 7])
 })
 
@@ -220,10 +225,10 @@ test('scheduler: fill() tells whether a peer had more wanted blocks than pipelin
   assert.equal(peer.pipelineLimited, true, 'pieces 1 and 2 still have blocks nobody was asked for')
 })
 
-test('scheduler: background work fills at most half a peer\'s pipeline', () => {
+test('scheduler: background work fills at most a quarter of a peer\'s pipeline', () => {
   const { s } = setup()
   s.sources.add({ collect: add => { for (let p = 0; p < 4; p++) add(p, PRIORITY.background, p) } })
   const peer = new FakePeer(8)
-  assert.equal(s.fill(peer), 4, 'half of 8')
+  assert.equal(s.fill(peer), 2, 'a quarter of 8')
   assert.equal(peer.pipelineLimited, false, 'the pipeline itself is not full')
 })
