@@ -44,7 +44,8 @@ export class Network {
 
   async listen (): Promise<void> {
     if (this.cfg.tcp) {
-      const tcp = net.createServer(socket => { this.onIncoming(socket, 'tcpIncoming') })
+      // no Nagle, as on outgoing dials: a 17-byte REQUEST must not wait for the peer's delayed ACK
+      const tcp = net.createServer({ noDelay: true }, socket => { this.onIncoming(socket, 'tcpIncoming') })
       tcp.on('error', err => { this.log.warn({ err }, 'tcp listener error') })
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject)
