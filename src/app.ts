@@ -56,7 +56,8 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }), {
     readaheadBytes: config.streaming.readahead_bytes
   })
-  const assignments = new AssignmentService(new AssignmentRepository(db, library.changed), torrents, logger.child({ component: 'assignments' }))
+  // after an assign the streaming layer looks at the library at once (warm_on_assign)
+  const assignments = new AssignmentService(new AssignmentRepository(db, library.changed), torrents, logger.child({ component: 'assignments' }), () => { streams.checkLibrary() })
   // stage 3: every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
   const metrics: AppMetrics = new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes })
   const streams: FileStreams = new FileStreams({
@@ -65,6 +66,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     settings: streamingSettings(config.streaming),
     graceMs: config.streaming.handle_grace * 1000,
     nextEpisodeAt: config.streaming.next_episode_at,
+    warmOnAssign: config.streaming.warm_on_assign,
     readTimeoutMs: config.torrent.read_timeout * 1000,
     layoutPath: join(config.torrent.metadata_folder, 'layouts.json'),
     metrics,

@@ -20,11 +20,14 @@ export class AssignmentService {
   private readonly repo: AssignmentRepository
   private readonly torrents: TorrentService
   private readonly log: Logger
+  private readonly onAssigned: (a: Assignment) => void
 
-  constructor (repo: AssignmentRepository, torrents: TorrentService, log: Logger) {
+  /** `onAssigned`: after an assignment is stored (the streaming layer warms the file). */
+  constructor (repo: AssignmentRepository, torrents: TorrentService, log: Logger, onAssigned: (a: Assignment) => void = () => {}) {
     this.repo = repo
     this.torrents = torrents
     this.log = log
+    this.onAssigned = onAssigned
   }
 
   /**
@@ -50,6 +53,7 @@ export class AssignmentService {
       source: emptyToNull(input.source)
     })
     this.log.info({ itemType, itemId, infoHash: ref.infoHash, file: file.path }, 'assigned')
+    this.onAssigned(assignment)
     return assignment
   }
 

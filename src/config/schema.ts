@@ -48,6 +48,8 @@ export interface Config {
     handle_grace: number
     /** fraction of an episode after which the next one is warmed up (0 disables) */
     next_episode_at: number
+    /** a file assigned while running gets its layout located and its pins fetched at once */
+    warm_on_assign: boolean
   }
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' }
 }
@@ -88,7 +90,8 @@ export const defaults: Config = {
     header_bytes: 10485760,
     footer_bytes: 5242880,
     handle_grace: 10,
-    next_episode_at: 0.9
+    next_episode_at: 0.9,
+    warm_on_assign: true
   },
   logging: { level: 'info' }
 }
@@ -151,7 +154,8 @@ export const rules: { [S in keyof Config]: { [K in keyof Config[S]]: Rule } } = 
     header_bytes: bytes,
     footer_bytes: bytes,
     handle_grace: { type: 'number', min: 0, max: 3600 },
-    next_episode_at: { type: 'number', min: 0, max: 1 }
+    next_episode_at: { type: 'number', min: 0, max: 1 },
+    warm_on_assign: bool
   },
   logging: { level: { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } }
 }

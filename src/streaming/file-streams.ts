@@ -2,7 +2,8 @@
 // handle_grace after the last close): the container layout, located once through the torrent
 // read path and cached on disk; the opening prefetch (index ranges urgent, media start
 // read-ahead); parked readers for reopens. Per handle: a reader whose window follows the read
-// rate. Per assignment: a pin of head/tail/index ranges. Per playback: next-episode warm-up.
+// rate. Per assignment: a pin of head/tail/index ranges (taken at assign when warm_on_assign).
+// Per playback: next-episode warm-up.
 import type { Logger } from '../logger.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { PrefetchHandle, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
@@ -17,6 +18,7 @@ import { ReadaheadController, openingPlan, type StreamingSettings } from './prio
 import { GraceRegistry } from './probe-grace.ts'
 import { NextEpisodeWarmer } from './warmup.ts'
 import { warmRanges } from './warm-read.ts'
+import { findFile } from './torrent-files.ts'
 
 export type { TorrentStreaming } from './describe.ts'
 
@@ -28,6 +30,8 @@ export interface FileStreamsOptions {
   graceMs: number
   /** streaming.next_episode_at */
   nextEpisodeAt: number
+  /** streaming.warm_on_assign: files assigned while running are located and pinned at once */
+  warmOnAssign?: boolean
   /** torrent.read_timeout in ms: the deadline of layout probes and index reads */
   readTimeoutMs: number
   /** JSON file of the layout cache (under torrent.metadata_folder) */
@@ -41,6 +45,8 @@ export interface FileStreamsOptions {
 /** Share of the piece cache that pins of assigned files may hold. */
 const PIN_SHARE = 0.25
 const LAYOUTS_KEPT = 5000
+/** rank of warm-on-assign reads: read-ahead priority, behind every reader's window */
+const WARM_RANK = 2 ** 40
 
 export class FileStreams {
   readonly layouts: LayoutCache
@@ -50,6 +56,9 @@ export class FileStreams {
   private readonly generations = new WeakMap<Torrent, number>()
   private nextGeneration = 1
   private timer: NodeJS.Timeout | undefined
+  private check: LibraryCheck | undefined
+  /** assignments being warmed (warm-on-assign) */
+  private readonly warming = new Set<number>()
   private saving: Promise<void> = Promise.resolve()
   private saveQueued = false
   private closed = false
@@ -65,12 +74,48 @@ export class FileStreams {
   async start (): Promise<void> {
     const n = await this.layouts.load()
     if (n > 0) this.o.logger.debug({ layouts: n }, 'layout cache loaded')
-    const check = new LibraryCheck({ ...this.o, layouts: this.layouts, pins: this.pins, warmer: this.warmer })
-    check.run()
-    this.timer = setInterval(() => {
-      try { check.run() } catch (err) { this.o.logger.warn({ err }, 'streaming library check failed') }
-    }, this.o.checkIntervalMs ?? 2000)
+    const assigned = this.o.warmOnAssign === true ? (a: TreeAssignment) => { this.warmAssigned(a) } : undefined
+    this.check = new LibraryCheck({ ...this.o, layouts: this.layouts, pins: this.pins, warmer: this.warmer, ...(assigned === undefined ? {} : { assigned }) })
+    this.checkLibrary()
+    this.timer = setInterval(() => { this.checkLibrary() }, this.o.checkIntervalMs ?? 2000)
     this.timer.unref()
+  }
+
+  /** Looks at the library now (also every couple of seconds): after an assign, so it is warmed at once. */
+  checkLibrary (): void {
+    if (this.closed) return
+    try { this.check?.run() } catch (err) { this.o.logger.warn({ err }, 'streaming library check failed') }
+  }
+
+  /**
+   * Warm-on-assign: the file's layout is located (reads at read-ahead priority, behind any
+   * playback) and its pins taken, waking the torrent, so the first play and a scanner's first
+   * probe find head, index and media start in the cache.
+   */
+  private warmAssigned (a: TreeAssignment): void {
+    const torrent = this.o.torrents.getTorrent(a.infoHash)
+    if (torrent === undefined || this.warming.has(a.id)) return
+    let file: TorrentFileInfo
+    try { file = findFile(torrent.info, a) } catch { return }
+    const key = layoutKey(a.infoHash, file.index, file.length)
+    const located = this.layouts.get(key)
+    if (located !== undefined) { pinLayout(this.pins, a, torrent, file, located, this.o.settings); return }
+    this.warming.add(a.id)
+    const deadline = Date.now() + this.o.readTimeoutMs
+    this.layouts.getOrLocate(key, async () => await locatePlaybackRanges(file.length,
+      async (offset, length) => await torrent.read(file.index, offset, length, { deadline, priority: 'readahead', rank: WARM_RANK }),
+      { headerBytes: this.o.settings.headerBytes, footerBytes: this.o.settings.footerBytes }))
+      .then((layout) => {
+        this.o.metrics.layoutProbe(a.infoHash, file.index, 'probed')
+        this.queueSave()
+        // still assigned, and the same torrent (the next library check drops it otherwise)
+        if (!this.closed && this.o.torrents.getTorrent(a.infoHash) === torrent) pinLayout(this.pins, a, torrent, file, layout, this.o.settings)
+        this.o.logger.debug({ infoHash: a.infoHash, file: file.path, format: layout.format }, 'warmed on assign')
+      }, (err: unknown) => {
+        this.o.metrics.layoutProbe(a.infoHash, file.index, 'failed')
+        this.o.logger.debug({ err, file: file.path }, 'warm-on-assign layout probe failed')
+      })
+      .finally(() => { this.warming.delete(a.id) })
   }
 
   /**

@@ -2,7 +2,9 @@
 // check): pins of files that were unassigned, or whose torrent was removed, are released;
 // warm-ups of unassigned episodes are dropped; assigned files whose layout is known (opened
 // before, maybe before a restart) are pinned in their loaded torrent without waking it, so
-// listing the library never joins a swarm.
+// listing the library never joins a swarm. Files assigned while running (not those found at
+// startup) are handed to `assigned` once: the user just chose them, so warming them is worth
+// a few MiB (streaming.warm_on_assign).
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
@@ -20,12 +22,15 @@ export interface LibraryCheckDeps {
   warmer: NextEpisodeWarmer
   settings: StreamingSettings
   logger: Logger
+  /** an assignment that appeared since the previous run (never called for the first run's) */
+  assigned?: (a: TreeAssignment) => void
 }
 
 export class LibraryCheck {
   private version = -1
   private assigned: TreeAssignment[] = []
   private ids = new Set<number>()
+  private firstRun = true
 
   constructor (private readonly d: LibraryCheckDeps) {}
 
@@ -33,9 +38,12 @@ export class LibraryCheck {
     const version = this.d.library.version()
     if (version !== this.version) {
       this.version = version
+      const before = this.ids
       this.assigned = activeAssignments(this.d.library.movies(), this.d.library.shows())
       this.ids = new Set(this.assigned.map((a) => a.id))
       this.d.warmer.reconcile(this.ids)
+      if (!this.firstRun) for (const a of this.assigned) if (!before.has(a.id)) this.d.assigned?.(a)
+      this.firstRun = false
     }
     this.d.pins.reconcile(this.ids, (h) => this.d.torrents.getTorrent(h))
     for (const a of this.assigned) {

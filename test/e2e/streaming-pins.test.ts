@@ -2,7 +2,8 @@
 // stay in the cache however much else is read. A 2 MB cache, one MP4 (moov at the end) opened
 // once, then a 6 MiB file read in full: with the seeder gone, a scanner's probe of the MP4's
 // head and moov is still served, while early parts of the big file were evicted. After a
-// restart the pin is back at once (layouts.json) without the torrent joining its swarm.
+// restart the pin is back at once (layouts.json) without the torrent joining its swarm. And a
+// file assigned while running is warmed before any read (warm_on_assign).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
@@ -74,7 +75,6 @@ test('pinned head, moov and media start of an assigned file survive cache pressu
     assert.ok(r.body.equals(movieBytes.subarray(a, b + 1)), `bytes of ${spec}`)
   }
   // the pressure was real: the big file's early middle was evicted
-  // the pressure was real: the big file's early middle was evicted
   assert.equal((await range(bigUrl, `${2 * MiB}-${2 * MiB + 1023}`)).status, 504, 'evicted, no peer to refetch from')
   const usage = await api.get('/api/status')
   assert.ok(usage.body.cache.used_bytes <= usage.body.cache.limit_bytes, JSON.stringify(usage.body.cache))
@@ -95,4 +95,40 @@ test('pinned head, moov and media start of an assigned file survive cache pressu
   assert.ok(moovAgain.body.equals(movieBytes.subarray(mp4.offsets.moov, moovEnd + 1)))
   const after = await waitForFile(again.url, seeder.infoHash, ronin.file_index, (x) => x.reads > 0, 'Ronin read after restart')
   assert.equal(after.layout_probes, 0, 'the layout came from layouts.json')
+})
+
+test('a file assigned while running is warmed: a scanner\'s first probe of head, moov and media start downloads nothing', { timeout: 120_000 }, async (t) => {
+  const mp4 = buildMp4({ mdatBytes: 1536 * KiB, moovBytes: 120 * KiB })
+  const movieBytes = materialise(mp4)
+  const root = writeTorrentFolder(tempDir(t), 'One.Movie', [{ path: 'Heat.1995.mp4', bytes: movieBytes }])
+  const seeder = await startSeeder(t, { path: root, pieceLength: 16 * KiB })
+  const app = await startApp(t, {
+    torrent: { add_timeout: 15, read_timeout: 10 },
+    streaming: { urgent_bytes: 64 * KiB, header_bytes: 64 * KiB, footer_bytes: 64 * KiB }
+  })
+  const api = apiClient(app.url)
+  const m = await api.post('/api/movies', { title: 'Heat', year: 1995 })
+  const a = await api.post(`/api/movies/${m.body.id}/assign`, { magnet_uri: seeder.magnet, file_path: 'One.Movie/Heat.1995.mp4' })
+  assert.equal(a.status, 201, JSON.stringify(a.body))
+  const f = await waitForFile(app.url, seeder.infoHash, a.body.file_index, (x) => x.layout?.format === 'mp4' && x.pinned_bytes > 0, 'warmed on assign')
+  assert.equal(f.reads, 0, 'no player has read yet')
+  // the pins arrive in the background: wait until the download has settled
+  const downloaded = async (): Promise<number> => (await api.get(`/api/torrents/${seeder.infoHash}`)).body.downloaded as number
+  let last = -1
+  const settled = await waitFor(async () => {
+    const d = await downloaded()
+    const ok = d === last && d >= f.pinned_bytes
+    last = d
+    return ok ? d : undefined
+  }, 30_000, 'the warm-up downloaded and stopped', 1500)
+  const url = `${app.url}/dav/Movies/Heat%20(1995)/Heat%20(1995).mp4`
+  const mediaStart = mp4.offsets.mdat + 8
+  const moovEnd = mp4.offsets.moov + mp4.offsets.moovSize - 1
+  const probes: Array<[string, number, number]> = [['0-1023', 0, 1023], [`${mp4.offsets.moov}-`, mp4.offsets.moov, moovEnd], [`${mediaStart}-${mediaStart + 32 * KiB}`, mediaStart, mediaStart + 32 * KiB]]
+  for (const [spec, from, to] of probes) {
+    const r = await range(url, spec)
+    assert.equal(r.status, 206, spec)
+    assert.ok(r.body.equals(movieBytes.subarray(from, to + 1)), `bytes of ${spec}`)
+  }
+  assert.equal(await downloaded(), settled, 'the probes were served from the cache')
 })

@@ -30,7 +30,7 @@ function fakeTorrent (files: Buffer[]) {
   info.pieceCount = Math.ceil(offset / info.pieceLength)
   const readers: FakeReader[] = []
   const prefetches: FakePrefetch[] = []
-  const probeReads: Array<{ fileIndex: number, offset: number, length: number }> = []
+  const probeReads: Array<{ fileIndex: number, offset: number, length: number, priority: string }> = []
   const slice = (i: number, o: number, l: number): Buffer => files[i]!.subarray(o, Math.min(files[i]!.length, o + l))
   const torrent: Torrent = {
     info,
@@ -44,7 +44,7 @@ function fakeTorrent (files: Buffer[]) {
       readers.push(r)
       return r
     },
-    read: async (fileIndex, o, l) => { probeReads.push({ fileIndex, offset: o, length: l }); return slice(fileIndex, o, l) },
+    read: async (fileIndex, o, l, ro) => { probeReads.push({ fileIndex, offset: o, length: l, priority: ro?.priority ?? 'urgent' }); return slice(fileIndex, o, l) },
     stats: () => ({ infoHash: HASH, state: 'active', peers: 1 }) as TorrentStats,
     prefetch (fileIndex, o, l, priority = 'background', popts = {}) {
       const h: FakePrefetch = { fileIndex, offset: o, length: l, priority, wake: popts.wake !== false, released: false, update () {}, release () { h.released = true } }
@@ -59,7 +59,7 @@ function assignment (id: number, fileIndex: number, size: number): TreeAssignmen
   return { id, infoHash: HASH, magnetUri: `magnet:?xt=urn:btih:${HASH}`, filePath: `pack/f${fileIndex}.mp4`, fileIndex, fileSize: size, createdAt: new Date(0) }
 }
 
-function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows?: TreeShow[], layoutPath?: string } = {}) {
+function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows?: TreeShow[], layoutPath?: string, warmOnAssign?: boolean } = {}) {
   const fake = fakeTorrent(files)
   const service = {
     getTorrent: () => fake.torrent,
@@ -74,7 +74,7 @@ function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows
     torrents: service, library, metrics,
     settings: { ...streamingSettings(defaults.streaming), urgentBytes: 64 * KiB, readaheadBytes: 1024 * KiB },
     graceMs: opts.graceMs ?? 60_000, nextEpisodeAt: 0.9, readTimeoutMs: 5000,
-    logger: createLogger('silent'), checkIntervalMs: 10,
+    logger: createLogger('silent'), checkIntervalMs: 10, warmOnAssign: opts.warmOnAssign ?? false,
     ...(opts.layoutPath === undefined ? {} : { layoutPath: opts.layoutPath })
   })
   t.after(async () => { await streams.close() })
@@ -146,6 +146,37 @@ test('the media start prefetch stays for the opening reads (head, index, media s
   assert.equal(boost.released, true, 'a seek releases it: its bytes would only delay the seek')
   assert.ok(s.prefetches.some((p) => p.priority === 'background' && p.offset === mp4.offsets.moov && !p.released), 'the pins stay')
   h.close()
+})
+
+test('warm_on_assign: a file assigned while running is located and pinned before any read; one found at startup is not', async (t) => {
+  const s = setup(t, [movie, movie], { warmOnAssign: true })
+  const early = assignment(1, 0, movie.length)
+  s.lib.movies = [{ id: 1, title: 'Early', year: null, createdAt: new Date(0), assignment: early }]
+  await s.streams.start()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  assert.equal(s.probeReads.length, 0, 'the library as found at startup is not warmed (start_paused keeps it asleep)')
+  const late = assignment(2, 1, movie.length)
+  s.lib.movies = [...s.lib.movies, { id: 2, title: 'Late', year: null, createdAt: new Date(0), assignment: late }]
+  s.lib.version++
+  s.streams.checkLibrary() // what an assign does right after storing
+  const f = await waitFor(() => s.streams.describe(s.torrent).files.find((x) => x.fileIndex === 1 && x.pinnedBytes > 0), 5000, 'the new file pinned')
+  assert.equal(f.layout?.format, 'mp4', 'its layout located')
+  assert.equal(s.readers.length, 0, 'with no handle opened')
+  assert.ok(s.probeReads.length > 0 && s.probeReads.every((r) => r.fileIndex === 1 && r.priority === 'readahead'), 'locating reads wait behind playback')
+  const pins = s.prefetches.filter((p) => p.fileIndex === 1 && !p.released)
+  assert.ok(pins.some((p) => p.offset === mp4.offsets.moov && p.wake), 'the moov pinned, waking the torrent')
+  assert.ok(s.prefetches.every((p) => p.fileIndex === 1), 'nothing for the file found at startup')
+})
+
+test('warm_on_assign off: nothing happens before a read', async (t) => {
+  const s = setup(t, [movie])
+  await s.streams.start()
+  s.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: assignment(1, 0, movie.length) }]
+  s.lib.version++
+  s.streams.checkLibrary()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  assert.equal(s.probeReads.length, 0)
+  assert.equal(s.prefetches.length, 0)
 })
 
 test('closing a handle suspends its window; a read elsewhere leaves it suspended; returning resumes it; grace expiry closes it', async (t) => {
