@@ -6,9 +6,9 @@
 // Per playback: next-episode warm-up.
 import type { Logger } from '../logger.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
-import type { PrefetchHandle, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
+import type { PrefetchHandle, ReadOptions, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
 import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
-import { LayoutCache, layoutKey, locatePlaybackRanges } from './container/index.ts'
+import { LayoutCache, layoutKey, locatePlaybackRanges, type PlaybackLayout } from './container/index.ts'
 import { describeTorrent, type TorrentStreaming } from './describe.ts'
 import { FileState } from './file-state.ts'
 import { StreamHandle } from './handle.ts'
@@ -101,18 +101,12 @@ export class FileStreams {
     const located = this.layouts.get(key)
     if (located !== undefined) { pinLayout(this.pins, a, torrent, file, located, this.o.settings); return }
     this.warming.add(a.id)
-    const deadline = Date.now() + this.o.readTimeoutMs
-    this.layouts.getOrLocate(key, async () => await locatePlaybackRanges(file.length,
-      async (offset, length) => await torrent.read(file.index, offset, length, { deadline, priority: 'readahead', rank: WARM_RANK }),
-      { headerBytes: this.o.settings.headerBytes, footerBytes: this.o.settings.footerBytes }))
+    this.locate(torrent, file, { deadline: Date.now() + this.o.readTimeoutMs, priority: 'readahead', rank: WARM_RANK })
       .then((layout) => {
-        this.o.metrics.layoutProbe(a.infoHash, file.index, 'probed')
-        this.queueSave()
         // still assigned, and the same torrent (the next library check drops it otherwise)
         if (!this.closed && this.o.torrents.getTorrent(a.infoHash) === torrent) pinLayout(this.pins, a, torrent, file, layout, this.o.settings)
         this.o.logger.debug({ infoHash: a.infoHash, file: file.path, format: layout.format }, 'warmed on assign')
       }, (err: unknown) => {
-        this.o.metrics.layoutProbe(a.infoHash, file.index, 'failed')
         this.o.logger.debug({ err, file: file.path }, 'warm-on-assign layout probe failed')
       })
       .finally(() => { this.warming.delete(a.id) })
@@ -159,14 +153,9 @@ export class FileStreams {
       const tail = tailGuessBytes(torrent.info.pieceLength, file)
       if (tail <= settings.footerBytes) tailGuess = torrent.prefetch?.(file.index, file.length - tail, tail, 'urgent')
       try {
-        layout = await this.layouts.getOrLocate(key, async () => await locatePlaybackRanges(file.length,
-          async (offset, length) => await torrent.read(file.index, offset, length, { deadline }),
-          { headerBytes: settings.headerBytes, footerBytes: settings.footerBytes }))
-        metrics.layoutProbe(a.infoHash, file.index, 'probed')
-        this.queueSave()
+        layout = await this.locate(torrent, file, { deadline })
       } catch (err) {
         // no swarm, or a read_timeout: head/tail estimates now, another probe on the next first open
-        metrics.layoutProbe(a.infoHash, file.index, 'failed')
         this.o.logger.debug({ err, file: file.path }, 'layout probe failed')
       }
     }
@@ -194,6 +183,27 @@ export class FileStreams {
     } catch (err) {
       this.o.logger.debug({ err, file: file.path }, 'index ranges not fetched')
     }
+  }
+
+  /**
+   * The file's layout, located through the torrent with `read` options; a probe already running
+   * for the file (a warm-on-assign, a first open) is shared and counted once.
+   */
+  private async locate (torrent: Torrent, file: TorrentFileInfo, read: ReadOptions): Promise<PlaybackLayout> {
+    const hash = torrent.info.infoHash
+    return await this.layouts.getOrLocate(layoutKey(hash, file.index, file.length), async () => {
+      try {
+        const layout = await locatePlaybackRanges(file.length,
+          async (offset, length) => await torrent.read(file.index, offset, length, read),
+          { headerBytes: this.o.settings.headerBytes, footerBytes: this.o.settings.footerBytes })
+        this.o.metrics.layoutProbe(hash, file.index, 'probed')
+        this.queueSave()
+        return layout
+      } catch (err) {
+        this.o.metrics.layoutProbe(hash, file.index, 'failed')
+        throw err
+      }
+    })
   }
 
   /** Streaming figures of one torrent's files (for GET /api/torrents/:hash). */
