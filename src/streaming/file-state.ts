@@ -28,7 +28,7 @@ export class FileState {
   /** handles attached so far: the newest one has the player's attention */
   attached = 0
   private boost: PrefetchHandle[] = []
-  /** where the player's opening reads go (header, index, media start): the boost serves them */
+  /** where the player reads before it reads media (head, index): the boost is for what comes next */
   private opening: ReadonlyArray<{ offset: number, length: number }> = []
   private readonly parked: ParkedReader[] = []
   private disposed = false
@@ -61,7 +61,7 @@ export class FileState {
 
   /**
    * Replaces the opening prefetch (the new handles are taken before the old ones go); `opening`
-   * are the ranges the player's opening reads fall in.
+   * are the ranges a player reads before the media (head, index).
    */
   setBoost (handles: PrefetchHandle[], opening: ReadonlyArray<{ offset: number, length: number }>): void {
     const old = this.boost
@@ -72,8 +72,10 @@ export class FileState {
   }
 
   /**
-   * A handle opened at `offset`. Outside the opening ranges it is a seek: the player will not
-   * read the media start now, and fetching it would only delay the seek.
+   * A handle opened at `offset`. Outside the head and index the boost is done: either the
+   * player reads the media start itself now (its reader's window takes over, sized by what it
+   * really reads) or it seeks elsewhere and will not read it now. Left in place, the boost's
+   * blocks would fill the peers' queues in front of the player's next request.
    */
   openedAt (offset: number): void {
     if (this.boost.length > 0 && !this.opening.some((r) => offset >= r.offset && offset < r.offset + r.length)) this.releaseBoost()

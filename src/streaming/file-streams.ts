@@ -170,9 +170,10 @@ export class FileStreams {
     pinLayout(this.pins, a, torrent, file, layout, settings)
     if (torrent.prefetch !== undefined) {
       const boost = plan.filter((r) => r.priority !== 'urgent')
-      // the opening reads: the head up to the end of the media start, and the index
-      const until = Math.max(0, ...boost.filter((r) => r.priority === 'readahead').map((r) => r.offset + r.length))
-      state.setBoost(boost.map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)), [{ offset: 0, length: until }, ...plan])
+      // where the player reads before it reads media: the head, and the index ranges
+      const start = boost.find((r) => r.priority === 'readahead')?.offset
+      const opening = start === undefined ? plan : [{ offset: 0, length: start }, ...plan.filter((r) => r.priority === 'urgent')]
+      state.setBoost(boost.map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)), opening)
     }
     // the located index (now wanted) replaces the guess
     tailGuess?.release()

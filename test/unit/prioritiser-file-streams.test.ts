@@ -126,7 +126,7 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   assert.equal(s.streams.pins.bytes, 0)
 })
 
-test('the media start prefetch stays for the opening reads (head, index, media start) and goes at the first seek', async (t) => {
+test('the media start prefetch stays while the player reads head and index, and goes when it reads media (at the start or a seek)', async (t) => {
   const s = setup(t, [movie])
   await s.streams.start()
   const a = assignment(1, 0, movie.length)
@@ -138,12 +138,22 @@ test('the media start prefetch stays for the opening reads (head, index, media s
   await waitFor(() => s.streams.describe(s.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
   const boost = s.prefetches.find((p) => p.priority === 'readahead')!
   assert.equal(boost.offset, mp4.offsets.mdat + 8, 'media start warmed')
-  for (const at of [mp4.offsets.moov + 100, 0, boost.offset + 10]) {
+  for (const at of [mp4.offsets.moov + 100, 0, 20]) {
     s.streams.attach(a, s.torrent, file, at).close()
     assert.equal(boost.released, false, `an opening read at ${at} keeps it`)
   }
   s.streams.attach(a, s.torrent, file, 500 * KiB).close() // the player seeks
   assert.equal(boost.released, true, 'a seek releases it: its bytes would only delay the seek')
+  // a fresh file state: this time the player reads the media start itself
+  const s2 = setup(t, [movie])
+  await s2.streams.start()
+  const h2 = s2.streams.attach(a, s2.torrent, file, 0)
+  await h2.read(0, 1024, opts)
+  await waitFor(() => s2.streams.describe(s2.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
+  const boost2 = s2.prefetches.find((p) => p.priority === 'readahead')!
+  s2.streams.attach(a, s2.torrent, file, boost2.offset).close()
+  assert.equal(boost2.released, true, 'the player reads the media start: its own window takes over')
+  h2.close()
   assert.ok(s.prefetches.some((p) => p.priority === 'background' && p.offset === mp4.offsets.moov && !p.released), 'the pins stay')
   h.close()
 })
