@@ -64,6 +64,14 @@ export function pipelineBlocks (rate: number, latencyMs: number, current: number
 }
 
 /**
+ * A peer's delivery rate after a tick of `ms` in which `bytes` arrived: half the old estimate,
+ * half the new sample. An `idle` tick (nothing asked, nothing received) is no sample at all.
+ */
+export function nextRate (rate: number, bytes: number, ms: number, idle: boolean): number {
+  return idle ? rate : rate * 0.5 + (bytes * 1000 / ms) * 0.5
+}
+
+/**
  * Slow start, for a peer whose pipeline is full while more is wanted from it: a block that
  * waited at most 1.5 x the shortest request-to-block time plus half the margin found no queue
  * at the peer, so the pipeline gets one more slot (up to `max`).
@@ -86,7 +94,10 @@ export class Peer {
   strikes = 0
   /** the address we would dial for this peer (outgoing: `addr`; incoming: from 'p' if sent) */
   dialAddr: string | null
-  /** payload bytes received in the current second and an exponential average (bytes/s) */
+  /**
+   * payload bytes received since the last tick, and an exponential average (bytes/s) over the
+   * ticks that had demand: what the peer delivers when asked, which sizes its pipeline
+   */
   private windowBytes = 0
   rate = 0
   /** shortest request-to-block time seen (ms): the round trip plus one block's transfer */
@@ -182,12 +193,14 @@ export class Peer {
    * times two round trips plus QUEUE_MARGIN_MS. While the pipeline is what limits a peer
    * (rate = pipeline / round trip) this doubles it every tick; once the peer's own bandwidth
    * is the limit, the queue at the peer stays near one round trip plus the margin. Shrinking
-   * is gradual, so a pause in demand does not throw away what was learnt.
+   * is gradual, and a tick without demand changes nothing, so a pause (the player paused,
+   * the next seek a minute away) does not throw away what was learnt.
    */
   tick (ms: number): void {
-    this.rate = this.rate * 0.5 + (this.windowBytes * 1000 / ms) * 0.5
+    const idle = this.windowBytes === 0 && this.outstanding.size === 0
+    this.rate = nextRate(this.rate, this.windowBytes, ms, idle)
     this.windowBytes = 0
-    if (Number.isFinite(this.minLatency)) this.maxOutstanding = pipelineBlocks(this.rate, this.minLatency, this.maxOutstanding, this.maxPipeline())
+    if (!idle && Number.isFinite(this.minLatency)) this.maxOutstanding = pipelineBlocks(this.rate, this.minLatency, this.maxOutstanding, this.maxPipeline())
   }
 
   /** The most requests this peer takes: its `reqq` (BEP 10) within [MIN_PIPELINE, MAX_PIPELINE], else the default. */

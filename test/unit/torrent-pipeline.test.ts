@@ -3,7 +3,7 @@
 // round trip, not a fixed count.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pipelineBlocks, slowStart } from '../../src/torrent/peer.ts'
+import { nextRate, pipelineBlocks, slowStart } from '../../src/torrent/peer.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -46,4 +46,14 @@ test('slow start: a full pipeline whose blocks see no queue grows by one per blo
   assert.equal(slowStart(9, 45, 2), 9)
   assert.equal(slowStart(256, 1, 1), 256, 'never above 256 blocks by default')
   assert.equal(slowStart(256, 1, 1, 512), 257)
+})
+
+test('rate: a tick with demand is a sample; an idle one (nothing asked, nothing received) keeps what was learnt', () => {
+  let rate = 0
+  for (let i = 0; i < 6; i++) rate = nextRate(rate, 1.5 * MiB, 500, false) // 3 MiB/s
+  assert.ok(rate > 2.9 * MiB && rate <= 3 * MiB, `${rate}`)
+  const learnt = rate
+  for (let i = 0; i < 120; i++) rate = nextRate(rate, 0, 500, true) // a minute paused
+  assert.equal(rate, learnt, 'a pause is no evidence the peer got slower')
+  assert.equal(nextRate(rate, 0, 500, false), learnt / 2, 'requests outstanding and nothing came: that is evidence')
 })
