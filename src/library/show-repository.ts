@@ -49,7 +49,10 @@ export class ShowRepository {
       allEpisodes: db.prepare(`${EPISODE_SELECT} ORDER BY e.season_id, e.episode_number`),
       episodeLocation: db.prepare(`SELECT e.*, se.season_number, se.show_id, s.title AS show_title
         FROM episodes e JOIN seasons se ON se.id = e.season_id JOIN shows s ON s.id = se.show_id WHERE e.id = ?`),
-      delete: db.prepare('DELETE FROM shows WHERE id = ?')
+      delete: db.prepare('DELETE FROM shows WHERE id = ?'),
+      deleteEpisode: db.prepare('DELETE FROM episodes WHERE id = ?'),
+      episodeByNumber: db.prepare(`SELECT e.id FROM episodes e JOIN seasons se ON se.id = e.season_id
+        WHERE se.show_id = ? AND se.season_number = ? AND e.episode_number = ?`).pluck()
     }
   }
 
@@ -102,6 +105,33 @@ export class ShowRepository {
     })()
     this.onChange()
     return counts
+  }
+
+  /**
+   * Adds one episode to a stored show, creating its season when missing, atomically. Throws
+   * SQLite's unique violation when the season already has that episode number.
+   */
+  insertEpisode (showId: number, seasonNumber: number, episodeNumber: number, name: string | null, airDate: string | null): number {
+    const id = this.db.transaction(() => {
+      const createdAt = now()
+      const season = this.stmts.findSeason.get(showId, seasonNumber) as SeasonRow | undefined
+      const seasonId = season?.id ?? Number(this.stmts.insertSeason.run(showId, seasonNumber, null, null, createdAt).lastInsertRowid)
+      return Number(this.stmts.insertEpisode.run(seasonId, episodeNumber, name, airDate, createdAt).lastInsertRowid)
+    })()
+    this.onChange()
+    return id
+  }
+
+  /** The id of a show's episode by its numbers, if stored. */
+  episodeIdByNumber (showId: number, seasonNumber: number, episodeNumber: number): number | undefined {
+    return this.stmts.episodeByNumber.get(showId, seasonNumber, episodeNumber) as number | undefined
+  }
+
+  /** Deletes one episode; a trigger deactivates its assignments. */
+  deleteEpisode (id: number): boolean {
+    const deleted = this.stmts.deleteEpisode.run(id).changes > 0
+    if (deleted) this.onChange()
+    return deleted
   }
 
   findById (id: number): ShowListRow | undefined {

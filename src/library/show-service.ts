@@ -10,6 +10,11 @@ import type { EpisodeLocation, NewShow, ShowRepository } from './show-repository
 import { isUniqueViolation } from './sql.ts'
 import type { AddRequest, ListOptions, Page, RefreshResult, Show, ShowDetail } from './types.ts'
 
+/** An episode added by hand. */
+export interface NewEpisode { seasonNumber: number, episodeNumber: number, name: string | null, airDate: string | null }
+
+const pad = (n: number): string => String(n).padStart(2, '0')
+
 /** Season requests in flight at once: fast for long shows, gentle on TMDB's rate limit. */
 const SEASON_CONCURRENCY = 4
 
@@ -71,6 +76,31 @@ export class ShowService {
   delete (id: number): void {
     if (!this.repo.delete(id)) throw new NotFoundError(`show ${id} is not in the library`)
     this.log.info({ id }, 'show deleted')
+  }
+
+  /**
+   * Adds an episode by hand (a manual show has no other source; a TMDB show may lack one, a
+   * later refresh keeps it: episodes are matched by number). The season is created if needed.
+   */
+  addEpisode (showId: number, input: NewEpisode): EpisodeLocation {
+    const show = this.repo.findById(showId)
+    if (show === undefined) throw new NotFoundError(`show ${showId} is not in the library`)
+    let id: number
+    try {
+      id = this.repo.insertEpisode(showId, input.seasonNumber, input.episodeNumber, input.name, input.airDate)
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err
+      const existing = this.repo.episodeIdByNumber(showId, input.seasonNumber, input.episodeNumber)
+      throw new ConflictError(`"${show.title}" already has S${pad(input.seasonNumber)}E${pad(input.episodeNumber)}`, existing === undefined ? undefined : { id: existing })
+    }
+    this.log.info({ showId, season: input.seasonNumber, episode: input.episodeNumber, id }, 'episode added by hand')
+    return this.episode(id)
+  }
+
+  /** Deletes an episode (its assignments are deactivated); NotFoundError when unknown. */
+  deleteEpisode (id: number): void {
+    if (!this.repo.deleteEpisode(id)) throw new NotFoundError(`episode ${id} is not in the library`)
+    this.log.info({ id }, 'episode deleted')
   }
 
   /** An episode with its season number and show (NotFoundError when unknown). */

@@ -1,4 +1,4 @@
-// /api/shows end to end: seasons (season 0 included), episodes, refresh, delete.
+// /api/shows end to end: seasons (season 0 included), episodes, refresh, delete, episodes by hand.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -7,10 +7,10 @@ import { startApp } from '../helpers/app.ts'
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts'
 import { apiClient } from './api-client.ts'
 
-async function setup (t: TestContext): Promise<{ api: ReturnType<typeof apiClient>, tmdb: FakeTmdb, dataDir: string }> {
+async function setup (t: TestContext): Promise<{ api: ReturnType<typeof apiClient>, tmdb: FakeTmdb, dataDir: string, url: string }> {
   const tmdb = await startFakeTmdb(t)
   const { url, dataDir } = await startApp(t, { tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey } })
-  return { api: apiClient(url), tmdb, dataDir }
+  return { api: apiClient(url), tmdb, dataDir, url }
 }
 
 /** Stores an active assignment the way the assignment repository does, through a second connection. */
@@ -135,4 +135,63 @@ test('deleting a show removes its seasons and episodes and deactivates their ass
   assert.deepEqual(counts, { movies: 0, shows: 0, seasons: 0, episodes: 0, active_assignments: 0 })
   // the same show can be added again afterwards
   assert.equal((await api.post('/api/shows', { tmdb_id: 1396 })).status, 201)
+})
+
+test('episodes by hand: a manual show gets seasons and episodes, shows them in the tree, rejects bad and duplicate ones', async (t) => {
+  const { api, url } = await setup(t)
+  const show = (await api.post('/api/shows', { title: 'Home Movies', year: 1999 })).body
+  assert.deepEqual(show.seasons, [], 'a manual show starts empty')
+  const pilot = await api.post(`/api/shows/${show.id}/episodes`, { season_number: 1, episode_number: 1, name: '  Get Away From My Mom  ', air_date: '1999-04-26' })
+  assert.equal(pilot.status, 201, JSON.stringify(pilot.body))
+  assert.equal(pilot.body.show_id, show.id)
+  assert.equal(pilot.body.season_number, 1)
+  assert.equal(pilot.body.episode_number, 1)
+  assert.equal(pilot.body.name, 'Get Away From My Mom', 'the name is trimmed')
+  assert.equal(pilot.body.assignment, null)
+  assert.equal((await api.post(`/api/shows/${show.id}/episodes`, { season_number: 1, episode_number: 2 })).status, 201)
+  assert.equal((await api.post(`/api/shows/${show.id}/episodes`, { season_number: 0, episode_number: 1, name: '' })).status, 201)
+  const detail = (await api.get(`/api/shows/${show.id}`)).body
+  assert.deepEqual(detail.seasons.map((s: any) => [s.season_number, s.episodes.map((e: any) => e.episode_number)]), [[0, [1]], [1, [1, 2]]])
+  assert.equal(detail.seasons[0].episodes[0].name, null, 'an empty name is no name')
+  assert.equal(detail.episode_count, 3)
+  // the tree has the show's season folders at once (empty until something is assigned)
+  const listing = await fetch(`${url}/dav/TV%20Shows/Home%20Movies%20(1999)/`, { method: 'PROPFIND', headers: { Depth: '1' }, signal: AbortSignal.timeout(10_000) })
+  assert.equal(listing.status, 207)
+  const xml = await listing.text()
+  assert.ok(xml.includes('Season%2000/') && xml.includes('Season%2001/'), xml)
+
+  const dup = await api.post(`/api/shows/${show.id}/episodes`, { season_number: 1, episode_number: 1 })
+  assert.equal(dup.status, 409)
+  assert.equal(dup.body.error.code, 'conflict')
+  assert.ok(dup.body.error.message.includes('S01E01'), dup.body.error.message)
+  assert.equal(dup.body.error.details.id, pilot.body.id, 'the conflict names the stored episode')
+  for (const bad of [{ season_number: -1, episode_number: 1 }, { season_number: 1 }, { season_number: 1, episode_number: 3, air_date: '1999-02-30' },
+    { season_number: 1, episode_number: 3, air_date: 'soon' }, { season_number: 1, episode_number: 3, extra: true }]) {
+    const r = await api.post(`/api/shows/${show.id}/episodes`, bad)
+    assert.equal(r.status, 400, `${JSON.stringify(bad)}: ${JSON.stringify(r.body)}`)
+    assert.equal(r.body.error.code, 'invalid_input')
+  }
+  assert.equal((await api.post('/api/shows/9999/episodes', { season_number: 1, episode_number: 1 })).status, 404)
+  assert.equal((await api.get(`/api/shows/${show.id}`)).body.episode_count, 3, 'nothing stored by the failures')
+
+  // delete one: gone from the show, a second delete is 404
+  assert.equal((await api.del(`/api/episodes/${pilot.body.id}`)).status, 204)
+  assert.equal((await api.del(`/api/episodes/${pilot.body.id}`)).status, 404)
+  const after = (await api.get(`/api/shows/${show.id}`)).body
+  assert.deepEqual(after.seasons.map((s: any) => [s.season_number, s.episodes.map((e: any) => e.episode_number)]), [[0, [1]], [1, [2]]])
+})
+
+test('an episode added by hand to a TMDB show survives a refresh; deleting an episode deactivates its assignment', async (t) => {
+  const { api, dataDir } = await setup(t)
+  const show = (await api.post('/api/shows', { tmdb_id: 1396 })).body
+  const extra = await api.post(`/api/shows/${show.id}/episodes`, { season_number: 1, episode_number: 99, name: 'Extra' })
+  assert.equal(extra.status, 201)
+  assert.equal((await api.post(`/api/shows/${show.id}/refresh`)).status, 200)
+  const after = (await api.get(`/api/shows/${show.id}`)).body
+  assert.ok(after.seasons[1].episodes.some((e: any) => e.id === extra.body.id && e.name === 'Extra'), 'kept, with its id')
+  const pilotId = after.seasons[1].episodes[0].id
+  assignEpisode(t, dataDir, pilotId)
+  assert.equal((await api.get('/api/status')).body.counts.active_assignments, 1)
+  assert.equal((await api.del(`/api/episodes/${pilotId}`)).status, 204)
+  assert.equal((await api.get('/api/status')).body.counts.active_assignments, 0)
 })

@@ -1,10 +1,11 @@
 // /api/shows: add (TMDB with every season and episode, or manual), list, get with seasons
-// and episodes, refresh from TMDB, delete. Thin: the rules live in ShowService.
+// and episodes, refresh from TMDB, delete; episodes added and deleted by hand. Thin: the
+// rules live in ShowService.
 import type { FastifyInstance } from 'fastify'
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Library } from '../../library/index.ts'
 import { DEFAULT_LIMIT, IdParams, ListQuery, errorResponses } from '../schemas/common.ts'
-import { AddBody, RefreshSchema, ShowDetailSchema, ShowPage, parseAddBody } from '../schemas/library.ts'
+import { AddBody, NewEpisodeBody, NewEpisodeSchema, RefreshSchema, ShowDetailSchema, ShowPage, parseAddBody, parseNewEpisode } from '../schemas/library.ts'
 
 export async function showRoutes (app: FastifyInstance, deps: { library: Library }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -24,6 +25,20 @@ export async function showRoutes (app: FastifyInstance, deps: { library: Library
 
   r.post('/shows/:id/refresh', { schema: { params: IdParams, response: { 200: RefreshSchema, ...errorResponses } } }, async (req) => {
     return await shows.refresh(req.params.id)
+  })
+
+  // episodes by hand: a show added without TMDB has no other way to get any
+  r.post('/shows/:id/episodes', { schema: { params: IdParams, body: NewEpisodeBody, response: { 201: NewEpisodeSchema, ...errorResponses } } }, async (req, reply) => {
+    const ep = shows.addEpisode(req.params.id, parseNewEpisode(req.body))
+    return await reply.code(201).send({
+      id: ep.id, show_id: ep.show_id, season_number: ep.season_number, episode_number: ep.episode_number,
+      name: ep.name, air_date: ep.air_date, created_at: ep.created_at, assignment: null
+    })
+  })
+
+  r.delete('/episodes/:id', { schema: { params: IdParams, response: { 204: Type.Null({ description: 'deleted; its assignment deactivated' }), ...errorResponses } } }, async (req, reply) => {
+    shows.deleteEpisode(req.params.id)
+    return await reply.code(204).send(null)
   })
 
   r.delete('/shows/:id', { schema: { params: IdParams, response: { 204: Type.Null({ description: 'deleted' }), ...errorResponses } } }, async (req, reply) => {

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../../errors.ts'
 import type { AddRequest } from '../../library/types.ts'
+import type { NewEpisode } from '../../library/show-service.ts'
 import { LibraryAssignment, Nullable, PageOf } from './common.ts'
 
 const itemFields = {
@@ -29,6 +30,32 @@ export const EpisodeSchema = Type.Object({
   created_at: Type.String(),
   assignment: Nullable(LibraryAssignment)
 })
+
+/** An episode added by hand, with where it sits. */
+export const NewEpisodeSchema = Type.Object({
+  ...EpisodeSchema.properties,
+  show_id: Type.Integer(),
+  season_number: Type.Integer()
+})
+
+export const NewEpisodeBody = Type.Object({
+  season_number: Type.Integer({ minimum: 0, maximum: 9999, description: '0 = Specials; the season is created if missing' }),
+  episode_number: Type.Integer({ minimum: 0, maximum: 99999 }),
+  name: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  air_date: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })))
+}, { additionalProperties: false })
+
+/** The body as the service takes it: the name trimmed (empty = none), the date a real one. */
+export function parseNewEpisode (body: Static<typeof NewEpisodeBody>): NewEpisode {
+  const name = body.name?.normalize('NFC').trim() ?? ''
+  const airDate = body.air_date ?? null
+  if (airDate !== null) {
+    // the pattern lets 2024-02-30 through; a real date reads back the same
+    const d = new Date(`${airDate}T00:00:00Z`)
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== airDate) throw new InvalidInputError(`body/air_date: ${airDate} is not a calendar date`)
+  }
+  return { seasonNumber: body.season_number, episodeNumber: body.episode_number, name: name === '' ? null : name, airDate }
+}
 
 export const SeasonSchema = Type.Object({
   id: Type.Integer(),
