@@ -2,7 +2,8 @@
 // each in a child process with a fresh cache) reach one unthrottled webtorrent seeder through
 // a proxy that adds a round trip (loopback has ~0, the internet 20-200 ms). What it checks:
 // request pipelines sized from each peer's round trip must still fill a long pipe quickly.
-// Parameters: BENCH_RTT_MS (50), BENCH_RTT_SIZE_MIB (48), BENCH_RTT_RUNS (3).
+// Parameters: BENCH_RTT_MS (50), BENCH_RTT_JITTER_MS (0: each chunk up to this much later
+// each way, in order), BENCH_RTT_SIZE_MIB (48), BENCH_RTT_RUNS (3).
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,6 +15,7 @@ import { startDelayProxy } from './lib/delay-proxy.ts'
 import { median } from './lib/table.ts'
 
 const RTT = Number(process.env.BENCH_RTT_MS ?? 50)
+const JITTER = Number(process.env.BENCH_RTT_JITTER_MS ?? 0)
 const SIZE = Number(process.env.BENCH_RTT_SIZE_MIB ?? 48) * MiB
 const RUNS = Number(process.env.BENCH_RTT_RUNS ?? 3)
 const OURS_SCRIPT = fileURLToPath(new URL('./engine-leecher-process.ts', import.meta.url))
@@ -25,7 +27,7 @@ export async function run (): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'momoshtrem-bench-rtt-'))
   const fx = writeFixture(root, singleFileSpec(SIZE, 'rtt.bin'))
   const seeder = await startSeeder(null, { path: fx.root, pieceLength: 256 * KiB, timeoutMs: 120_000 })
-  const proxy = await startDelayProxy(seeder.port, RTT / 2)
+  const proxy = await startDelayProxy(seeder.port, RTT / 2, JITTER)
   const fullHash = createHash('sha256').update(readFileSync(fx.root)).digest('hex')
   const magnet = magnetLink(seeder.infoHash, seeder.name, [], [`127.0.0.1:${proxy.port}`])
   const runs: Record<string, Run[]> = { ours: [], webtorrent: [] }
@@ -58,7 +60,7 @@ export async function run (): Promise<void> {
   }
   console.log([
     '',
-    `Engine at a distance: one webtorrent 3 seeder behind a ${RTT} ms round-trip proxy on 127.0.0.1 (no upload limit);`,
+    `Engine at a distance: one webtorrent 3 seeder behind a ${RTT} ms round-trip proxy${JITTER > 0 ? ` (+0-${JITTER} ms jitter each way, order kept)` : ''} on 127.0.0.1 (no upload limit);`,
     `${SIZE / MiB} MiB file, 256 KiB pieces; each leecher fresh, in its own process, reading the whole file in 1 MiB reads; medians of ${RUNS}.`,
     '',
     `| metric                                       |   ours | webtorrent | ours/webtorrent |`,
