@@ -51,6 +51,7 @@ export class ShowRepository {
         FROM episodes e JOIN seasons se ON se.id = e.season_id JOIN shows s ON s.id = se.show_id WHERE e.id = ?`),
       delete: db.prepare('DELETE FROM shows WHERE id = ?'),
       deleteEpisode: db.prepare('DELETE FROM episodes WHERE id = ?'),
+      setEpisode: db.prepare('UPDATE episodes SET name = ?, air_date = ? WHERE id = ?'),
       episodeByNumber: db.prepare(`SELECT e.id FROM episodes e JOIN seasons se ON se.id = e.season_id
         WHERE se.show_id = ? AND se.season_number = ? AND e.episode_number = ?`).pluck()
     }
@@ -125,6 +126,13 @@ export class ShowRepository {
   /** The id of a show's episode by its numbers, if stored. */
   episodeIdByNumber (showId: number, seasonNumber: number, episodeNumber: number): number | undefined {
     return this.stmts.episodeByNumber.get(showId, seasonNumber, episodeNumber) as number | undefined
+  }
+
+  /** Sets an episode's name and air date (null clears); false when there is no such episode. */
+  setEpisode (id: number, name: string | null, airDate: string | null): boolean {
+    const changed = this.stmts.setEpisode.run(name, airDate, id).changes > 0
+    if (changed) this.onChange()
+    return changed
   }
 
   /** Deletes one episode; a trigger deactivates its assignments. */

@@ -12,6 +12,8 @@ import type { AddRequest, ListOptions, Page, RefreshResult, Show, ShowDetail } f
 
 /** An episode added by hand. */
 export interface NewEpisode { seasonNumber: number, episodeNumber: number, name: string | null, airDate: string | null }
+/** A change to an episode: undefined keeps a field, null clears it. */
+export interface EpisodePatch { name?: string | null, airDate?: string | null }
 
 const pad = (n: number): string => String(n).padStart(2, '0')
 
@@ -94,6 +96,15 @@ export class ShowService {
       throw new ConflictError(`"${show.title}" already has S${pad(input.seasonNumber)}E${pad(input.episodeNumber)}`, existing === undefined ? undefined : { id: existing })
     }
     this.log.info({ showId, season: input.seasonNumber, episode: input.episodeNumber, id }, 'episode added by hand')
+    return this.episode(id)
+  }
+
+  /** Renames an episode or sets its air date; fields left out keep their value. */
+  updateEpisode (id: number, patch: EpisodePatch): EpisodeLocation {
+    const ep = this.episode(id)
+    const name = patch.name === undefined ? ep.name : patch.name
+    const airDate = patch.airDate === undefined ? ep.air_date : patch.airDate
+    if (!this.repo.setEpisode(id, name, airDate)) throw new NotFoundError(`episode ${id} is not in the library`)
     return this.episode(id)
   }
 

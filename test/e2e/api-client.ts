@@ -19,6 +19,7 @@ export function apiClient (baseUrl: string, auth?: { username: string, password:
     call,
     get: async <T = any>(path: string) => await call<T>('GET', path),
     post: async <T = any>(path: string, body?: unknown) => await call<T>('POST', path, body),
+    patch: async <T = any>(path: string, body?: unknown) => await call<T>('PATCH', path, body),
     del: async <T = any>(path: string) => await call<T>('DELETE', path)
   }
 }

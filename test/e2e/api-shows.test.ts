@@ -147,7 +147,6 @@ test('episodes by hand: a manual show gets seasons and episodes, shows them in t
   assert.equal(pilot.body.season_number, 1)
   assert.equal(pilot.body.episode_number, 1)
   assert.equal(pilot.body.name, 'Get Away From My Mom', 'the name is trimmed')
-  assert.equal(pilot.body.assignment, null)
   assert.equal((await api.post(`/api/shows/${show.id}/episodes`, { season_number: 1, episode_number: 2 })).status, 201)
   assert.equal((await api.post(`/api/shows/${show.id}/episodes`, { season_number: 0, episode_number: 1, name: '' })).status, 201)
   const detail = (await api.get(`/api/shows/${show.id}`)).body
@@ -173,6 +172,17 @@ test('episodes by hand: a manual show gets seasons and episodes, shows them in t
   }
   assert.equal((await api.post('/api/shows/9999/episodes', { season_number: 1, episode_number: 1 })).status, 404)
   assert.equal((await api.get(`/api/shows/${show.id}`)).body.episode_count, 3, 'nothing stored by the failures')
+
+  // rename, set and clear the air date; what is left out stays
+  const renamed = await api.patch(`/api/episodes/${pilot.body.id}`, { name: ' Pilot ' })
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body))
+  assert.equal(renamed.body.name, 'Pilot')
+  assert.equal(renamed.body.air_date, '1999-04-26', 'the date was left out: kept')
+  assert.equal((await api.patch(`/api/episodes/${pilot.body.id}`, { air_date: null })).body.air_date, null)
+  assert.equal((await api.patch(`/api/episodes/${pilot.body.id}`, {})).status, 400, 'nothing to change')
+  assert.equal((await api.patch(`/api/episodes/${pilot.body.id}`, { air_date: '1999-13-01' })).status, 400)
+  assert.equal((await api.patch('/api/episodes/9999', { name: 'x' })).status, 404)
+  assert.equal((await api.get(`/api/shows/${show.id}`)).body.seasons[1].episodes[0].name, 'Pilot')
 
   // delete one: gone from the show, a second delete is 404
   assert.equal((await api.del(`/api/episodes/${pilot.body.id}`)).status, 204)

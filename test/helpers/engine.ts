@@ -80,7 +80,9 @@ export function folderBytes (dir: string): number {
   let total = 0
   for (const name of readdirSync(dir)) {
     const p = join(dir, name)
-    const st = statSync(p)
+    // the engine evicts while we walk: a piece file listed a moment ago may be gone
+    const st = statSync(p, { throwIfNoEntry: false })
+    if (st === undefined) continue
     if (st.isDirectory()) total += folderBytes(p)
     else if (st.isFile()) total += st.blocks * 512 < st.size ? st.blocks * 512 : st.size
   }

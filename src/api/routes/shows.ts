@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Library } from '../../library/index.ts'
 import { DEFAULT_LIMIT, IdParams, ListQuery, errorResponses } from '../schemas/common.ts'
-import { AddBody, NewEpisodeBody, NewEpisodeSchema, RefreshSchema, ShowDetailSchema, ShowPage, parseAddBody, parseNewEpisode } from '../schemas/library.ts'
+import { AddBody, EpisodePatchBody, NewEpisodeBody, EpisodeRefSchema, RefreshSchema, ShowDetailSchema, ShowPage, episodeOut, parseAddBody, parseEpisodePatch, parseNewEpisode } from '../schemas/library.ts'
 
 export async function showRoutes (app: FastifyInstance, deps: { library: Library }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -28,12 +28,12 @@ export async function showRoutes (app: FastifyInstance, deps: { library: Library
   })
 
   // episodes by hand: a show added without TMDB has no other way to get any
-  r.post('/shows/:id/episodes', { schema: { params: IdParams, body: NewEpisodeBody, response: { 201: NewEpisodeSchema, ...errorResponses } } }, async (req, reply) => {
-    const ep = shows.addEpisode(req.params.id, parseNewEpisode(req.body))
-    return await reply.code(201).send({
-      id: ep.id, show_id: ep.show_id, season_number: ep.season_number, episode_number: ep.episode_number,
-      name: ep.name, air_date: ep.air_date, created_at: ep.created_at, assignment: null
-    })
+  r.post('/shows/:id/episodes', { schema: { params: IdParams, body: NewEpisodeBody, response: { 201: EpisodeRefSchema, ...errorResponses } } }, async (req, reply) => {
+    return await reply.code(201).send(episodeOut(shows.addEpisode(req.params.id, parseNewEpisode(req.body))))
+  })
+
+  r.patch('/episodes/:id', { schema: { params: IdParams, body: EpisodePatchBody, response: { 200: EpisodeRefSchema, ...errorResponses } } }, async (req) => {
+    return episodeOut(shows.updateEpisode(req.params.id, parseEpisodePatch(req.body)))
   })
 
   r.delete('/episodes/:id', { schema: { params: IdParams, response: { 204: Type.Null({ description: 'deleted; its assignment deactivated' }), ...errorResponses } } }, async (req, reply) => {

@@ -2,7 +2,8 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../../errors.ts'
 import type { AddRequest } from '../../library/types.ts'
-import type { NewEpisode } from '../../library/show-service.ts'
+import type { EpisodePatch, NewEpisode } from '../../library/show-service.ts'
+import type { EpisodeLocation } from '../../library/show-repository.ts'
 import { LibraryAssignment, Nullable, PageOf } from './common.ts'
 
 const itemFields = {
@@ -31,12 +32,21 @@ export const EpisodeSchema = Type.Object({
   assignment: Nullable(LibraryAssignment)
 })
 
-/** An episode added by hand, with where it sits. */
-export const NewEpisodeSchema = Type.Object({
-  ...EpisodeSchema.properties,
+/** An episode with where it sits (its assignment is in the show's GET). */
+export const EpisodeRefSchema = Type.Object({
+  id: Type.Integer(),
   show_id: Type.Integer(),
-  season_number: Type.Integer()
+  season_number: Type.Integer(),
+  episode_number: Type.Integer(),
+  name: Nullable(Type.String()),
+  air_date: Nullable(Type.String()),
+  created_at: Type.String()
 })
+
+/** An episode with where it sits, as the episode endpoints answer. */
+export function episodeOut (ep: EpisodeLocation): Static<typeof EpisodeRefSchema> {
+  return { id: ep.id, show_id: ep.show_id, season_number: ep.season_number, episode_number: ep.episode_number, name: ep.name, air_date: ep.air_date, created_at: ep.created_at }
+}
 
 export const NewEpisodeBody = Type.Object({
   season_number: Type.Integer({ minimum: 0, maximum: 9999, description: '0 = Specials; the season is created if missing' }),
@@ -45,16 +55,33 @@ export const NewEpisodeBody = Type.Object({
   air_date: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })))
 }, { additionalProperties: false })
 
+export const EpisodePatchBody = Type.Object({
+  name: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  air_date: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })))
+}, { additionalProperties: false, minProperties: 1 })
+
 /** The body as the service takes it: the name trimmed (empty = none), the date a real one. */
 export function parseNewEpisode (body: Static<typeof NewEpisodeBody>): NewEpisode {
-  const name = body.name?.normalize('NFC').trim() ?? ''
-  const airDate = body.air_date ?? null
-  if (airDate !== null) {
-    // the pattern lets 2024-02-30 through; a real date reads back the same
-    const d = new Date(`${airDate}T00:00:00Z`)
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== airDate) throw new InvalidInputError(`body/air_date: ${airDate} is not a calendar date`)
-  }
-  return { seasonNumber: body.season_number, episodeNumber: body.episode_number, name: name === '' ? null : name, airDate }
+  return { seasonNumber: body.season_number, episodeNumber: body.episode_number, name: episodeName(body.name) ?? null, airDate: calendarDate(body.air_date) ?? null }
+}
+
+/** A PATCH body: what is left out stays, null clears. */
+export function parseEpisodePatch (body: Static<typeof EpisodePatchBody>): EpisodePatch {
+  return { name: episodeName(body.name), airDate: calendarDate(body.air_date) }
+}
+
+function episodeName (name: string | null | undefined): string | null | undefined {
+  if (name == null) return name
+  const trimmed = name.normalize('NFC').trim()
+  return trimmed === '' ? null : trimmed
+}
+
+function calendarDate (date: string | null | undefined): string | null | undefined {
+  if (date == null) return date
+  // the pattern lets 2024-02-30 through; a real date reads back the same
+  const d = new Date(`${date}T00:00:00Z`)
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw new InvalidInputError(`body/air_date: ${date} is not a calendar date`)
+  return date
 }
 
 export const SeasonSchema = Type.Object({
