@@ -49,7 +49,7 @@ export interface TorrentStats {
   uploadRate: number
   /** payload bytes since the torrent was loaded */
   downloaded: number
-  /** of `downloaded`, blocks that arrived after their request was cancelled (seeks, endgame duplicates) */
+  /** of `downloaded`, bytes that did not end up in a verified piece (duplicates, orphans never completed, failed hashes) */
   wasted: number
   uploaded: number
   /** bytes this torrent holds in the piece cache */

@@ -53,7 +53,7 @@ export const TorrentSummarySchema = Type.Object({
   download_rate: Type.Number(),
   upload_rate: Type.Number(),
   downloaded: Type.Number({ description: 'piece payload received from peers' }),
-  wasted: Type.Number({ description: 'of downloaded, blocks that arrived after their request was cancelled' }),
+  wasted: Type.Number({ description: 'of downloaded, bytes that did not end up in a verified piece (duplicates, abandoned pieces never completed, failed hashes)' }),
   uploaded: Type.Number(),
   cache_bytes: Type.Number(),
   idle: Type.Boolean(),
