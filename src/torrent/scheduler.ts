@@ -200,7 +200,13 @@ export class Scheduler<P extends PeerLike> {
     if (set === undefined) { set = new Set(); f.requesters[b] = set }
     set.add(peer)
     f.sentAt[b] = now
+    this.noteForeground(f.piece, now)
     this.hooks.send(peer, f.piece, offset, length)
+  }
+
+  /** A block of `piece` was requested or received: if it is urgent or read-ahead, background waits. */
+  private noteForeground (piece: number, now: number): void {
+    if ((this.wantMap.get(piece)?.prio ?? PRIORITY.background) < PRIORITY.background) this.lastForeground = now
   }
 
   private unrecord (peer: P, piece: number, b: number, sendCancel: boolean): void {
@@ -244,7 +250,6 @@ export class Scheduler<P extends PeerLike> {
         }
         if (best === undefined) break
         this.record(best, f, b, now)
-        this.lastForeground = now
         sent++
         open--
       }
@@ -297,7 +302,6 @@ export class Scheduler<P extends PeerLike> {
         }
       }
       sent += cap - room
-      if (cap > room && w.prio !== PRIORITY.background) this.lastForeground = now
     }
     return sent
   }
@@ -326,7 +330,7 @@ export class Scheduler<P extends PeerLike> {
     const live = this.inflight.get(piece)
     const f = live ?? this.orphans.get(piece)
     if (f === undefined || b >= f.got.length) return null
-    if (live !== undefined && (this.wantMap.get(piece)?.prio ?? PRIORITY.background) < PRIORITY.background) this.lastForeground = now
+    if (live !== undefined) this.noteForeground(piece, now)
     f.requesters[b]?.delete(peer)
     if (f.got[b] === 1 || data.length !== Math.min(BLOCK, f.size - offset)) return null
     f.buf.set(data, offset)
