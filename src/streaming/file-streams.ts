@@ -14,7 +14,7 @@ import { FileState } from './file-state.ts'
 import { StreamHandle } from './handle.ts'
 import { LibraryCheck } from './library-check.ts'
 import { AssignmentPins, pinLayout } from './pins.ts'
-import { ReadaheadController, openingPlan, type StreamingSettings } from './prioritiser.ts'
+import { BEHIND_EVERY_WINDOW, ReadaheadController, openingPlan, type StreamingSettings } from './prioritiser.ts'
 import { GraceRegistry } from './probe-grace.ts'
 import { NextEpisodeWarmer } from './warmup.ts'
 import { warmRanges } from './warm-read.ts'
@@ -45,8 +45,6 @@ export interface FileStreamsOptions {
 /** Share of the piece cache that pins of assigned files may hold. */
 const PIN_SHARE = 0.25
 const LAYOUTS_KEPT = 5000
-/** rank of warm-on-assign reads: read-ahead priority, behind every reader's window */
-const WARM_RANK = 2 ** 40
 
 export class FileStreams {
   readonly layouts: LayoutCache
@@ -101,7 +99,7 @@ export class FileStreams {
     const located = this.layouts.get(key)
     if (located !== undefined) { pinLayout(this.pins, a, torrent, file, located, this.o.settings); return }
     this.warming.add(a.id)
-    this.locate(torrent, file, { deadline: Date.now() + this.o.readTimeoutMs, priority: 'readahead', rank: WARM_RANK })
+    this.locate(torrent, file, { deadline: Date.now() + this.o.readTimeoutMs, priority: 'readahead', rank: BEHIND_EVERY_WINDOW })
       .then((layout) => {
         // still assigned, and the same torrent (the next library check drops it otherwise)
         if (!this.closed && this.o.torrents.getTorrent(a.infoHash) === torrent) pinLayout(this.pins, a, torrent, file, layout, this.o.settings)

@@ -6,7 +6,7 @@ import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { ReadOptions } from '../torrent/types.ts'
 import type { FileState, ParkedReader } from './file-state.ts'
 import type { GraceHandle } from './probe-grace.ts'
-import type { ReadaheadController } from './prioritiser.ts'
+import { BEHIND_EVERY_WINDOW, type ReadaheadController } from './prioritiser.ts'
 
 export interface HandleHooks {
   metrics: AppMetrics
@@ -14,8 +14,6 @@ export interface HandleHooks {
   progressed (state: FileState, ctl: ReadaheadController): void
 }
 
-/** rank of a superseded probe's reads: behind every read-ahead window */
-const SUPERSEDED_RANK = 2 ** 40
 
 export class StreamHandle {
   private closed = false
@@ -39,7 +37,7 @@ export class StreamHandle {
     const peers = (): number => torrent.stats().peers
     let buf: Buffer
     try {
-      buf = await this.p.reader.read(offset, length, this.superseded() ? { ...opts, priority: 'readahead', rank: SUPERSEDED_RANK } : opts)
+      buf = await this.p.reader.read(offset, length, this.superseded() ? { ...opts, priority: 'readahead', rank: BEHIND_EVERY_WINDOW } : opts)
     } catch (err) {
       done({ result: opts.signal?.aborted === true ? 'aborted' : 'error', bytes: 0, pieceIndex, peers })
       throw err
