@@ -114,12 +114,16 @@ export class Reader implements WantSource, FileReader {
     this.maxWindow = Math.max(0, Math.floor(bytes))
     this.window = this.maxWindow
     this.fixed = true
-    this.host.removeSource(this)
-    if (!this.closed) this.host.addSource(this)
+    this.rewant()
   }
 
   limit (end: number): void {
     this.until = Math.max(0, end)
+    this.rewant()
+  }
+
+  /** The window changed: the scheduler collects it again (nothing once closed). */
+  private rewant (): void {
     this.host.removeSource(this)
     if (!this.closed) this.host.addSource(this)
   }
@@ -145,8 +149,7 @@ export class Reader implements WantSource, FileReader {
     const clamped = Math.min(this.file.length, offset + Math.max(0, length))
     this.lastEnd = clamped
     this.pos = this.file.offset + clamped
-    this.host.removeSource(this)
-    this.host.addSource(this)
+    this.rewant()
     const ac = new AbortController()
     const signal = opts.signal === undefined ? ac.signal : AbortSignal.any([opts.signal, ac.signal])
     this.aborts.add(ac)
