@@ -30,20 +30,20 @@ export class LibraryCheck {
   private version = -1
   private assigned: TreeAssignment[] = []
   private ids = new Set<number>()
-  private firstRun = true
 
   constructor (private readonly d: LibraryCheckDeps) {}
 
   run (): void {
     const version = this.d.library.version()
     if (version !== this.version) {
+      // the first run finds the library as it was at startup: nothing in it is new
+      const firstRun = this.version === -1
       this.version = version
       const before = this.ids
       this.assigned = activeAssignments(this.d.library.movies(), this.d.library.shows())
       this.ids = new Set(this.assigned.map((a) => a.id))
       this.d.warmer.reconcile(this.ids)
-      if (!this.firstRun) for (const a of this.assigned) if (!before.has(a.id)) this.d.assigned?.(a)
-      this.firstRun = false
+      if (!firstRun) for (const a of this.assigned) if (!before.has(a.id)) this.d.assigned?.(a)
     }
     this.d.pins.reconcile(this.ids, (h) => this.d.torrents.getTorrent(h))
     for (const a of this.assigned) {
