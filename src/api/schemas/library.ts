@@ -23,42 +23,37 @@ const showFields = { ...itemFields, season_count: Type.Integer(), episode_count:
 export const ShowSchema = Type.Object(showFields)
 export const ShowPage = PageOf(ShowSchema)
 
-export const EpisodeSchema = Type.Object({
+const episodeFields = {
   id: Type.Integer(),
-  episode_number: Type.Integer(),
-  name: Nullable(Type.String()),
-  air_date: Nullable(Type.String()),
-  created_at: Type.String(),
-  assignment: Nullable(LibraryAssignment)
-})
-
-/** An episode with where it sits (its assignment is in the show's GET). */
-export const EpisodeRefSchema = Type.Object({
-  id: Type.Integer(),
-  show_id: Type.Integer(),
-  season_number: Type.Integer(),
   episode_number: Type.Integer(),
   name: Nullable(Type.String()),
   air_date: Nullable(Type.String()),
   created_at: Type.String()
-})
+}
+
+export const EpisodeSchema = Type.Object({ ...episodeFields, assignment: Nullable(LibraryAssignment) })
+
+/** An episode with where it sits (its assignment is in the show's GET). */
+export const EpisodeRefSchema = Type.Object({ ...episodeFields, show_id: Type.Integer(), season_number: Type.Integer() })
 
 /** An episode with where it sits, as the episode endpoints answer. */
 export function episodeOut (ep: EpisodeLocation): Static<typeof EpisodeRefSchema> {
   return { id: ep.id, show_id: ep.show_id, season_number: ep.season_number, episode_number: ep.episode_number, name: ep.name, air_date: ep.air_date, created_at: ep.created_at }
 }
 
+/** What a client may set on an episode, when adding it or later. */
+const episodeEdits = {
+  name: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  air_date: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })))
+}
+
 export const NewEpisodeBody = Type.Object({
   season_number: Type.Integer({ minimum: 0, maximum: 9999, description: '0 = Specials; the season is created if missing' }),
   episode_number: Type.Integer({ minimum: 0, maximum: 99999 }),
-  name: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  air_date: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })))
+  ...episodeEdits
 }, { additionalProperties: false })
 
-export const EpisodePatchBody = Type.Object({
-  name: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  air_date: Type.Optional(Nullable(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })))
-}, { additionalProperties: false, minProperties: 1 })
+export const EpisodePatchBody = Type.Object(episodeEdits, { additionalProperties: false, minProperties: 1 })
 
 /** The body as the service takes it: the name trimmed (empty = none), the date a real one. */
 export function parseNewEpisode (body: Static<typeof NewEpisodeBody>): NewEpisode {
