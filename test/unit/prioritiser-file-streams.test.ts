@@ -67,7 +67,16 @@ function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows
     cacheUsage: () => ({ used: 0, limit: 1024 * 1024 * 1024 }),
     listTorrents: () => [fake.torrent.stats()]
   } as unknown as TorrentService
-  const lib = { version: 1, movies: [] as TreeMovie[], shows: opts.shows ?? [] }
+  const lib = {
+    version: 1,
+    movies: [] as TreeMovie[],
+    shows: opts.shows ?? [],
+    /** the library's movies are now these assignments' (a new version, as after a write) */
+    assign (...as: TreeAssignment[]): void {
+      lib.movies = as.map((a) => ({ id: a.id, title: `M${a.id}`, year: null, createdAt: new Date(0), assignment: a }))
+      lib.version++
+    }
+  }
   const library: LibraryTreeSource = { movies: () => lib.movies, shows: () => lib.shows, version: () => lib.version }
   const metrics = new AppMetrics(service)
   const streams = new FileStreams({
@@ -89,8 +98,7 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   const s = setup(t, [movie])
   await s.streams.start()
   const a = assignment(1, 0, movie.length)
-  s.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: a }]
-  s.lib.version++
+  s.lib.assign(a)
   const h1 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 0)
   await h1.read(0, 1024, opts)
   assert.ok(s.readers[0]!.windows.at(-1)! > 0, 'read-ahead starts with the first read, alongside the index')
@@ -120,8 +128,7 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   h3.close()
 
   // unassigned: the pin goes at the next library check
-  s.lib.movies = []
-  s.lib.version++
+  s.lib.assign()
   await waitFor(() => pins.every((p) => p.released), 5000, 'pins released after unassign')
   assert.equal(s.streams.pins.bytes, 0)
 })
@@ -130,8 +137,7 @@ test('the media start prefetch stays while the player reads head and index, and 
   const s = setup(t, [movie])
   await s.streams.start()
   const a = assignment(1, 0, movie.length)
-  s.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: a }]
-  s.lib.version++
+  s.lib.assign(a)
   const file = s.torrent.info.files[0]!
   const h = s.streams.attach(a, s.torrent, file, 0)
   await h.read(0, 1024, opts)
@@ -161,13 +167,12 @@ test('the media start prefetch stays while the player reads head and index, and 
 test('warm_on_assign: a file assigned while running is located and pinned before any read; one found at startup is not', async (t) => {
   const s = setup(t, [movie, movie], { warmOnAssign: true })
   const early = assignment(1, 0, movie.length)
-  s.lib.movies = [{ id: 1, title: 'Early', year: null, createdAt: new Date(0), assignment: early }]
+  s.lib.assign(early)
   await s.streams.start()
   await new Promise((resolve) => setTimeout(resolve, 50))
   assert.equal(s.probeReads.length, 0, 'the library as found at startup is not warmed (start_paused keeps it asleep)')
   const late = assignment(2, 1, movie.length)
-  s.lib.movies = [...s.lib.movies, { id: 2, title: 'Late', year: null, createdAt: new Date(0), assignment: late }]
-  s.lib.version++
+  s.lib.assign(early, late)
   s.streams.checkLibrary() // what an assign does right after storing
   const f = await waitFor(() => s.streams.describe(s.torrent).files.find((x) => x.fileIndex === 1 && x.pinnedBytes > 0), 5000, 'the new file pinned')
   assert.equal(f.layout?.format, 'mp4', 'its layout located')
@@ -181,8 +186,7 @@ test('warm_on_assign: a file assigned while running is located and pinned before
 test('warm_on_assign off: nothing happens before a read', async (t) => {
   const s = setup(t, [movie])
   await s.streams.start()
-  s.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: assignment(1, 0, movie.length) }]
-  s.lib.version++
+  s.lib.assign(assignment(1, 0, movie.length))
   s.streams.checkLibrary()
   await new Promise((resolve) => setTimeout(resolve, 50))
   assert.equal(s.probeReads.length, 0)
@@ -244,7 +248,7 @@ test('layouts survive a restart: assigned files are pinned at startup without wa
   h.close()
   await first.streams.close()
   const second = setup(t, [movie], { layoutPath })
-  second.lib.movies = [{ id: 1, title: 'M', year: null, createdAt: new Date(0), assignment: a }]
+  second.lib.assign(a)
   await second.streams.start()
   // at startup, an assigned file with a known layout is pinned without waking its torrent
   assert.ok(second.prefetches.some((p) => p.offset === mp4.offsets.moov && p.priority === 'background' && !p.wake), 'moov pinned at startup, torrent left asleep')
