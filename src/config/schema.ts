@@ -2,7 +2,18 @@
 // SPEC.md and the stage document; those names stay, new keys may be added.
 
 export interface Config {
-  server: { host: string, port: number }
+  server: {
+    host: string
+    port: number
+    /** host names besides loopback names and IP literals accepted in the Host header (DNS rebinding) */
+    public_hosts: string[]
+    /** open HTTP connections at once; more are refused */
+    max_connections: number
+    /** seconds to receive a request's headers */
+    headers_timeout: number
+    /** seconds to receive a whole request (headers and body); responses may stream for hours */
+    request_timeout: number
+  }
   auth: { username: string, password: string, allow_anonymous_remote: boolean }
   database: { path: string }
   tmdb: { api_key: string, bearer_token: string, base_url: string, language: string, timeout: number, max_retries: number }
@@ -34,6 +45,14 @@ export interface Config {
     trackers: string[]
     max_connections: number
     max_connections_per_torrent: number
+    /** announce URLs kept per torrent (magnet + config); the rest are dropped */
+    max_trackers: number
+    /** peer hints (x.pe) kept per magnet */
+    max_peer_hints: number
+    /** torrents loaded at once (persisted ones included); an add beyond is refused */
+    max_torrents: number
+    /** magnets fetching metadata at once; an add beyond answers 503 */
+    max_concurrent_adds: number
     /** KiB/s, 0 = unlimited */
     download_limit: number
     /** KiB/s, 0 = unlimited */
@@ -55,7 +74,7 @@ export interface Config {
 }
 
 export const defaults: Config = {
-  server: { host: '127.0.0.1', port: 4444 },
+  server: { host: '127.0.0.1', port: 4444, public_hosts: [], max_connections: 512, headers_timeout: 10, request_timeout: 30 },
   auth: { username: '', password: '', allow_anonymous_remote: false },
   database: { path: './data/momoshtrem.db' },
   tmdb: { api_key: '', bearer_token: '', base_url: 'https://api.themoviedb.org/3', language: 'en-US', timeout: 10, max_retries: 3 },
@@ -81,6 +100,10 @@ export const defaults: Config = {
     trackers: [],
     max_connections: 200,
     max_connections_per_torrent: 50,
+    max_trackers: 30,
+    max_peer_hints: 50,
+    max_torrents: 1000,
+    max_concurrent_adds: 8,
     download_limit: 0,
     upload_limit: 0
   },
@@ -112,7 +135,14 @@ const port: Rule = { type: 'int', min: 0, max: 65535 }
 const bytes: Rule = { type: 'int', min: 0, max: 2 ** 40 }
 
 export const rules: { [S in keyof Config]: { [K in keyof Config[S]]: Rule } } = {
-  server: { host: { type: 'string', nonEmpty: true }, port },
+  server: {
+    host: { type: 'string', nonEmpty: true },
+    port,
+    public_hosts: { type: 'list' },
+    max_connections: { type: 'int', min: 1, max: 100_000 },
+    headers_timeout: { type: 'number', min: 1, max: 3600 },
+    request_timeout: { type: 'number', min: 1, max: 3600 }
+  },
   auth: { username: str, password: str, allow_anonymous_remote: bool },
   database: { path },
   tmdb: {
@@ -145,6 +175,10 @@ export const rules: { [S in keyof Config]: { [K in keyof Config[S]]: Rule } } = 
     trackers: { type: 'list', url: true },
     max_connections: { type: 'int', min: 1, max: 10000 },
     max_connections_per_torrent: { type: 'int', min: 1, max: 10000 },
+    max_trackers: { type: 'int', min: 0, max: 1000 },
+    max_peer_hints: { type: 'int', min: 0, max: 10000 },
+    max_torrents: { type: 'int', min: 1, max: 100_000 },
+    max_concurrent_adds: { type: 'int', min: 1, max: 1000 },
     download_limit: { type: 'int', min: 0, max: 10_000_000 },
     upload_limit: { type: 'int', min: 0, max: 10_000_000 }
   },
