@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'add_timeout'
   | 'read_timeout'
   | 'closed'
+  | 'limit_reached'
 
 export class DomainError extends Error {
   readonly code: ErrorCode
@@ -66,6 +67,18 @@ export class TimeoutError extends DomainError {
 /** The component was closed while the operation was pending. */
 export class ClosedError extends DomainError {
   constructor (message = 'shutting down') { super('closed', 503, message) }
+}
+
+/**
+ * A configured bound is reached (torrent.max_torrents, torrent.max_concurrent_adds). 503:
+ * the server works, it takes no more of this now; `retryAfter` (seconds) when waiting helps.
+ */
+export class LimitError extends DomainError {
+  readonly retryAfter: number | undefined
+  constructor (message: string, retryAfter?: number) {
+    super('limit_reached', 503, message)
+    this.retryAfter = retryAfter
+  }
 }
 
 export function isDomainError (err: unknown): err is DomainError {

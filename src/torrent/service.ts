@@ -2,12 +2,12 @@
 // persistence, idle tracking), loads persisted torrents without the swarm, and manages the
 // torrent lifecycle. See docs/engine.md for the design.
 import { mkdir } from 'node:fs/promises'
-import magnet from 'magnet-uri'
 import type { Config } from '../config/schema.ts'
-import { ClosedError, InvalidInputError, TimeoutError } from '../errors.ts'
+import { ClosedError, InvalidInputError, LimitError, TimeoutError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import { ActivityManager } from './activity.ts'
 import type { EngineContext } from './context.ts'
+import { parseMagnet } from './magnet.ts'
 import { parseMeta } from './metadata.ts'
 import { Network } from './network.ts'
 import { Persistence, type TorrentRecord } from './persistence.ts'
@@ -116,22 +116,39 @@ class Engine implements TorrentService {
     if (existing?.meta != null) return existing
     let p = this.adding.get(hash)
     if (p === undefined) {
+      this.checkRoomToAdd(hash)
       p = this.add(hash, magnetUri).finally(() => { this.adding.delete(hash) })
       this.adding.set(hash, p)
     }
     return await p
   }
 
+  /**
+   * Bounds what one client can make the engine do: every add may open a socket per tracker
+   * and per peer hint and holds a torrent in memory, so the number loaded and the number
+   * still fetching metadata are capped (torrent.max_torrents, max_concurrent_adds).
+   */
+  private checkRoomToAdd (hash: string): void {
+    if (this.sessions.has(hash)) return
+    if (this.adding.size >= this.cfg.max_concurrent_adds) {
+      throw new LimitError(`${this.adding.size} magnets are already fetching metadata (torrent.max_concurrent_adds = ${this.cfg.max_concurrent_adds}); try again shortly`, 5)
+    }
+    if (this.sessions.size + this.adding.size >= this.cfg.max_torrents) {
+      throw new LimitError(`${this.sessions.size} torrents are loaded (torrent.max_torrents = ${this.cfg.max_torrents}); remove one or raise the limit`)
+    }
+  }
+
   private async add (hash: string, magnetUri: string): Promise<Torrent> {
-    let parsed: ReturnType<typeof magnet>
-    try { parsed = magnet(magnetUri) } catch { throw new InvalidInputError('unparseable magnet URI') }
-    if (parsed.infoHash !== undefined && parsed.infoHash.toLowerCase() !== hash) throw new InvalidInputError('magnet info hash does not match')
-    const record = newRecord(hash, magnetUri, parsed.announce ?? [])
+    const parsed = parseMagnet(magnetUri)
+    if (parsed.infoHash !== hash) throw new InvalidInputError('magnet info hash does not match')
+    const record = newRecord(hash, parsed.uri, parsed.trackers)
     const loaded = await this.load(hash, record, false)
     if (loaded !== null) return loaded
     const session = new TorrentSession(this.ctx, hash, record, this.log.child({ infoHash: hash }))
     this.sessions.set(hash, session)
-    for (const addr of parsed.peerAddresses ?? []) session.addAddr(addr, 'magnet')
+    const hints = parsed.peers.slice(0, this.cfg.max_peer_hints)
+    if (hints.length < parsed.peers.length) this.log.info({ infoHash: hash, kept: hints.length, dropped: parsed.peers.length - hints.length }, 'magnet peer hints over torrent.max_peer_hints dropped')
+    for (const addr of hints) session.addAddr(addr, 'magnet')
     session.begin(false)
     this.ctx.activity.markActive(hash)
     let timer: NodeJS.Timeout | undefined
