@@ -7,6 +7,7 @@ import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { decodeDavPath, isNoisePath } from './paths.ts'
 import { handleOptions, handleReadOnly, WRITE_METHODS } from './options.ts'
 import { handlePropfind } from './propfind.ts'
+import { PROPFIND_LIMITS } from './propfind-request.ts'
 import { handleGet } from './get.ts'
 import { registerErrorHandler } from './errors.ts'
 
@@ -47,7 +48,8 @@ export async function registerWebdav (app: FastifyInstance, deps: WebdavDeps): P
   }
 
   for (const url of [prefix, `${prefix}/*`]) {
-    app.route({ method: ['OPTIONS', 'GET', 'HEAD', 'PROPFIND'], url, handler, exposeHeadRoute: false })
+    // bodyLimit: a PROPFIND body past it is refused (413) while it streams in, never buffered
+    app.route({ method: ['OPTIONS', 'GET', 'HEAD', 'PROPFIND'], url, handler, exposeHeadRoute: false, bodyLimit: PROPFIND_LIMITS.bodyBytes })
     // refused before the body is read: a PUT of a large file gets its 405 at once
     app.route({
       method: [...WRITE_METHODS],
