@@ -4,10 +4,9 @@ import type { FastifyInstance } from 'fastify'
 import type { AssignmentService } from '../../assignments/service.ts'
 import type { ItemType } from '../../library/assignment-repository.ts'
 import { AssignmentSchema, toAssignmentDto } from '../schemas/assignment.ts'
-import { ErrorBody as ErrorResponse } from '../schemas/common.ts'
+import { ErrorBody as ErrorResponse, IdParams as Params } from '../schemas/common.ts'
 import { NotFoundError } from '../../errors.ts'
 
-const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 const Body = Type.Object({
   magnet_uri: Type.String({ minLength: 1, maxLength: 65536, description: 'magnet link or 40-character info hash' }),
   file_path: Type.Optional(Type.String({ maxLength: 4096 })),

@@ -23,6 +23,10 @@ export const errorResponses = {
   504: ErrorBody
 }
 
+/**
+ * ':id' of every route. In the URL an id is plain decimal digits without sign or leading
+ * zero (validation.ts refuses "+1", "01", "1e0", " 1" with a 400 before this schema runs).
+ */
 export const IdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'library id' })
 })
