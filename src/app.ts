@@ -9,6 +9,9 @@ import { openDatabase } from './db/open.ts'
 import { migrate } from './db/migrate.ts'
 import { registerBasicAuth } from './http/auth.ts'
 import { registerRequestLogging } from './http/request-log.ts'
+import { registerHostCheck } from './http/host-check.ts'
+import { clientErrorHandler, frameworkErrors, registerRootErrors } from './http/errors.ts'
+import { limitConnections, timeoutOptions } from './http/server-options.ts'
 import { TmdbClient } from './tmdb/client.ts'
 import { createLibrary } from './library/index.ts'
 import { createTorrentService } from './torrent/service.ts'
@@ -81,15 +84,23 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // request-log.ts writes one line per response at a level fitting its status
     logController: new LogController({ disableRequestLogging: true }),
-    // players keep connections open between range requests; streams may run for hours
+    // players keep connections open between range requests; streams may run for hours, which
+    // the request timeouts allow: they bound receiving a request, not sending the response
     keepAliveTimeout: 75_000,
-    requestTimeout: 0,
+    ...timeoutOptions(config.server),
     bodyLimit: 1024 * 1024,
     // the WebDAV handler matches paths itself (encoding variants, NFC, trailing slash)
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Fastify's and Node's own errors in the error format (http/errors.ts)
+    frameworkErrors,
+    clientErrorHandler
   })
+  limitConnections(server.server, config.server.max_connections)
   registerRequestLogging(server)
   countHttpResponses(server, metrics)
+  registerRootErrors(server, logger.child({ component: 'http' }))
+  // before auth: a rebound name gets 421 whatever credentials the page has
+  registerHostCheck(server, { host: config.server.host, publicHosts: config.server.public_hosts })
   if (config.auth.username !== '') {
     registerBasicAuth(server, { username: config.auth.username, password: config.auth.password })
   }

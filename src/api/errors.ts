@@ -8,14 +8,23 @@ import type { Logger } from '../logger.ts'
 
 export interface ErrorPayload { error: { code: string, message: string, details?: Record<string, unknown> } }
 
-/** Codes for Fastify's own 4xx errors (bad JSON, wrong content type, body too large, ...). */
+/** Codes for Fastify's and Node's own 4xx errors (bad JSON, wrong content type, body too large, ...). */
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'invalid_input',
   404: 'not_found',
   405: 'method_not_allowed',
   406: 'not_acceptable',
+  408: 'request_timeout',
   413: 'payload_too_large',
-  415: 'unsupported_media_type'
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  421: 'misdirected_request',
+  431: 'headers_too_large'
+}
+
+/** The error code of a 4xx status without a domain error behind it. */
+export function codeForStatus (status: number): string {
+  return CODE_BY_STATUS[status] ?? 'bad_request'
 }
 
 export function payload (code: string, message: string, details?: Record<string, unknown>): ErrorPayload {
@@ -65,9 +74,13 @@ export function toErrorAnswer (err: FastifyError | Error, reqId: string, log: Lo
     return { status: 400, body: payload('invalid_input', validationMessage(fe.validationContext ?? 'request', fe.validation as ValidationIssue[])) }
   }
   const status = fe.statusCode ?? 500
+  // Fastify says only "Unsupported Media Type"; say what is accepted
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { status, body: payload(codeForStatus(status), 'unsupported content type: bodies here are application/json') }
+  }
   if (status >= 400 && status < 500) {
     // Fastify's own client errors (invalid JSON body, 415, 413) have messages fit for users
-    return { status, body: payload(CODE_BY_STATUS[status] ?? 'bad_request', err.message) }
+    return { status, body: payload(codeForStatus(status), err.message) }
   }
   log.error({ err, reqId }, 'unexpected error')
   return { status: 500, body: payload('internal', `internal error (request ${reqId}); the server log has the details`) }

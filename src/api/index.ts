@@ -29,6 +29,8 @@ export interface ApiDeps {
 export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.setValidatorCompiler(apiValidatorCompiler)
   registerErrorHandling(app, deps.logger)
+  // every body here is JSON: a text/plain one is a 415, not a string that fails validation
+  app.removeContentTypeParser('text/plain')
 
   await statusRoutes(app, deps)
   await movieRoutes(app, deps)

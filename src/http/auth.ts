@@ -2,6 +2,7 @@
 // OPTIONS is exempt: Finder mounts fail when OPTIONS asks for credentials (webdav.md).
 import { timingSafeEqual, createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { isApiUrl } from './error-reply.ts'
 
 export interface Credentials { username: string, password: string }
 
@@ -35,7 +36,7 @@ export function registerBasicAuth (app: FastifyInstance, expected: Credentials):
   app.addHook('onRequest', async (req, reply) => {
     if (req.method === 'OPTIONS') return
     if (checkCredentials(parseBasic(req.headers.authorization), expected)) return
-    const isApi = req.url.startsWith('/api')
+    const isApi = isApiUrl(req.url)
     reply.header('WWW-Authenticate', 'Basic realm="momoshtrem", charset="UTF-8"')
     if (isApi) {
       await reply.code(401).send({ error: { code: 'unauthorized', message: 'credentials required (HTTP Basic)' } })

@@ -1,5 +1,6 @@
 // GET and HEAD. Files: validators, ranges (206/416), a body streamed from the requested
 // offset. Collections: a small HTML index. HEAD never opens the file.
+import type { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RandomAccessReader, Vfs, VfsEntry } from '../vfs/types.ts'
 import { NotFoundError } from '../errors.ts'
@@ -73,14 +74,37 @@ async function sendFile (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, pat
     reply.raw.off('close', onClose)
     await reader?.close().catch(() => {})
     // a client that hung up is not a server error (players probe and drop all the time)
-    if (controller.signal.aborted) { abandon(reply); return }
+    if (controller.signal.aborted) { wentAway(req, reply, start, end); return }
     throw err
   }
   reply.raw.off('close', onClose)
   if (controller.signal.aborted || reply.raw.destroyed) {
     await reader.close().catch(() => {})
-    abandon(reply)
+    wentAway(req, reply, start, end)
     return
   }
-  await reply.send(rangeStream({ reader, start, end, first, controller }))
+  const stream = rangeStream({ reader, start, end, first, controller })
+  logCutShort(req, reply, stream, `${start}-${end}`)
+  await reply.send(stream)
+}
+
+/** The client hung up before the first byte: one info line, and the socket is dropped. */
+function wentAway (req: FastifyRequest, reply: FastifyReply, start: number, end: number): void {
+  req.log.info({ method: req.method, url: req.url, bytes: `${start}-${end}` }, 'client went away before the first byte')
+  abandon(reply)
+}
+
+/**
+ * One log line for a body that ends before its last byte. Players hang up mid-body all the
+ * time (probes, seeks, stop): info. A read that failed mid-body is the server's: warn.
+ * Fastify's own line for either is off (request logging is request-log.ts's), and the
+ * response hooks never run for a response that did not finish.
+ */
+function logCutShort (req: FastifyRequest, reply: FastifyReply, stream: Readable, bytes: string): void {
+  reply.raw.once('close', () => {
+    if (reply.raw.writableFinished) return
+    const entry = { method: req.method, url: req.url, status: reply.statusCode, bytes }
+    if (stream.errored !== null) req.log.warn({ ...entry, err: stream.errored }, 'stream failed mid-body')
+    else req.log.info(entry, 'client went away mid-body')
+  })
 }

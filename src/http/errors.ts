@@ -1,0 +1,54 @@
+// Fastify's and Node's own errors in the project's format ({"error": {"code", "message"}},
+// a text line under /dav). /api and /dav have error handlers of their own; what reaches
+// none of them is handled here: the root scope's routes (/, /metrics) and unknown paths,
+// URLs the router cannot decode (frameworkErrors), and requests Node's HTTP parser rejects
+// before Fastify sees them (clientErrorHandler: malformed, headers too large, timeouts).
+import { STATUS_CODES, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { codeForStatus, payload, toErrorAnswer } from '../api/errors.ts'
+import type { Logger } from '../logger.ts'
+import { sendError } from './error-reply.ts'
+
+/** Error handler and 404 of the root scope. */
+export function registerRootErrors (app: FastifyInstance, log: Logger): void {
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const { status, body } = toErrorAnswer(err, req.id, log)
+    await sendError(reply, req.url, status, body.error.code, body.error.message)
+  })
+  app.setNotFoundHandler(async (req, reply) => {
+    await sendError(reply, req.url, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`)
+  })
+}
+
+/** Fastify's `frameworkErrors`: a path that is not valid percent-encoding, a too long parameter. */
+export function frameworkErrors (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode ?? 400
+  const url = req.raw.url ?? '/'
+  if (status >= 500) void sendError(reply, url, 500, 'internal', 'internal error')
+  else void sendError(reply, url, status, codeForStatus(status), err.message)
+}
+
+/** What Node's parser errors become: [status, message]; anything else is a 400. */
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request was not received in time (server.headers_timeout / server.request_timeout)'],
+  HPE_HEADER_OVERFLOW: [431, 'request headers too large']
+}
+
+/**
+ * Fastify's `clientErrorHandler`: there is no request object yet, so the answer is written
+ * on the socket, which is then closed. Like Node's own handler, nothing is written when a
+ * response is already under way on the socket (it would corrupt that response).
+ */
+export function clientErrorHandler (this: FastifyInstance, err: ConnectionError, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, message] = CLIENT_ERRORS[err.code] ?? [400, 'malformed HTTP request']
+  this.log.debug({ code: err.code, status }, 'client error')
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
+  if (socket.writable && inFlight?.headersSent !== true) {
+    const body = JSON.stringify(payload(codeForStatus(status), message))
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(err)
+}
