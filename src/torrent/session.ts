@@ -13,16 +13,21 @@
 //   incoming connections refused: zero bytes either way. Known peers are remembered.
 // - Any read / openReader / prefetch of an idle or paused torrent makes it 'active' at once:
 //   remembered peers are dialed immediately (backoff reset), discovery restarts.
+//
+// Peers known at load: the remembered ones and the stored magnet's x.pe hints. Both survive
+// restarts: a peer is dropped from the record only once proven dead (PeerBook), never because
+// it was not seen in this run (a start_paused torrent sees nobody until it is read).
 import type { Duplex } from 'node:stream'
 import Wire from 'bittorrent-protocol'
 import { ClosedError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { EngineContext } from './context.ts'
 import { PeerDiscovery } from './discovery.ts'
+import { parseMagnet } from './magnet.ts'
 import { parseMeta, type TorrentMeta } from './metadata.ts'
-import type { IncomingTarget } from './network.ts'
+import type { IncomingTarget, Network } from './network.ts'
 import { Peer, type PeerHost } from './peer.ts'
-import type { TorrentRecord } from './persistence.ts'
+import { PeerBook, type TorrentRecord } from './persistence.ts'
 import { Prefetch, Reader, readFileRange, type ReadHost } from './reads.ts'
 import type { WantSource } from './scheduler.ts'
 import { Transfer, type TransferHost } from './transfer.ts'
@@ -42,11 +47,15 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   private readonly readerSet = new Set<Reader>()
   private metaLoading = false
   private ticksSinceSave = 0
+  private readonly peerBook: PeerBook
 
   constructor (ctx: EngineContext, infoHash: string, readonly record: TorrentRecord, log: Logger) {
-    super(ctx, infoHash, log)
+    const peerBook = new PeerBook(record)
+    super(observeDialFailures(ctx, addr => { peerBook.failed(addr) }), infoHash, log)
+    this.peerBook = peerBook
     this.addedAt = new Date(record.addedAt)
     for (const addr of record.peers) this.addAddr(addr, 'remembered')
+    for (const addr of magnetHints(record.magnet, ctx.cfg.max_peer_hints)) this.addAddr(addr, 'magnet')
     let resolve!: () => void
     let reject!: (err: Error) => void
     const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
@@ -209,8 +218,20 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
 
   override onPeerReady (peer: Peer): void {
     super.onPeerReady(peer)
+    this.peerBook.connected(peer.addr)
     this.transfer?.updateInterest(peer)
     this.transfer?.pump()
+  }
+
+  override onListenAddr (peer: Peer, addr: string): void {
+    super.onListenAddr(peer, addr)
+    if (peer.dialAddr === addr) this.peerBook.connected(addr)
+  }
+
+  override ban (...args: Parameters<SessionPeers['ban']>): void {
+    const peer = args[0]
+    this.peerBook.ban(peer.dialAddr ?? peer.addr)
+    super.ban(...args)
   }
 
   onPeerUpdate (peer: Peer): void {
@@ -219,6 +240,8 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   }
 
   override onPeerClosed (peer: Peer): void {
+    // a peer we dialed that dropped us before the handshake (while we wanted it) is a failed dial
+    if (peer.outgoing && !peer.wasReady && this.acceptsIncoming()) this.peerBook.failed(peer.addr)
     this.transfer?.scheduler.dropPeer(peer)
     super.onPeerClosed(peer)
     this.transfer?.pump()
@@ -270,8 +293,13 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     if (this.meta !== null) await this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
   }
 
+  /**
+   * The record with this run's connections merged over the remembered peers. Failure counts
+   * are saved with it (at the next save for a change of peers, sleep or close): a crash loses
+   * some, which only delays forgetting a dead peer.
+   */
   snapshotRecord (): TorrentRecord {
-    return { ...this.record, peers: this.rememberedPeers() }
+    return { ...this.record, ...this.peerBook.snapshot(this.rememberedPeers()) }
   }
 
   override sleep (kind: 'idle' | 'paused'): void {
@@ -282,3 +310,33 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
 }
 
 export type { TorrentState }
+
+/** The stored magnet's x.pe hints (at most `max`); none when it no longer parses. */
+function magnetHints (magnetUri: string, max: number): string[] {
+  try { return parseMagnet(magnetUri).peers.slice(0, max) } catch { return [] }
+}
+
+/**
+ * The context with its network's dial() reporting failures. SessionPeers keeps its dial
+ * outcomes to itself (backoff); the session needs them to tell a remembered peer that is dead
+ * (its dials keep failing) from one merely not seen in this run.
+ */
+function observeDialFailures (ctx: EngineContext, onFailure: (addr: string) => void): EngineContext {
+  const network = ctx.network
+  const dial: Network['dial'] = async (addr) => {
+    try {
+      return await network.dial(addr)
+    } catch (err) {
+      onFailure(addr)
+      throw err
+    }
+  }
+  const observed = new Proxy(network, {
+    get (target, prop) {
+      if (prop === 'dial') return dial
+      const value: unknown = Reflect.get(target, prop)
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+  })
+  return { ...ctx, network: observed }
+}
