@@ -1,10 +1,16 @@
-// Process entry: `momoshtrem serve [--config FILE]`. Reads the config, builds the app,
-// listens, and closes everything on SIGINT/SIGTERM.
+// Process entry: `momoshtrem serve [--config FILE]`. Reads the config, installs the process
+// guards (src/process-guards.ts: what an unhandled rejection or uncaught exception does),
+// builds the app, listens, and closes everything on SIGINT/SIGTERM or after a fatal error.
 import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError } from './config/load.ts'
-import { createApp } from './app.ts'
+import { createApp, type App } from './app.ts'
+import { createLogger } from './logger.ts'
+import { installProcessGuards, type ProcessGuards } from './process-guards.ts'
 
 const usage = 'usage: momoshtrem serve [--config FILE]'
+
+/** How long closing may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 15_000
 
 async function main (argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -23,24 +29,46 @@ async function main (argv: string[]): Promise<number> {
     if (err instanceof ConfigError) { console.error(err.message); return 78 }
     throw err
   }
-  const app = await createApp(config)
+  // one logger for the process, so that the guards log from the start, building the app included
+  const logger = createLogger(config.logging.level)
+  const guards = installProcessGuards(logger.child({ component: 'process' }))
+  const app = await createApp(config, { logger })
   const url = await app.listen()
   app.logger.info({ url, dav: `${url}/dav/` }, 'momoshtrem is serving')
-
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      app.logger.info({ signal }, 'shutting down')
-      const force = setTimeout(() => { app.logger.error('shutdown took too long; exiting'); process.exit(1) }, 15_000)
-      force.unref()
-      app.close().then(resolve, (err: unknown) => { app.logger.error({ err }, 'error during shutdown'); resolve() })
-    }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-  })
-  return 0
+  return await untilStopped(app, guards)
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
+/** Resolves with the exit code once the app has closed after a signal or a fatal error. */
+async function untilStopped (app: App, guards: ProcessGuards): Promise<number> {
+  return await new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (fields: Record<string, unknown>, code: number): void => {
+      if (stopping) {
+        // a fatal error while already closing: the close itself may be what failed
+        if (code !== 0) process.exit(code)
+        return
+      }
+      stopping = true
+      app.logger.info(fields, 'shutting down')
+      const force = setTimeout(() => { app.logger.error('shutdown took too long; exiting'); process.exit(code === 0 ? 1 : code) }, SHUTDOWN_LIMIT_MS)
+      force.unref()
+      app.close().then(() => { resolve(code) }, (err: unknown) => {
+        app.logger.error({ err }, 'error during shutdown')
+        resolve(code === 0 ? 1 : code)
+      })
+    }
+    process.once('SIGINT', () => { stop({ signal: 'SIGINT' }, 0) })
+    process.once('SIGTERM', () => { stop({ signal: 'SIGTERM' }, 0) })
+    guards.onFatal((code) => { stop({ reason: 'uncaught exception' }, code) })
+  })
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+  // after a failure, do not wait for handles the interrupted code may have left open
+  if (code !== 0) process.exit(code)
+}, (err: unknown) => {
+  // could not start (e.g. the port is taken): say why and go, whatever was already opened
   console.error(err)
-  process.exitCode = 1
+  process.exit(1)
 })
