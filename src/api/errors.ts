@@ -3,7 +3,7 @@
 // rejected the API key"), so they are shown; anything else unexpected is a 500 with a
 // generic message, its detail only in the log.
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { isDomainError } from '../errors.ts'
+import { isDomainError, LimitError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 
 export interface ErrorPayload { error: { code: string, message: string, details?: Record<string, unknown> } }
@@ -89,6 +89,8 @@ export function toErrorAnswer (err: FastifyError | Error, reqId: string, log: Lo
 export function registerErrorHandling (app: FastifyInstance, log: Logger): void {
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const { status, body } = toErrorAnswer(err, req.id, log)
+    // a bound reached for a moment (torrent.max_concurrent_adds) says when to come back
+    if (err instanceof LimitError && err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter))
     return await reply.code(status).send(body)
   })
   app.setNotFoundHandler(async (req, reply) => {

@@ -65,7 +65,8 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
       infoHash,
       peerId: ctx.peerId,
       port: ctx.network.port,
-      trackers: [...new Set([...record.trackers, ...ctx.cfg.trackers])],
+      trackers: [...ctx.cfg.trackers, ...record.trackers],
+      maxTrackers: ctx.cfg.max_trackers,
       dht: ctx.network.dht,
       lsd: ctx.cfg.lsd
     }, (addr) => { this.addAddr(addr, 'discovery'); this.maintain() }, log)
