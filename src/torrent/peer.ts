@@ -1,11 +1,17 @@
 // One connected peer: the bittorrent-protocol Wire, its socket, its extensions (ut_metadata,
 // ut_pex, lt_donthave), and our outstanding block requests to it. Events go to the session.
+//
+// Everything a peer sends is checked before the wire acts on it (see guardWire): a message
+// that breaks the protocol gets the peer banned and disconnected, and nothing a peer sends can
+// make a handler throw out of a socket event or a timer, which would end the process.
+import { isIPv6 } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type Wire from 'bittorrent-protocol'
 import utMetadata from 'ut_metadata'
 import utPex from 'ut_pex'
 import ltDontHave from 'lt_donthave'
-import { BLOCK } from './metadata.ts'
+import { BLOCK, pieceSize, type TorrentMeta } from './metadata.ts'
+import type { TorrentInfo } from './types.ts'
 
 export interface PeerHost {
   readonly infoHash: string
@@ -14,6 +20,8 @@ export interface PeerHost {
   readonly pex: boolean
   readonly dht: boolean
   readonly listenPort: number
+  /** the info dictionary once known: bounds for piece indexes, offsets and bitfields */
+  readonly meta: TorrentMeta | null
   metadataBuffer (): Uint8Array | undefined
   bitfieldBuffer (): Uint8Array | undefined
   onPeerReady (peer: Peer): void
@@ -28,6 +36,8 @@ export interface PeerHost {
   onListenAddr (peer: Peer, addr: string): void
   /** every piece payload received, wanted or not (a block that arrives after its CANCEL still cost bandwidth) */
   countPayload (n: number): void
+  /** the peer broke the protocol or sent bad data: never dial it again, disconnect it */
+  ban (peer: Peer, reason: string): void
 }
 
 export interface OutstandingBlock { piece: number, block: number, offset: number, length: number, sentAt: number }
@@ -80,6 +90,102 @@ export function slowStart (current: number, latencyMs: number, minLatencyMs: num
   return latencyMs <= minLatencyMs * 1.5 + QUEUE_MARGIN_MS / 2 ? Math.min(max, current + 1) : current
 }
 
+/**
+ * The longest message accepted from a peer before its id is even read: an extension message
+ * carrying a ut_metadata piece (16 KiB and its bencoded header) is the largest we ever ask
+ * for, a PIECE (9 + BLOCK) is smaller. Bitfields get room for one bit per piece; before the
+ * metadata the piece count is unknown and the library's own bitfield cap (400 000 pieces)
+ * bounds it. bittorrent-protocol itself would wait for (and buffer) up to 2^31 - 1 bytes, and
+ * reads a prefix of 2^31 or more as a negative number, i.e. a keep-alive.
+ */
+const MAX_FRAME = 2 + BLOCK + 1024
+const MAX_BITFIELD_PIECES = 400_000
+/** BEP 3: requests above 128 KiB are grounds to close the connection (we serve up to this much) */
+const MAX_REQUEST = 128 * 1024
+
+export function maxMessageLength (info: TorrentInfo | null): number {
+  return Math.max(MAX_FRAME, 1 + Math.ceil((info?.pieceCount ?? MAX_BITFIELD_PIECES) / 8))
+}
+
+function u32 (b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!
+}
+
+/** BEP 10: an extension id is one byte, and 0 means the peer turned the extension off. */
+export function isExtId (v: unknown): boolean {
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 255
+}
+
+/** A block range inside the torrent: `index` exists and [offset, offset+length) lies in it. */
+function inPiece (info: TorrentInfo, index: number, offset: number, length: number): boolean {
+  return index < info.pieceCount && offset + length <= pieceSize(info, index)
+}
+
+/** BEP 3: one bit per piece, the spare bits at the end cleared. */
+function bitfieldViolation (bits: Uint8Array, pieceCount: number): string | null {
+  if (bits.length !== Math.ceil(pieceCount / 8)) return `bitfield of ${bits.length} bytes for ${pieceCount} pieces`
+  const used = pieceCount % 8
+  return used !== 0 && (bits[bits.length - 1]! & (0xff >> used)) !== 0 ? 'bitfield with spare bits set' : null
+}
+
+/**
+ * Why message `msg` (id and payload, without the length prefix) breaks the protocol, or null.
+ * `info` is null before the metadata (nothing to check indexes against yet); `ours` the ids we
+ * gave our extensions (wire.extendedMapping).
+ */
+export function messageViolation (msg: Uint8Array, info: TorrentInfo | null, ours: Record<number, string>): string | null {
+  const id = msg[0]!
+  const n = msg.length
+  const sized = (want: number): string | null => n === want ? null : `message ${id} of ${n} bytes, expected ${want}`
+  switch (id) {
+    case 0: case 1: case 2: case 3: case 0x0E: case 0x0F: // choke .. uninterested, have-all, have-none
+      return sized(1)
+    case 4: // have
+      return sized(5) ?? (info !== null && u32(msg, 1) >= info.pieceCount ? `have ${u32(msg, 1)} of ${info.pieceCount} pieces` : null)
+    case 5: // bitfield
+      return info === null ? null : bitfieldViolation(msg.subarray(1), info.pieceCount)
+    case 6: { // request
+      const bad = sized(13)
+      if (bad !== null) return bad
+      const [index, offset, length] = [u32(msg, 1), u32(msg, 5), u32(msg, 9)]
+      if (length === 0 || length > MAX_REQUEST) return `request of ${length} bytes`
+      return info !== null && !inPiece(info, index, offset, length) ? `request outside the torrent (${index}, ${offset}, ${length})` : null
+    }
+    case 7: { // piece
+      if (n <= 9) return `piece message of ${n} bytes`
+      const [index, offset, length] = [u32(msg, 1), u32(msg, 5), n - 9]
+      if (length > BLOCK) return `block of ${length} bytes`
+      return info !== null && !inPiece(info, index, offset, length) ? `block outside the torrent (${index}, ${offset}, ${length})` : null
+    }
+    case 8: case 0x10: // cancel, reject
+      return sized(13)
+    case 9: // port
+      return sized(3)
+    case 0x0D: case 0x11: // suggest, allowed-fast
+      return sized(5)
+    case 20: // extended
+      if (n < 2) return 'extended message without an id'
+      return msg[1] === 0 || ours[msg[1]!] !== undefined ? null : `extended message for id ${msg[1]}, which we never gave`
+    default: // BEP 3: unknown messages are ignored
+      return null
+  }
+}
+
+/**
+ * 'ip:port' as we dial and announce it: a dual-stack listener reports IPv4 peers as
+ * '::ffff:a.b.c.d', which is the IPv4 address; other IPv6 addresses go in brackets.
+ */
+export function dialable (ip: string, port: number): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
+  if (mapped !== null) return `${mapped[1]}:${port}`
+  return isIPv6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`
+}
+
+/** A bencoded dictionary as bencode decodes it (not a list, string or integer). */
+function isDict (v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v)
+}
+
 export class Peer {
   /** key: piece * 4096 + block */
   readonly outstanding = new Map<number, OutstandingBlock>()
@@ -102,6 +208,10 @@ export class Peer {
   rate = 0
   /** shortest request-to-block time seen (ms): the round trip plus one block's transfer */
   minLatency = Infinity
+  /** blocks asked of this peer and blocks it sent: more sent than asked is a violation */
+  private blocksRequested = 0
+  private blocksReceived = 0
+  private pexRunning = false
 
   constructor (readonly wire: Wire, readonly socket: Duplex, readonly addr: string, readonly outgoing: boolean, private readonly host: PeerHost) {
     this.dialAddr = outgoing ? addr : null
@@ -117,33 +227,45 @@ export class Peer {
     wire.use(utMetadata(meta))
     if (host.pex) wire.use(utPex())
     wire.use(ltDontHave())
+    this.guardWire()
     wire.extendedHandshake.v = 'momoshtrem'
     wire.extendedHandshake.p = host.listenPort
+    // An incoming wire read the peer's handshake before ut_metadata was attached, so the
+    // extension never learnt the info hash and would accept any metadata as complete: tell it,
+    // as the wire does for outgoing peers.
+    if (!outgoing) wire.ut_metadata.onHandshake(host.infoHash)
     if (meta === undefined) wire.ut_metadata.fetch()
     wire.ut_metadata.on('metadata', (buf: Uint8Array) => { host.onMetadata(this, buf) })
-    wire.ut_metadata.on('warning', () => {})
+    wire.ut_metadata.on('warning', (err: Error) => {
+      // ut_metadata asks twice, then gives up with this warning: metadata that does not hash to
+      // the info hash (the others are "does not support" / "has none", which are fine)
+      if (err.message === 'Peer sent invalid metadata') this.violation('metadata that does not match the info hash')
+    })
     if (host.pex) {
       wire.ut_pex.on('peer', (addr: string) => { host.onPexPeer(addr) })
       wire.ut_pex.on('warning', () => {})
     }
     wire.lt_donthave.on('donthave', () => { host.onPeerUpdate(this) })
-    if (!outgoing) {
-      wire.on('extended', (ext: string, hs: { p?: unknown }) => {
-        const ip = addr.slice(0, addr.lastIndexOf(':'))
-        if (ext === 'handshake' && typeof hs.p === 'number' && hs.p > 0 && hs.p < 65536) host.onListenAddr(this, `${ip}:${hs.p}`)
-      })
-    }
+    wire.on('extended', (ext: string, hs: { p?: unknown }) => {
+      if (ext !== 'handshake') return
+      this.syncPex()
+      if (!outgoing && typeof hs.p === 'number' && Number.isInteger(hs.p) && hs.p > 0 && hs.p < 65536) {
+        host.onListenAddr(this, dialable(addr.slice(0, addr.lastIndexOf(':')), hs.p))
+      }
+    })
 
-    const onReady = (): void => {
+    const onReady = (infoHash: string = host.infoHash): void => {
       clearTimeout(hsTimer)
+      if (this.closed) return
       if (wire.peerId === host.peerId.toString('hex')) { this.destroy(); return }
+      if (infoHash !== host.infoHash) { this.violation(`handshake for another torrent (${infoHash})`); return }
       this.ready = true
       this.wasReady = true
       this.lastReceived = Date.now()
       wire.setKeepAlive(true)
       const bits = host.bitfieldBuffer()
       if (bits !== undefined) wire.bitfield(bits)
-      if (host.pex) wire.ut_pex.start()
+      this.syncPex()
       host.onPeerReady(this)
     }
     const update = (): void => { this.lastReceived = Date.now(); host.onPeerUpdate(this) }
@@ -166,8 +288,82 @@ export class Peer {
     } else {
       // incoming: the network layer already read their handshake
       this.sendHandshake()
-      queueMicrotask(onReady)
+      queueMicrotask(() => { onReady() })
     }
+  }
+
+  /**
+   * Puts checks in front of the wire's parser and its extension sends (bittorrent-protocol has
+   * no hooks for either, so its two parser steps are wrapped on this instance):
+   * - a length prefix beyond maxMessageLength drops the peer before anything is buffered;
+   * - each message is checked by messageViolation (sizes, indexes, ranges, extension ids), a
+   *   PIECE nobody asked for and an extended handshake that is no dictionary drop the peer;
+   * - whatever still throws while the wire or an extension handles a message (ut_metadata
+   *   writes a data message at the offset the peer names) drops the peer instead of the
+   *   exception escaping from the socket's data event;
+   * - an extension message for an extension the peer did not advertise (its latest extended
+   *   handshake, BEP 10) is not sent: Wire.extended would throw "Unrecognized extension",
+   *   from ut_pex's timer or ut_metadata's retry alike.
+   * Once the peer is closed, whatever is left in the wire's buffer is discarded unread.
+   */
+  private guardWire (): void {
+    const wire = this.wire
+    const info = (): TorrentInfo | null => this.host.meta?.info ?? null
+    const onLength = wire._onMessageLength as unknown
+    const onMessage = wire._onMessage as unknown
+    const send = wire.extended as (ext: number | string, obj: unknown) => void
+    // these are bittorrent-protocol internals (5.x): a version without them must fail loudly,
+    // not leave every peer unchecked
+    if (typeof onLength !== 'function' || typeof onMessage !== 'function') throw new Error('bittorrent-protocol: Wire._onMessageLength/_onMessage not found, the peer guard cannot be installed')
+    wire._onMessageLength = (buf: Uint8Array): void => {
+      if (this.closed) return
+      const length = u32(buf, 0)
+      if (length > maxMessageLength(info())) { this.violation(`message length ${length}`); return }
+      onLength.call(wire, buf)
+    }
+    wire._onMessage = (buf: Uint8Array): void => {
+      if (this.closed) return
+      const bad = messageViolation(buf, info(), wire.extendedMapping) ??
+        (buf[0] === 7 && ++this.blocksReceived > this.blocksRequested ? 'a block we never requested' : null)
+      if (bad !== null) { this.violation(bad); return }
+      const before = wire.peerExtendedHandshake
+      try {
+        onMessage.call(wire, buf)
+      } catch (err) {
+        this.violation(`message ${buf[0]} could not be handled: ${(err as Error).message}`)
+        return
+      }
+      const isHandshake = buf[0] === 20 && buf[1] === 0
+      // the wire ignores a handshake it cannot decode, and keeps one that is no dictionary
+      if (isHandshake && (wire.peerExtendedHandshake === before || !isDict(wire.peerExtendedHandshake))) this.violation('extended handshake is not a bencoded dictionary')
+    }
+    wire.extended = (ext: number | string, obj: unknown): void => {
+      if (typeof ext === 'string' && !isExtId(wire.peerExtendedMapping[ext])) return
+      send.call(wire, ext, obj)
+    }
+  }
+
+  /** PEX runs with a ready peer whose latest extended handshake lists ut_pex, and only then. */
+  private syncPex (): void {
+    if (!this.host.pex || this.closed) return
+    const on = this.ready && isExtId(this.wire.peerExtendedMapping.ut_pex)
+    if (on && !this.pexRunning) this.wire.ut_pex.start()
+    if (!on && this.pexRunning) this.wire.ut_pex.stop()
+    this.pexRunning = on
+  }
+
+  /** Requests a block, counted: a peer never sends more blocks than it was asked for. */
+  request (piece: number, offset: number, length: number, cb: (err: Error | null) => void): void {
+    const before = this.wire.requests.length
+    this.wire.request(piece, offset, length, cb)
+    if (this.wire.requests.length > before) this.blocksRequested++
+  }
+
+  /** The peer broke the protocol: banned and disconnected, whatever it sends next is ignored. */
+  private violation (reason: string): void {
+    if (this.closed) return
+    this.host.ban(this, `protocol violation: ${reason}`)
+    this.destroy()
   }
 
   private sendHandshake (): void {

@@ -1,5 +1,6 @@
 // The peer side of a session: known addresses with backoff, dialing (global and per-torrent
 // connection limits), PE/MSE fallback to plaintext, bans, idle/paused sleep and wake, rates.
+import { isIPv4, isIPv6 } from 'node:net'
 import Wire from 'bittorrent-protocol'
 import type { Logger } from '../logger.ts'
 import type { EngineContext } from './context.ts'
@@ -138,8 +139,8 @@ export abstract class SessionPeers {
     if (!this.ctx.cfg.pex) return
     for (const other of this.peers) {
       if (other === peer || !other.ready) continue
-      if (peer.dialAddr !== null) other.wire.ut_pex?.addPeer(peer.dialAddr)
-      if (other.dialAddr !== null) peer.wire.ut_pex?.addPeer(other.dialAddr)
+      if (peer.dialAddr !== null) pexAdd(other, peer.dialAddr)
+      if (other.dialAddr !== null) pexAdd(peer, other.dialAddr)
     }
   }
 
@@ -153,10 +154,10 @@ export abstract class SessionPeers {
     this.backoff(k)
   }
 
-  ban (peer: Peer): void {
+  ban (peer: Peer, reason = 'bad data'): void {
     const k = this.known.get(peer.dialAddr ?? peer.addr)
     if (k !== undefined) k.banned = true
-    this.log.warn({ peer: peer.addr }, 'peer banned (bad data)')
+    this.log.warn({ peer: peer.addr, reason }, 'peer banned')
     peer.destroy()
   }
 
@@ -205,6 +206,16 @@ export abstract class SessionPeers {
     this.timers.clear()
     for (const p of [...this.peers]) p.destroy()
   }
+}
+
+/**
+ * Queues `addr` for `peer`'s next PEX message. PEX carries compact IP addresses (BEP 11): a
+ * host name (an x.pe hint may be one) cannot be encoded, and ut_pex would throw from its timer.
+ */
+function pexAdd (peer: Peer, addr: string): void {
+  const host = addr.slice(0, addr.lastIndexOf(':'))
+  if (isIPv4(host)) peer.wire.ut_pex?.addPeer(addr)
+  else if (isIPv6(host.replace(/^\[|\]$/g, ''))) peer.wire.ut_pex?.addPeer6(addr)
 }
 
 export { TICK_MS }

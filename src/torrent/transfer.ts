@@ -43,7 +43,7 @@ export class Transfer {
       have: i => store.have.get(i) || this.writing.has(i) || this.skipped.has(i),
       send: (peer, piece, offset, length) => {
         // the data itself comes through onBlock (the wire's 'piece' event), late blocks included
-        peer.wire.request(piece, offset, length, (err) => {
+        peer.request(piece, offset, length, (err) => {
           if (err === null) return
           this.scheduler.release(peer, piece, offset)
           this.pump()
