@@ -123,8 +123,12 @@ export abstract class SessionPeers {
     }, () => {
       k.dialing = false
       this.backoff(k)
+      this.onDialFailed(k.addr)
     })
   }
+
+  /** A dial of `addr` failed (refused, unreachable, timed out); the session keeps count. */
+  protected onDialFailed (_addr: string): void {}
 
   private backoff (k: Known): void {
     k.failures++

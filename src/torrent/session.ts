@@ -25,7 +25,7 @@ import type { EngineContext } from './context.ts'
 import { PeerDiscovery } from './discovery.ts'
 import { parseMagnet } from './magnet.ts'
 import { parseMeta, type TorrentMeta } from './metadata.ts'
-import type { IncomingTarget, Network } from './network.ts'
+import type { IncomingTarget } from './network.ts'
 import { Peer, type PeerHost } from './peer.ts'
 import { PeerBook, type TorrentRecord } from './persistence.ts'
 import { Prefetch, Reader, readFileRange, type ReadHost } from './reads.ts'
@@ -50,9 +50,8 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   private readonly peerBook: PeerBook
 
   constructor (ctx: EngineContext, infoHash: string, readonly record: TorrentRecord, log: Logger) {
-    const peerBook = new PeerBook(record)
-    super(observeDialFailures(ctx, addr => { peerBook.failed(addr) }), infoHash, log)
-    this.peerBook = peerBook
+    super(ctx, infoHash, log)
+    this.peerBook = new PeerBook(record)
     this.addedAt = new Date(record.addedAt)
     for (const addr of record.peers) this.addAddr(addr, 'remembered')
     for (const addr of magnetHints(record.magnet, ctx.cfg.max_peer_hints)) this.addAddr(addr, 'magnet')
@@ -240,6 +239,9 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     this.transfer?.pump()
   }
 
+  /** dead peers are told from ones merely not seen in this run by their failed dials */
+  protected override onDialFailed (addr: string): void { this.peerBook.failed(addr) }
+
   override onPeerClosed (peer: Peer): void {
     // a peer we dialed that dropped us before the handshake (while we wanted it) is a failed dial
     if (peer.outgoing && !peer.wasReady && this.acceptsIncoming()) this.peerBook.failed(peer.addr)
@@ -315,29 +317,4 @@ export type { TorrentState }
 /** The stored magnet's x.pe hints (at most `max`); none when it no longer parses. */
 function magnetHints (magnetUri: string, max: number): string[] {
   try { return parseMagnet(magnetUri).peers.slice(0, max) } catch { return [] }
-}
-
-/**
- * The context with its network's dial() reporting failures. SessionPeers keeps its dial
- * outcomes to itself (backoff); the session needs them to tell a remembered peer that is dead
- * (its dials keep failing) from one merely not seen in this run.
- */
-function observeDialFailures (ctx: EngineContext, onFailure: (addr: string) => void): EngineContext {
-  const network = ctx.network
-  const dial: Network['dial'] = async (addr) => {
-    try {
-      return await network.dial(addr)
-    } catch (err) {
-      onFailure(addr)
-      throw err
-    }
-  }
-  const observed = new Proxy(network, {
-    get (target, prop) {
-      if (prop === 'dial') return dial
-      const value: unknown = Reflect.get(target, prop)
-      return typeof value === 'function' ? value.bind(target) : value
-    }
-  })
-  return { ...ctx, network: observed }
 }
