@@ -109,11 +109,6 @@ declare module 'parse-torrent' {
   export function toTorrentFile (parsed: { info: unknown }): Uint8Array
 }
 
-declare module 'magnet-uri' {
-  interface Magnet { infoHash?: string, announce?: string[], peerAddresses?: string[], name?: string | string[] }
-  export default function magnet (uri: string): Magnet
-}
-
 declare module 'utp-native' {
   import { EventEmitter } from 'node:events'
   import type { Duplex } from 'node:stream'
