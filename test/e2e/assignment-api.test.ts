@@ -4,21 +4,14 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { startApp, tempDir } from '../helpers/app.ts'
 import { startSeeder, type Seeder } from '../helpers/seeder.ts'
-import { KiB, writeFixture } from '../helpers/fixtures.ts'
+import { KiB, twoMoviesPackSpec, writeFixture } from '../helpers/fixtures.ts'
 import { dav } from '../helpers/dav.ts'
 import { folderBytes } from '../helpers/engine.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { apiClient } from './api-client.ts'
 
 async function setup (t: import('node:test').TestContext): Promise<{ api: ReturnType<typeof apiClient>, url: string, seeder: Seeder, dataDir: string }> {
-  const fixture = writeFixture(tempDir(t), {
-    name: 'Two.Movies.Pack',
-    files: [
-      { path: 'First.Movie.2001.mkv', length: 90 * KiB + 1 },
-      { path: 'Second.Movie.2002.mp4', length: 70 * KiB + 5 },
-      { path: 'readme.txt', length: 100 }
-    ]
-  })
+  const fixture = writeFixture(tempDir(t), twoMoviesPackSpec())
   const seeder = await startSeeder(t, { path: fixture.root, pieceLength: 16 * KiB })
   const app = await startApp(t, { torrent: { add_timeout: 1.5, read_timeout: 5, start_paused: false } })
   return { api: apiClient(app.url), url: app.url, seeder, dataDir: app.dataDir }

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { startApp, tempDir, type TestApp } from '../helpers/app.ts'
 import { startSeeder, type Seeder } from '../helpers/seeder.ts'
-import { KiB, writeFixture } from '../helpers/fixtures.ts'
+import { KiB, twoMoviesPackSpec, writeFixture } from '../helpers/fixtures.ts'
 import { apiClient } from './api-client.ts'
 
 type Api = ReturnType<typeof apiClient>
@@ -15,14 +15,7 @@ type Api = ReturnType<typeof apiClient>
 const OVERRIDES = { torrent: { add_timeout: 10, read_timeout: 5, start_paused: false } }
 
 async function packSeeder (t: TestContext): Promise<Seeder> {
-  const fixture = writeFixture(tempDir(t), {
-    name: 'Two.Movies.Pack',
-    files: [
-      { path: 'First.Movie.2001.mkv', length: 90 * KiB + 1 },
-      { path: 'Second.Movie.2002.mp4', length: 70 * KiB + 5 },
-      { path: 'readme.txt', length: 100 }
-    ]
-  })
+  const fixture = writeFixture(tempDir(t), twoMoviesPackSpec())
   return await startSeeder(t, { path: fixture.root, pieceLength: 16 * KiB })
 }
 

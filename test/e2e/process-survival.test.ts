@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
+import { testConfig } from '../helpers/app.ts'
 import { magnetLink } from '../helpers/seeder.ts'
 import { startHostileHttpTracker, httpAnswers } from '../helpers/hostile-tracker.ts'
 import { waitFor, withTimeout } from '../helpers/wait.ts'
@@ -40,23 +41,12 @@ function onSigusr2 (code: string): string {
 async function startServer (t: TestContext, opts: { imports?: string[] } = {}): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'momoshtrem-process-'))
   const configFile = join(dir, 'config.yaml')
-  writeFileSync(configFile, stringify({
-    server: { host: '127.0.0.1', port: 0 },
-    database: { path: join(dir, 'momoshtrem.db') },
-    torrent: {
-      metadata_folder: join(dir, 'torrents'),
-      cache_folder: join(dir, 'cache'),
-      dht: false,
-      lsd: false,
-      pex: false,
-      utp: false,
-      listen_port: 0,
-      trackers: [],
-      add_timeout: 3
-    },
-    // debug: tracker warnings are logged at debug
+  // the tests' own configuration (loopback, no DHT/LSD/PEX, everything under dir), as a file;
+  // debug: tracker warnings are logged at debug
+  writeFileSync(configFile, stringify(testConfig(dir, {
+    torrent: { utp: false, trackers: [], add_timeout: 3 },
     logging: { level: 'debug' }
-  }))
+  })))
   // nothing of the test runner's or the developer's environment configures the child
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MOMOSHTREM_') && !k.startsWith('NODE_TEST')) env[k] = v

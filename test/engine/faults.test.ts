@@ -30,6 +30,18 @@ async function restartWithoutRead (t: TestContext, dataDir: string, infoHash: st
   await e.close()
 }
 
+/** Two start_paused restarts without a read, then a third start whose uncached read must reach the swarm. */
+async function readAfterTwoIdleRestarts (t: TestContext, dataDir: string, seeder: Seeder, fx: Fixture, offset: number, length: number, why: string): Promise<Torrent> {
+  await restartWithoutRead(t, dataDir, seeder.infoHash, 'restart 1')
+  await restartWithoutRead(t, dataDir, seeder.infoHash, 'restart 2')
+  const third = await createTestEngine(t, { start_paused: true, add_timeout: 2 }, dataDir)
+  const torrent = third.engine.getTorrent(seeder.infoHash)
+  assert.ok(torrent !== undefined, 'restart 3: the torrent is not loaded')
+  assert.ok(torrent.stats().knownPeers >= 1, `restart 3: ${torrent.stats().knownPeers} known peers: ${why}`)
+  await readAndCompare(torrent, fx, torrent.info.files[0]!, offset, length, deadlineIn(20_000), 'restart 3, uncached read:')
+  return torrent
+}
+
 test('peers: a start_paused torrent reachable only through its magnet x.pe hint survives two restarts without a read', { timeout: 120_000 }, async (t) => {
   const { dir } = fixtureDir(t)
   const fx = writeFixture(dir, singleFileSpec(2 * MiB, 'hint-only.bin'))
@@ -39,15 +51,7 @@ test('peers: a start_paused torrent reachable only through its magnet x.pe hint 
   await withTimeout(first.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent (metadata from the x.pe peer)')
   await first.close()
 
-  await restartWithoutRead(t, first.dataDir, seeder.infoHash, 'restart 1')
-  await restartWithoutRead(t, first.dataDir, seeder.infoHash, 'restart 2')
-
-  const third = await createTestEngine(t, { start_paused: true, add_timeout: 2 }, first.dataDir)
-  const torrent = third.engine.getTorrent(seeder.infoHash)
-  assert.ok(torrent !== undefined, 'restart 3: the torrent is not loaded')
-  assert.ok(torrent.stats().knownPeers >= 1, `restart 3: ${torrent.stats().knownPeers} known peers: the x.pe hint and the remembered seeder were forgotten`)
-  const f = torrent.info.files[0]!
-  await readAndCompare(torrent, fx, f, 10 * P + 17, 3 * P, deadlineIn(20_000), 'restart 3, uncached read:')
+  const torrent = await readAfterTwoIdleRestarts(t, first.dataDir, seeder, fx, 10 * P + 17, 3 * P, 'the x.pe hint and the remembered seeder were forgotten')
   assert.ok(torrent.stats().downloaded > 0, 'the read came from the swarm')
 })
 
@@ -63,14 +67,7 @@ test('peers: a peer learned from a tracker is remembered across start_paused res
   await first.close()
   await tracker.close()
 
-  await restartWithoutRead(t, first.dataDir, seeder.infoHash, 'restart 1')
-  await restartWithoutRead(t, first.dataDir, seeder.infoHash, 'restart 2')
-
-  const third = await createTestEngine(t, { start_paused: true, add_timeout: 2 }, first.dataDir)
-  const torrent = third.engine.getTorrent(seeder.infoHash)
-  assert.ok(torrent !== undefined, 'restart 3: the torrent is not loaded')
-  assert.ok(torrent.stats().knownPeers >= 1, 'restart 3: the remembered seeder was forgotten (tracker gone, no x.pe)')
-  await readAndCompare(torrent, fx, torrent.info.files[0]!, 20 * P, 2 * P, deadlineIn(20_000), 'restart 3, uncached read from the remembered peer:')
+  await readAfterTwoIdleRestarts(t, first.dataDir, seeder, fx, 20 * P, 2 * P, 'the remembered seeder was forgotten (tracker gone, no x.pe)')
 })
 
 test('peers: a record that already lost its peers (as earlier versions left it) reaches the seeder through the stored magnet\'s x.pe hint', { timeout: 90_000 }, async (t) => {

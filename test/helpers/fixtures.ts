@@ -162,6 +162,18 @@ export function singleFileSpec (length: number, name = 'single file.bin', seed?:
   return { name, single: true, files: [{ path: name, length }], ...(seed !== undefined ? { seed } : {}) }
 }
 
+/** A pack of two movies and a text file: an assign without file_path has two candidates (422). */
+export function twoMoviesPackSpec (): FixtureSpec {
+  return {
+    name: 'Two.Movies.Pack',
+    files: [
+      { path: 'First.Movie.2001.mkv', length: 90 * KiB + 1 },
+      { path: 'Second.Movie.2002.mp4', length: 70 * KiB + 5 },
+      { path: 'readme.txt', length: 100 }
+    ]
+  }
+}
+
 /** Small deterministic PRNG (mulberry32) for choosing random offsets in tests. */
 export function rng (seed: number): () => number {
   let a = seed >>> 0
