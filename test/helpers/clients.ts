@@ -9,7 +9,6 @@ import type { TestContext } from 'node:test'
 import { importUntyped } from './untyped.ts'
 import type { Fixture } from './fixtures.ts'
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export interface TorrentFileInfo {
   buf: Buffer

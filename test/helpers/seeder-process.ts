@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { importUntyped } from './untyped.ts'
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any
 
 interface Request { id: number, cmd: string, [k: string]: unknown }

@@ -4,7 +4,6 @@ import type { TestContext } from 'node:test'
 import type { AddressInfo } from 'node:net'
 import { importUntyped } from './untyped.ts'
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 interface TrackerServer {
   http: { address (): AddressInfo | null } | null
   udp4: { address (): AddressInfo } | null
