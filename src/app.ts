@@ -10,7 +10,7 @@ import { migrate } from './db/migrate.ts'
 import { registerBasicAuth } from './http/auth.ts'
 import { registerRequestLogging } from './http/request-log.ts'
 import { registerHostCheck } from './http/host-check.ts'
-import { clientErrorHandler, frameworkErrors, registerRootErrors } from './http/errors.ts'
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.ts'
 import { limitConnections, timeoutOptions } from './http/server-options.ts'
 import { TmdbClient } from './tmdb/client.ts'
 import { createLibrary } from './library/index.ts'
@@ -98,7 +98,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   limitConnections(server.server, config.server.max_connections)
   registerRequestLogging(server)
   countHttpResponses(server, metrics)
-  registerRootErrors(server, logger.child({ component: 'http' }))
+  registerErrorHandling(server, logger.child({ component: 'http' }))
   // before auth: a rebound name gets 421 whatever credentials the page has
   registerHostCheck(server, { host: config.server.host, publicHosts: config.server.public_hosts })
   if (config.auth.username !== '') {

@@ -1,6 +1,7 @@
-// Typed domain errors. Services throw these; the REST API and WebDAV map them to HTTP
-// statuses in one place each (api/errors.ts, webdav/handler.ts). Only messages of 4xx
-// errors reach clients; 5xx answers carry a generic message and the detail goes to the log.
+// Typed domain errors. Services throw these; src/http/error-answer.ts maps them to HTTP
+// statuses for the REST API and WebDAV alike. Their messages are written for users and are
+// shown, 5xx ones included ("TMDB rejected the API key"); any other error is a 500 with a
+// generic message, its detail only in the log.
 
 export type ErrorCode =
   | 'not_found'

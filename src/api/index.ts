@@ -6,7 +6,6 @@ import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { AssignmentService } from '../assignments/service.ts'
 import type { TorrentRouteDeps } from './routes/torrents.ts'
-import { registerErrorHandling } from './errors.ts'
 import { apiValidatorCompiler } from './validation.ts'
 import { movieRoutes } from './routes/movies.ts'
 import { showRoutes } from './routes/shows.ts'
@@ -28,7 +27,6 @@ export interface ApiDeps {
 /** Registers every /api route on `app` (a scope prefixed with /api by app.ts). */
 export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.setValidatorCompiler(apiValidatorCompiler)
-  registerErrorHandling(app, deps.logger)
   // every body here is JSON: a text/plain one is a 415, not a string that fails validation
   app.removeContentTypeParser('text/plain')
 

@@ -1,8 +1,8 @@
 // Which error format a URL gets. /api and everything outside /dav answer
-// {"error": {"code", "message"}}; /dav answers a line of text, as WebDAV clients show it
-// (src/webdav/errors.ts).
+// {"error": {"code", "message"}}; /dav answers a line of text, which is what WebDAV clients
+// show their users.
 import type { FastifyReply } from 'fastify'
-import { payload } from '../api/errors.ts'
+import { payload } from './error-answer.ts'
 
 /** '/api', '/api/...', '//api?x' (the router folds duplicate slashes) */
 export function isApiUrl (url: string): boolean {
@@ -18,8 +18,8 @@ export async function sendText (reply: FastifyReply, message: string): Promise<v
 }
 
 /** An error answer in the format of the URL's area. */
-export async function sendError (reply: FastifyReply, url: string, status: number, code: string, message: string): Promise<void> {
+export async function sendError (reply: FastifyReply, url: string, status: number, code: string, message: string, details?: Record<string, unknown>): Promise<void> {
   reply.code(status)
   if (isDavUrl(url)) await sendText(reply, message)
-  else await reply.type('application/json; charset=utf-8').send(payload(code, message))
+  else await reply.type('application/json; charset=utf-8').send(payload(code, message, details))
 }

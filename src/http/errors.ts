@@ -1,23 +1,32 @@
-// Fastify's and Node's own errors in the project's format ({"error": {"code", "message"}},
-// a text line under /dav). /api and /dav have error handlers of their own; what reaches
-// none of them is handled here: the root scope's routes (/, /metrics) and unknown paths,
+// Every error an HTTP client can meet, in the project's format ({"error": {"code", "message"}},
+// a text line under /dav): errors thrown by any route and unknown paths (registerErrorHandling),
 // URLs the router cannot decode (frameworkErrors), and requests Node's HTTP parser rejects
 // before Fastify sees them (clientErrorHandler: malformed, headers too large, timeouts).
 import { STATUS_CODES, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { codeForStatus, payload, toErrorAnswer } from '../api/errors.ts'
+import { codeForStatus, payload, toErrorAnswer } from './error-answer.ts'
 import type { Logger } from '../logger.ts'
-import { sendError } from './error-reply.ts'
+import { LimitError } from '../errors.ts'
+import { isApiUrl, sendError } from './error-reply.ts'
 
-/** Error handler and 404 of the root scope. */
-export function registerRootErrors (app: FastifyInstance, log: Logger): void {
+/**
+ * The error handler and the 404 of every scope (/api, /dav and the root inherit them): one
+ * mapping (toErrorAnswer), rendered in the format of the URL's area (sendError). A failure
+ * after a response has started (a WebDAV GET whose read timed out mid-body) can only cut
+ * the connection: the client sees a short body, never a second status line.
+ */
+export function registerErrorHandling (app: FastifyInstance, log: Logger): void {
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const { status, body } = toErrorAnswer(err, req.id, log)
-    await sendError(reply, req.url, status, body.error.code, body.error.message)
+    if (reply.raw.headersSent) { reply.raw.destroy(); return }
+    // a bound reached for a moment (torrent.max_concurrent_adds) says when to come back
+    if (err instanceof LimitError && err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter))
+    await sendError(reply, req.url, status, body.error.code, body.error.message, body.error.details)
   })
   app.setNotFoundHandler(async (req, reply) => {
-    await sendError(reply, req.url, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`)
+    const path = req.url.split('?')[0] ?? ''
+    await sendError(reply, req.url, 404, 'not_found', `no ${isApiUrl(req.url) ? 'API ' : ''}route ${req.method} ${path}`)
   })
 }
 

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { isApiUrl, sendError, sendText } from './error-reply.ts'
-import { payload } from '../api/errors.ts'
+import { payload } from './error-answer.ts'
 
 export interface HostPolicyOptions {
   /** server.host: a name here is accepted (an address or 0.0.0.0 adds nothing) */

@@ -9,7 +9,6 @@ import { handleOptions, handleReadOnly, WRITE_METHODS } from './options.ts'
 import { handlePropfind } from './propfind.ts'
 import { PROPFIND_LIMITS } from './propfind-request.ts'
 import { handleGet } from './get.ts'
-import { registerErrorHandler } from './errors.ts'
 
 export interface WebdavDeps {
   vfs: Vfs
@@ -35,7 +34,6 @@ export async function registerWebdav (app: FastifyInstance, deps: WebdavDeps): P
   for (const type of ['application/xml', 'text/xml', '*']) {
     if (!app.hasContentTypeParser(type)) app.addContentTypeParser(type, asString, keep)
   }
-  registerErrorHandler(app, logger)
 
   const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (req.method === 'OPTIONS') { await handleOptions(reply); return }

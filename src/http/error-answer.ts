@@ -1,9 +1,10 @@
-// The one place REST errors become HTTP answers: {"error": {"code", "message", "details"?}}.
-// Domain errors carry messages written for users (including 502/503 ones such as "TMDB
-// rejected the API key"), so they are shown; anything else unexpected is a 500 with a
-// generic message, its detail only in the log.
-import type { FastifyError, FastifyInstance } from 'fastify'
-import { isDomainError, LimitError } from '../errors.ts'
+// The one mapping from an error to an HTTP answer, for /api, /dav and everything else alike
+// (src/http/errors.ts renders it: JSON {"error": {"code", "message", "details"?}}, a line of
+// text under /dav). Domain errors carry messages written for users (including 502-504 ones
+// such as "TMDB rejected the API key"), so they are shown; anything else unexpected is a 500
+// with a generic message, its detail only in the log.
+import type { FastifyError } from 'fastify'
+import { isDomainError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 
 export interface ErrorPayload { error: { code: string, message: string, details?: Record<string, unknown> } }
@@ -84,17 +85,4 @@ export function toErrorAnswer (err: FastifyError | Error, reqId: string, log: Lo
   }
   log.error({ err, reqId }, 'unexpected error')
   return { status: 500, body: payload('internal', `internal error (request ${reqId}); the server log has the details`) }
-}
-
-export function registerErrorHandling (app: FastifyInstance, log: Logger): void {
-  app.setErrorHandler(async (err: FastifyError, req, reply) => {
-    const { status, body } = toErrorAnswer(err, req.id, log)
-    // a bound reached for a moment (torrent.max_concurrent_adds) says when to come back
-    if (err instanceof LimitError && err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter))
-    return await reply.code(status).send(body)
-  })
-  app.setNotFoundHandler(async (req, reply) => {
-    const path = req.url.split('?')[0]
-    return await reply.code(404).send(payload('not_found', `no API route ${req.method} ${path}`))
-  })
 }

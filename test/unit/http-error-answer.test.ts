@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { pino } from 'pino'
-import { toErrorAnswer, validationMessage } from '../../src/api/errors.ts'
+import { toErrorAnswer, validationMessage } from '../../src/http/error-answer.ts'
 import { parseAddBody } from '../../src/api/schemas/library.ts'
 import { ConflictError, InvalidInputError, NotConfiguredError, UpstreamError } from '../../src/errors.ts'
 
