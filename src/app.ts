@@ -16,7 +16,6 @@ import { TmdbClient } from './tmdb/client.ts'
 import { createLibrary } from './library/index.ts'
 import { createTorrentService } from './torrent/service.ts'
 import { LibraryVfs } from './vfs/library-vfs.ts'
-import { TorrentFile } from './vfs/torrent-file.ts'
 import { AssignmentRepository } from './library/assignment-repository.ts'
 import { AssignmentService } from './assignments/service.ts'
 import { registerApi } from './api/index.ts'
@@ -61,7 +60,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   })
   // after an assign the streaming layer looks at the library at once (warm_on_assign)
   const assignments = new AssignmentService(new AssignmentRepository(db, library.changed), torrents, logger.child({ component: 'assignments' }), () => { streams.checkLibrary() })
-  // stage 3: every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
+  // every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
   const metrics: AppMetrics = new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes })
   const streams: FileStreams = new FileStreams({
     torrents,
@@ -76,9 +75,8 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     logger: logger.child({ component: 'streaming' })
   })
   await streams.start()
-  // opening is lazy: TorrentFile touches the torrent on its first read, never while listing
-  const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty },
-    async (assignment) => new TorrentFile(torrents, assignment, { readTimeout: config.torrent.read_timeout, streams }))
+  // opening is lazy: a handle touches the torrent on its first read, never while listing
+  const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty }, async (assignment) => streams.open(assignment))
 
   const server = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,

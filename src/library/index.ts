@@ -3,7 +3,7 @@
 import type { Db } from '../db/open.ts'
 import type { Logger } from '../logger.ts'
 import type { TmdbClient } from '../tmdb/client.ts'
-import type { LibraryTreeSource } from '../vfs/types.ts'
+import type { LibraryTreeSource } from './tree-model.ts'
 import { createChangeTracker } from './changes.ts'
 import { MovieRepository } from './movie-repository.ts'
 import { MovieService } from './movie-service.ts'

@@ -1,5 +1,5 @@
 // Pure mappers: database rows -> API shapes and -> VFS tree shapes.
-import type { TreeAssignment, TreeEpisode, TreeMovie, TreeSeason, TreeShow } from '../vfs/types.ts'
+import type { TreeAssignment, TreeEpisode, TreeMovie, TreeSeason, TreeShow } from './tree-model.ts'
 import type {
   Assignment, AssignmentColumns, Episode, EpisodeRow, MovieRow, Movie, Season, SeasonRow, Show,
   ShowDetail, ShowListRow, ShowRow

@@ -1,6 +1,6 @@
 // The library as the VFS sees it: rows with their active assignments, and a version number
 // that moves on every change (see changes.ts), so the tree is never stale.
-import type { LibraryTreeSource, TreeMovie, TreeShow } from '../vfs/types.ts'
+import type { LibraryTreeSource, TreeMovie, TreeShow } from './tree-model.ts'
 import type { ChangeTracker } from './changes.ts'
 import { toTreeMovie, toTreeShows } from './mappers.ts'
 import type { MovieRepository } from './movie-repository.ts'

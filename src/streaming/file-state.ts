@@ -6,7 +6,7 @@
 // hung up: ffmpeg and ffprobe close every request early) and resumes when a reopen continues
 // its stream, so an abandoned position does not keep pulling bytes.
 import type { FileReader, PrefetchHandle, Torrent, TorrentFileInfo } from '../torrent/types.ts'
-import type { TreeAssignment } from '../vfs/types.ts'
+import type { TreeAssignment } from '../library/tree-model.ts'
 import type { PlaybackLayout } from './container/index.ts'
 import type { ReadaheadController } from './prioritiser.ts'
 

@@ -1,17 +1,17 @@
-// The streaming layer between TorrentFile handles and the engine. Per file (kept for
-// handle_grace after the last close): the container layout, located once through the torrent
-// read path and cached on disk; the opening prefetch (index ranges urgent, media start
-// read-ahead); parked readers for reopens. Per handle: a reader whose window follows the read
-// rate. Per assignment: a pin of head/tail/index ranges (taken at assign when warm_on_assign).
-// Per playback: next-episode warm-up.
+// The streaming layer between WebDAV and the engine: open(assignment) gives the reader of one
+// handle (handle.ts). Per file (kept for handle_grace after the last close): the container
+// layout, located once through the torrent read path and cached on disk; the opening prefetch
+// (index ranges urgent, media start read-ahead); parked readers for reopens. Per handle: a
+// reader whose window follows the read rate. Per assignment: a pin of head/tail/index ranges
+// (taken at assign when warm_on_assign). Per playback: next-episode warm-up.
 import type { Logger } from '../logger.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { PrefetchHandle, ReadOptions, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
-import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
+import type { LibraryTreeSource, TreeAssignment } from '../library/tree-model.ts'
 import { LayoutCache, layoutKey, locatePlaybackRanges, type PlaybackLayout } from './container/index.ts'
 import { describeTorrent, type TorrentStreaming } from './describe.ts'
 import { FileState } from './file-state.ts'
-import { StreamHandle } from './handle.ts'
+import { StreamHandle, type Attachment, type HandleHost } from './handle.ts'
 import { LibraryCheck } from './library-check.ts'
 import { AssignmentPins, pinLayout } from './pins.ts'
 import { BEHIND_EVERY_WINDOW, ReadaheadController, openingPlan, type StreamingSettings } from './prioritiser.ts'
@@ -50,6 +50,7 @@ export class FileStreams {
   readonly layouts: LayoutCache
   readonly pins: AssignmentPins
   private readonly grace: GraceRegistry<FileState>
+  private readonly host: HandleHost
   private readonly warmer: NextEpisodeWarmer
   private readonly generations = new WeakMap<Torrent, number>()
   private nextGeneration = 1
@@ -66,6 +67,21 @@ export class FileStreams {
     this.pins = new AssignmentPins(() => Math.floor(o.torrents.cacheUsage().limit * PIN_SHARE))
     this.grace = new GraceRegistry<FileState>({ graceMs: o.graceMs, onExpire: (_key, state) => { state.dispose() } })
     this.warmer = new NextEpisodeWarmer({ ...o, layouts: this.layouts, at: o.nextEpisodeAt })
+    this.host = {
+      torrents: o.torrents,
+      metrics: o.metrics,
+      readTimeoutMs: o.readTimeoutMs,
+      attach: (a, torrent, file, offset) => this.attach(a, torrent, file, offset),
+      progressed: (state, ctl) => { this.warmer.progressed(state, ctl) }
+    }
+  }
+
+  /**
+   * The reader of one handle on the assigned file. Lazy: no torrent work until its first read
+   * (listing and HEAD never call read).
+   */
+  open (a: TreeAssignment): StreamHandle {
+    return new StreamHandle(this.host, a)
   }
 
   /** Loads the layout cache and pins what is known; starts the library check. */
@@ -111,10 +127,10 @@ export class FileStreams {
   }
 
   /**
-   * A TorrentFile handle's first read at `offset`: joins (or creates) the file's state, takes
-   * back a parked reader this read continues, else opens a new one (suspending parked ones).
+   * A handle's first read at `offset`: joins (or creates) the file's state, takes back a
+   * parked reader this read continues, else opens a new one (suspending parked ones).
    */
-  attach (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, offset: number): StreamHandle {
+  private attach (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, offset: number): Attachment {
     const g = this.grace.acquire(this.stateKey(torrent, file), () => new FileState(a, torrent, file))
     const state = g.state
     this.o.metrics.opened(a.infoHash, file.index, g.reused)
@@ -130,7 +146,7 @@ export class FileStreams {
       const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.probeWindowBytes })
       p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead?.(bytes) }) }
     }
-    return new StreamHandle({ metrics: this.o.metrics, progressed: (s, ctl) => { this.warmer.progressed(s, ctl) } }, state, g, p)
+    return { state, grace: g, parked: p }
   }
 
   /** Layout, pin and opening prefetch of a file's first open (once per state). */

@@ -1,57 +1,129 @@
-// One open handle (one WebDAV GET) on a file: reads go to its engine FileReader, each read is
-// timed for the latency figures and stall log, feeds the reader's read-ahead controller, and
-// reports playback progress (next-episode warm-up). Closing parks the reader in the file's
-// state instead of dropping it, for a reopen within handle_grace.
+// One open file (one WebDAV GET, one player handle): the RandomAccessReader the VFS hands to
+// WebDAV. Opening is free: the torrent is looked up (or loaded from persisted metadata, or
+// joined) on the first read, which also joins the file's shared state (layout, opening
+// prefetch, parked readers) and takes its engine reader. Every read is bounded by
+// read_timeout, timed for the latency figures and stall log, feeds the reader's read-ahead
+// controller and reports playback progress (next-episode warm-up). Closing parks the engine
+// reader in the file's state instead of dropping it, for a reopen within handle_grace.
+import { NotFoundError, TimeoutError } from '../errors.ts'
+import type { TreeAssignment } from '../library/tree-model.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
-import type { ReadOptions } from '../torrent/types.ts'
+import type { ReadOptions, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
+import type { RandomAccessReader } from '../vfs/types.ts'
 import type { FileState, ParkedReader } from './file-state.ts'
 import type { GraceHandle } from './probe-grace.ts'
 import { BEHIND_EVERY_WINDOW, type ReadaheadController } from './prioritiser.ts'
+import { findFile } from './torrent-files.ts'
 
-export interface HandleHooks {
+/** A handle's hold on its file's state: the state, its grace, and the handle's engine reader. */
+export interface Attachment {
+  state: FileState
+  grace: GraceHandle<FileState>
+  parked: ParkedReader
+}
+
+/** What a handle needs from the streaming layer (FileStreams). */
+export interface HandleHost {
+  torrents: Pick<TorrentService, 'getTorrent' | 'getOrAddTorrent'>
   metrics: AppMetrics
+  /** torrent.read_timeout in ms: one deadline for joining the torrent and reading */
+  readTimeoutMs: number
+  /** Joins (or creates) the file's state for a handle whose first read is at `offset`. */
+  attach (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, offset: number): Attachment
   /** after every delivered read: playback got this far */
   progressed (state: FileState, ctl: ReadaheadController): void
 }
 
-
-export class StreamHandle {
-  private closed = false
+export class StreamHandle implements RandomAccessReader {
+  readonly size: number
+  private attaching: Promise<Attachment> | undefined
+  private attached: Attachment | undefined
   /** which attach of the file this is (FileState.attached counts them) */
-  private readonly seq: number
+  private seq = 0
+  /** limit() before the first read: applied when the reader is taken */
+  private until = Infinity
+  private closed = false
 
-  constructor (
-    private readonly hooks: HandleHooks,
-    readonly state: FileState,
-    private readonly grace: GraceHandle<FileState>,
-    private readonly p: ParkedReader
-  ) {
-    this.seq = ++state.attached
+  constructor (private readonly host: HandleHost, private readonly assignment: TreeAssignment) {
+    this.size = assignment.fileSize
   }
 
-  async read (offset: number, length: number, opts: ReadOptions): Promise<Buffer> {
-    const { torrent, file } = this.state
-    const done = this.hooks.metrics.startRead(torrent.info.infoHash, file.index)
+  async read (offset: number, length: number, signal?: AbortSignal): Promise<Buffer> {
+    return await this.readUpTo(offset, length, false, signal)
+  }
+
+  async readSome (offset: number, maxLength: number, signal?: AbortSignal): Promise<Buffer> {
+    return await this.readUpTo(offset, maxLength, true, signal)
+  }
+
+  limit (end: number): void {
+    this.until = end
+    if (!this.closed) this.attached?.parked.reader.limit?.(end)
+  }
+
+  /** Parks the reader in the file's state and releases this handle's hold on it. Idempotent. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    const a = this.attached
+    if (a === undefined) return
+    // the limit was this handle's request; a reopen that adopts the reader brings its own
+    a.parked.reader.limit?.(Infinity)
+    a.state.park(a.parked)
+    a.grace.release()
+  }
+
+  private async readUpTo (offset: number, length: number, cutAtPiece: boolean, signal?: AbortSignal): Promise<Buffer> {
+    if (this.closed) throw new NotFoundError('file handle is closed')
+    let end = Math.min(this.size, offset + length)
+    if (offset >= end) return Buffer.alloc(0)
+    const deadline = Date.now() + this.host.readTimeoutMs
+    const a = this.attached ?? await withDeadline(this.attach(offset), deadline, signal)
+    if (cutAtPiece) end = pieceCut(a.state.torrent.info.pieceLength, a.state.file.offset, offset, end)
+    return await this.timedRead(a, offset, end - offset, signal === undefined ? { deadline } : { deadline, signal })
+  }
+
+  private async attach (offset: number): Promise<Attachment> {
+    if (this.attaching === undefined) {
+      this.attaching = this.connect(offset)
+      // a failed open (read_timeout, no metadata) is retried by the next read, not cached
+      this.attaching.catch(() => { this.attaching = undefined })
+    }
+    return await this.attaching
+  }
+
+  private async connect (offset: number): Promise<Attachment> {
+    const a = this.assignment
+    const torrents = this.host.torrents
+    const torrent = torrents.getTorrent(a.infoHash) ?? await torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
+    const file = findFile(torrent.info, a)
+    if (this.closed) throw new NotFoundError('file handle is closed')
+    const attached = this.host.attach(a, torrent, file, offset)
+    this.seq = ++attached.state.attached
+    if (this.until !== Infinity) attached.parked.reader.limit?.(this.until)
+    this.attached = attached
+    return attached
+  }
+
+  private async timedRead (a: Attachment, offset: number, length: number, opts: ReadOptions): Promise<Buffer> {
+    const { torrent, file } = a.state
+    const done = this.host.metrics.startRead(torrent.info.infoHash, file.index)
     // the first piece of the read: a stall is almost always the piece at the read position
     const pieceIndex = Math.floor((file.offset + offset) / torrent.info.pieceLength)
     const peers = (): number => torrent.stats().peers
     let buf: Buffer
     try {
-      buf = await this.p.reader.read(offset, length, this.superseded() ? { ...opts, priority: 'readahead', rank: BEHIND_EVERY_WINDOW } : opts)
+      buf = await a.parked.reader.read(offset, length, this.superseded(a) ? { ...opts, priority: 'readahead', rank: BEHIND_EVERY_WINDOW } : opts)
     } catch (err) {
       done({ result: opts.signal?.aborted === true ? 'aborted' : 'error', bytes: 0, pieceIndex, peers })
       throw err
     }
     done({ result: 'ok', bytes: buf.length, pieceIndex, peers })
     if (!this.closed) {
-      this.p.ctl.onRead(offset, buf.length)
-      this.hooks.progressed(this.state, this.p.ctl)
+      a.parked.ctl.onRead(offset, buf.length)
+      this.host.progressed(a.state, a.parked.ctl)
     }
     return buf
-  }
-
-  limit (end: number): void {
-    if (!this.closed) this.p.reader.limit?.(end)
   }
 
   /**
@@ -60,17 +132,38 @@ export class StreamHandle {
    * on from (ffmpeg -ss keeps its header and first-cluster requests open while it opens the
    * one at the seek target), so they wait behind everything the newest handle needs.
    */
-  private superseded (): boolean {
-    return this.seq !== this.state.attached && this.p.ctl.probing
+  private superseded (a: Attachment): boolean {
+    return this.seq !== a.state.attached && a.parked.ctl.probing
   }
+}
 
-  /** Parks the reader in the file's state and releases this handle's hold on it. Idempotent. */
-  close (): void {
-    if (this.closed) return
-    this.closed = true
-    // the limit was this handle's request; a reopen that adopts the reader brings its own
-    this.p.reader.limit?.(Infinity)
-    this.state.park(this.p)
-    this.grace.release()
+/**
+ * The last torrent piece boundary in (offset, end], else end (file offsets): a streamed
+ * response sends a piece's bytes as soon as that piece is in, not with the next one.
+ */
+function pieceCut (pieceLength: number, fileOffset: number, offset: number, end: number): number {
+  const boundary = Math.floor((fileOffset + end) / pieceLength) * pieceLength - fileOffset
+  return boundary > offset ? boundary : end
+}
+
+/** Rejects with read_timeout at `deadline` (or on abort) if `p` has not settled. */
+async function withDeadline<T> (p: Promise<T>, deadline: number, signal?: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => { reject(new TimeoutError('read_timeout', 'the torrent did not become readable within read_timeout')) }, Math.max(0, deadline - Date.now()))
+        if (signal !== undefined) {
+          onAbort = () => { reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')) }
+          if (signal.aborted) onAbort()
+          else signal.addEventListener('abort', onAbort, { once: true })
+        }
+      })
+    ])
+  } finally {
+    clearTimeout(timer)
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
   }
 }

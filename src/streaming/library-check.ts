@@ -7,7 +7,7 @@
 // a few MiB (streaming.warm_on_assign).
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
-import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
+import type { LibraryTreeSource, TreeAssignment } from '../library/tree-model.ts'
 import { layoutKey, type LayoutCache } from './container/index.ts'
 import { activeAssignments } from './next-episode.ts'
 import { pinLayout, type AssignmentPins } from './pins.ts'

@@ -1,7 +1,7 @@
 // "What plays after this episode?", answered from the same library data the VFS tree is built
 // from (no SQL of its own): the next assigned episode of the same season, else the first
 // assigned episode of a later season. Specials (season 0) only lead to other specials.
-import type { TreeAssignment, TreeShow } from '../vfs/types.ts'
+import type { TreeAssignment, TreeShow } from '../library/tree-model.ts'
 
 export interface NextEpisode {
   showId: number

@@ -5,7 +5,7 @@
 // keeps a large library from pinning the whole cache: over it, the media start is left out,
 // then nothing more is pinned.
 import type { PrefetchHandle, Torrent, TorrentFileInfo } from '../torrent/types.ts'
-import type { TreeAssignment } from '../vfs/types.ts'
+import type { TreeAssignment } from '../library/tree-model.ts'
 import type { PlaybackLayout } from './container/index.ts'
 import { pinRanges, rangeBytes, type StreamingSettings } from './prioritiser.ts'
 

@@ -2,7 +2,7 @@
 // else the file with its path; the size must match what was assigned.
 import { NotFoundError } from '../errors.ts'
 import type { TorrentFileInfo, TorrentInfo } from '../torrent/types.ts'
-import type { TreeAssignment } from '../vfs/types.ts'
+import type { TreeAssignment } from '../library/tree-model.ts'
 
 export function findFile (info: TorrentInfo, a: Pick<TreeAssignment, 'infoHash' | 'fileIndex' | 'filePath' | 'fileSize'>): TorrentFileInfo {
   const byIndex = info.files[a.fileIndex]

@@ -5,7 +5,7 @@
 import type { Logger } from '../logger.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { PrefetchHandle, TorrentService } from '../torrent/types.ts'
-import type { LibraryTreeSource, TreeAssignment } from '../vfs/types.ts'
+import type { LibraryTreeSource, TreeAssignment } from '../library/tree-model.ts'
 import { layoutKey, mergeRanges, type LayoutCache } from './container/index.ts'
 import type { FileState } from './file-state.ts'
 import { nextEpisode } from './next-episode.ts'

@@ -1,7 +1,8 @@
 // The LibraryVFS: the published tree, built from library rows (never from torrents) and
 // rebuilt as soon as the library's version changes, so API changes show at once.
 import { NotFoundError } from '../errors.ts'
-import type { LibraryTreeSource, RandomAccessReader, TreeAssignment, Vfs, VfsEntry } from './types.ts'
+import type { LibraryTreeSource, TreeAssignment } from '../library/tree-model.ts'
+import type { RandomAccessReader, Vfs, VfsEntry } from './types.ts'
 import { buildTree, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
 import { nameKey } from './names.ts'
 

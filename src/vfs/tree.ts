@@ -3,7 +3,8 @@
 //   /TV Shows/<Title (Year)>/Season NN/<Title (Year)> - SNNEMM - <Episode name>.<ext>
 // No I/O and no clock: the same rows always give the same tree (names, dates, ETags).
 import { createHash } from 'node:crypto'
-import type { TreeAssignment, TreeMovie, TreeSeason, TreeShow, VfsEntry } from './types.ts'
+import type { TreeAssignment, TreeMovie, TreeSeason, TreeShow } from '../library/tree-model.ts'
+import type { VfsEntry } from './types.ts'
 import { extensionOf, nameKey, sanitizeName, uniqueNames } from './names.ts'
 import { contentTypeFor } from './content-types.ts'
 

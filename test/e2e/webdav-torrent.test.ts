@@ -1,5 +1,5 @@
 // The whole read path with a real swarm on loopback: a webtorrent seeder (child process),
-// the torrent engine, the lazy TorrentFile, the LibraryVFS and WebDAV. Bytes are compared
+// the torrent engine, the streaming layer's lazy handles, the LibraryVFS and WebDAV. Bytes are compared
 // with the source; listing must not touch the torrent.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
@@ -9,7 +9,7 @@ import { createTestEngine } from '../helpers/engine.ts'
 import { startSeeder } from '../helpers/seeder.ts'
 import { KiB, MiB, fixtureDir, multiFileSpec, singleFileSpec, writeFixture } from '../helpers/fixtures.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
-import { TorrentFile } from '../../src/vfs/torrent-file.ts'
+import { createTestStreams } from '../helpers/streams.ts'
 
 const pieceLength = 16 * KiB
 
@@ -32,8 +32,9 @@ test('GET over /dav streams the torrent file: full, ranges, parallel, bytes equa
     createdAt: at(0),
     assignment
   }])
+  const streams = await createTestStreams(t, engine)
   let opened = 0
-  const { url } = await startDav(t, src, async (a) => { opened++; return new TorrentFile(engine, a, { readTimeout: 30 }) })
+  const { url } = await startDav(t, src, async (a) => { opened++; return streams.open(a) })
   const path = '/dav/Movies/Seeded%20%282024%29/Seeded%20%282024%29.bin'
 
   // listing and HEAD never open the file
@@ -61,11 +62,11 @@ test('GET over /dav streams the torrent file: full, ranges, parallel, bytes equa
   })
 })
 
-test('TorrentFile.readSome ends at the next piece boundary of the torrent, wherever the file starts in it', { timeout: 120_000 }, async (t) => {
+test('a handle\'s readSome ends at the next piece boundary of the torrent, wherever the file starts in it', { timeout: 120_000 }, async (t) => {
   // b.bin starts 123 bytes into a piece (after 'a first.bin', 3 pieces + 123 bytes)
   const { fixture, engine, target, assignment } = await seededFile(t, 'b.bin')
   assert.equal(target.offset % pieceLength, 123)
-  const file = new TorrentFile(engine, assignment, { readTimeout: 30 })
+  const file = (await createTestStreams(t, engine)).open(assignment)
   t.after(async () => { await file.close() })
   const firstBoundary = pieceLength - 123 // file offset of the first piece boundary
   // from 0, up to 20 KiB: cut at the one boundary inside (pieces are 16 KiB)
@@ -91,24 +92,29 @@ test('a bounded Range GET fetches the pieces of its range and nothing past it (a
   const target = seeder.files[0]!
   const assignment = { id: 1, infoHash: seeder.infoHash, magnetUri: seeder.magnet, filePath: target.path, fileIndex: 0, fileSize: target.length, createdAt: at(1) }
   const src = new FakeTreeSource([{ id: 1, title: 'Seeded', year: 2024, createdAt: at(0), assignment }])
-  const { url } = await startDav(t, src, async (a) => new TorrentFile(engine, a, { readTimeout: 30 }))
+  // the first open fetches the head and tail estimates (4 pieces each) for the player's probes
+  const streams = await createTestStreams(t, engine, { settings: { headerBytes: 4 * pieceLength, footerBytes: 4 * pieceLength } })
+  const { url } = await startDav(t, src, async (a) => streams.open(a))
   const path = `${url}/dav/Movies/Seeded%20%282024%29/Seeded%20%282024%29.bin`
   const get = async (range: string): Promise<Buffer> => {
     const res = await fetch(path, { headers: { Range: range }, signal: AbortSignal.timeout(60_000) })
     assert.equal(res.status, 206)
     return Buffer.from(await res.arrayBuffer())
   }
+  assert.equal((await get('bytes=0-0')).length, 1)
+  const torrent = engine.getTorrent(seeder.infoHash)!
+  await waitFor(() => torrent.stats().piecesCached === 8, 10_000, 'head and tail estimates fetched')
+  const before = torrent.stats().downloaded
   // pieces 64..69: the engine reader's own window (2 MiB) would pull 128 pieces past them
   const a = MiB + 100
   const b = MiB + 5 * pieceLength + 50
   assert.ok((await get(`bytes=${a}-${b}`)).equals(fixture.expected(target.path, a, b + 1 - a)))
-  const torrent = engine.getTorrent(seeder.infoHash)!
   await sleep(500)
-  assert.equal(torrent.stats().downloaded, 6 * pieceLength, 'exactly the six pieces the range touches')
+  assert.equal(torrent.stats().downloaded - before, 6 * pieceLength, 'exactly the six pieces the range touches')
   // the same bytes again, open-ended this time (the client hangs up after them): read-ahead as usual
   const res = await fetch(path, { headers: { Range: `bytes=${3 * MiB}-` }, signal: AbortSignal.timeout(60_000) })
   const reader = res.body!.getReader()
   await reader.read()
   await reader.cancel()
-  await waitFor(() => torrent.stats().downloaded >= 6 * pieceLength + 8 * pieceLength, 10_000, 'an open-ended read fetches ahead')
+  await waitFor(() => torrent.stats().downloaded - before >= 6 * pieceLength + 8 * pieceLength, 10_000, 'an open-ended read fetches ahead')
 })

@@ -6,7 +6,7 @@ import { pino } from 'pino'
 import { SaxesParser } from 'saxes'
 import { registerWebdav } from '../../src/webdav/index.ts'
 import { LibraryVfs, type OpenFile } from '../../src/vfs/library-vfs.ts'
-import type { LibraryTreeSource } from '../../src/vfs/types.ts'
+import type { LibraryTreeSource } from '../../src/library/tree-model.ts'
 
 export async function startDav (t: TestContext, source: LibraryTreeSource, openFile?: OpenFile, showEmpty = true): Promise<{ url: string, vfs: LibraryVfs }> {
   // the same router options as src/app.ts

@@ -1,6 +1,7 @@
 // An in-memory LibraryTreeSource and RandomAccessReader for VFS and WebDAV tests, so the
 // tree and byte ranges can be tested without SQLite or torrents.
-import type { LibraryTreeSource, RandomAccessReader, TreeAssignment, TreeMovie, TreeShow } from '../../src/vfs/types.ts'
+import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow } from '../../src/library/tree-model.ts'
+import type { RandomAccessReader } from '../../src/vfs/types.ts'
 
 export class FakeTreeSource implements LibraryTreeSource {
   moviesList: TreeMovie[]

@@ -4,12 +4,13 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { FileStreams } from '../../src/streaming/file-streams.ts'
+import type { RandomAccessReader } from '../../src/vfs/types.ts'
 import { streamingSettings } from '../../src/streaming/prioritiser.ts'
 import { AppMetrics } from '../../src/metrics/app-metrics.ts'
 import { defaults } from '../../src/config/schema.ts'
 import { createLogger } from '../../src/logger.ts'
 import type { FileReader, PiecePriority, PrefetchHandle, Torrent, TorrentInfo, TorrentService, TorrentStats } from '../../src/torrent/types.ts'
-import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow } from '../../src/vfs/types.ts'
+import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow } from '../../src/library/tree-model.ts'
 import { buildMp4, materialise } from '../helpers/media.ts'
 import { tempDir } from '../helpers/app.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -92,17 +93,26 @@ function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows
 
 const mp4 = buildMp4({ mdatBytes: 600 * KiB, moovBytes: 40 * KiB })
 const movie = materialise(mp4)
-const opts = { deadline: Date.now() + 60_000 }
+
+/**
+ * A handle that has joined its file: a handle attaches at its first read, so this one reads
+ * one byte at `offset` (what a player's first request does before anything else).
+ */
+async function openAt (streams: FileStreams, a: TreeAssignment, offset: number): Promise<RandomAccessReader> {
+  const h = streams.open(a)
+  await h.read(offset, 1)
+  return h
+}
 
 test('first open probes the layout once, reads header and moov urgently, pins them and warms the media start', async (t) => {
   const s = setup(t, [movie])
   await s.streams.start()
   const a = assignment(1, 0, movie.length)
   s.lib.assign(a)
-  const h1 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 0)
-  await h1.read(0, 1024, opts)
+  const h1 = s.streams.open(a)
+  await h1.read(0, 1024)
   assert.ok(s.readers[0]!.windows.at(-1)! > 0, 'read-ahead starts with the first read, alongside the index')
-  const h2 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 300 * KiB) // Finder: a second handle at once
+  const h2 = await openAt(s.streams, a, 300 * KiB) // Finder: a second handle at once
   await waitFor(() => s.streams.describe(s.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
   const f = s.streams.describe(s.torrent).files[0]!
   assert.equal(f.counters?.layoutProbes, 1)
@@ -113,19 +123,19 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   assert.ok(f.pinnedBytes >= mp4.offsets.moovSize)
   assert.ok(s.prefetches.some((p) => p.priority === 'readahead' && p.offset === mp4.offsets.mdat + 8), 'media start warmed at read-ahead priority')
   assert.equal(s.readers.length, 2, 'concurrent handles get their own readers (own windows)')
-  h1.close(); h2.close()
+  await h1.close(); await h2.close()
 
   // reopen within the grace: state kept, the parked reader comes back, no second probe
   const reads = s.probeReads.length
-  const h3 = s.streams.attach(a, s.torrent, s.torrent.info.files[0]!, 1024)
-  await h3.read(1024, 1024, opts)
+  const h3 = s.streams.open(a)
+  await h3.read(1024, 1024)
   assert.equal(s.readers.length, 2, 'the reader of the handle that read up to 1024 was adopted')
   const again = s.streams.describe(s.torrent).files[0]!
   assert.equal(again.counters?.opens, 1)
   assert.equal(again.counters?.reopens, 2)
   assert.equal(again.counters?.layoutProbes, 1)
   assert.equal(s.probeReads.length, reads, 'no probe reads on reopen')
-  h3.close()
+  await h3.close()
 
   // unassigned: the pin goes at the next library check
   s.lib.assign()
@@ -139,29 +149,29 @@ test('the media start prefetch stays while the player reads head and index, and 
   const a = assignment(1, 0, movie.length)
   s.lib.assign(a)
   const file = s.torrent.info.files[0]!
-  const h = s.streams.attach(a, s.torrent, file, 0)
-  await h.read(0, 1024, opts)
+  const h = await openAt(s.streams, a, 0)
+  await h.read(0, 1024)
   await waitFor(() => s.streams.describe(s.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
   const boost = s.prefetches.find((p) => p.priority === 'readahead')!
   assert.equal(boost.offset, mp4.offsets.mdat + 8, 'media start warmed')
   for (const at of [mp4.offsets.moov + 100, 0, 20]) {
-    s.streams.attach(a, s.torrent, file, at).close()
+    await (await openAt(s.streams, a, at)).close()
     assert.equal(boost.released, false, `an opening read at ${at} keeps it`)
   }
-  s.streams.attach(a, s.torrent, file, 500 * KiB).close() // the player seeks
+  await (await openAt(s.streams, a, 500 * KiB)).close() // the player seeks
   assert.equal(boost.released, true, 'a seek releases it: its bytes would only delay the seek')
   // a fresh file state: this time the player reads the media start itself
   const s2 = setup(t, [movie])
   await s2.streams.start()
-  const h2 = s2.streams.attach(a, s2.torrent, file, 0)
-  await h2.read(0, 1024, opts)
+  const h2 = await openAt(s2.streams, a, 0)
+  await h2.read(0, 1024)
   await waitFor(() => s2.streams.describe(s2.torrent).files[0]?.indexReadyMs != null, 5000, 'index ranges read')
   const boost2 = s2.prefetches.find((p) => p.priority === 'readahead')!
-  s2.streams.attach(a, s2.torrent, file, boost2.offset).close()
+  await (await openAt(s2.streams, a, boost2.offset)).close()
   assert.equal(boost2.released, true, 'the player reads the media start: its own window takes over')
-  h2.close()
+  await h2.close()
   assert.ok(s.prefetches.some((p) => p.priority === 'background' && p.offset === mp4.offsets.moov && !p.released), 'the pins stay')
-  h.close()
+  await h.close()
 })
 
 test('warm_on_assign: a file assigned while running is located and pinned before any read; one found at startup is not', async (t) => {
@@ -199,21 +209,21 @@ test('closing a handle suspends its window; a read elsewhere leaves it suspended
   await s.streams.start()
   const a = assignment(1, 0, big.length)
   const file = s.torrent.info.files[0]!
-  const h1 = s.streams.attach(a, s.torrent, file, 0)
-  for (let o = 0; o < 256 * KiB; o += 64 * KiB) await h1.read(o, 64 * KiB, opts)
+  const h1 = s.streams.open(a)
+  for (let o = 0; o < 256 * KiB; o += 64 * KiB) await h1.read(o, 64 * KiB)
   await waitFor(() => s.streams.describe(s.torrent).files[0]?.layout != null, 5000, 'layout located, windows open')
   const r1 = s.readers[0]!
   assert.ok(r1.windows.at(-1)! > 0)
-  h1.close()
+  await h1.close()
   assert.equal(r1.windows.at(-1), 0, 'the player hung up: its window stops wanting pieces at once')
-  const h2 = s.streams.attach(a, s.torrent, file, 5000 * KiB) // the player seeks past the window
+  const h2 = s.streams.open(a)
+  await h2.read(5000 * KiB, 1024) // the player seeks past the window
   assert.equal(s.readers.length, 2)
   assert.equal(r1.windows.at(-1), 0, 'the stale window stays stopped')
-  await h2.read(5000 * KiB, 1024, opts)
-  const h3 = s.streams.attach(a, s.torrent, file, 256 * KiB) // ...and comes back
+  const h3 = await openAt(s.streams, a, 256 * KiB) // ...and comes back
   assert.equal(s.readers.length, 2, 'adopted the parked reader')
   assert.ok(r1.windows.at(-1)! > 0, 'its window resumed')
-  h2.close(); h3.close()
+  await h2.close(); await h3.close()
   await waitFor(() => s.readers.every((r) => r.closed), 5000, 'parked readers closed after the grace')
   assert.ok(s.prefetches.filter((p) => p.priority === 'readahead').every((p) => p.released), 'opening prefetch released')
 })
@@ -223,19 +233,18 @@ test('a probe handle superseded by a newer handle on the file reads behind it; n
   const s = setup(t, [big])
   await s.streams.start()
   const a = assignment(1, 0, big.length)
-  const file = s.torrent.info.files[0]!
-  const cluster = s.streams.attach(a, s.torrent, file, 0) // ffmpeg -ss: the first-cluster request...
-  await cluster.read(0, 64 * KiB, opts)
-  const target = s.streams.attach(a, s.torrent, file, 6000 * KiB) // ...stays open while it opens the seek target
-  await cluster.read(64 * KiB, 64 * KiB, opts) // the server still filling the old response's socket
-  await target.read(6000 * KiB, 64 * KiB, opts)
+  const cluster = s.streams.open(a) // ffmpeg -ss: the first-cluster request...
+  await cluster.read(0, 64 * KiB)
+  const target = s.streams.open(a) // ...stays open while it opens the seek target
+  await target.read(6000 * KiB, 64 * KiB) // (a handle joins its file at its first read)
+  await cluster.read(64 * KiB, 64 * KiB) // the server still filling the old response's socket
   const [old, seek] = s.readers
   assert.deepEqual(old!.priorities, ['urgent', 'readahead'], 'the superseded probe waits behind')
   assert.deepEqual(seek!.priorities, ['urgent'], 'the newest handle is urgent')
   await new Promise((resolve) => setTimeout(resolve, 300))
-  await cluster.read(128 * KiB, 64 * KiB, opts)
+  await cluster.read(128 * KiB, 64 * KiB)
   assert.equal(old!.priorities.at(-1), 'urgent', 'a handle kept reading past the probe time is playback: urgent again')
-  cluster.close(); target.close()
+  await cluster.close(); await target.close()
 })
 
 test('layouts survive a restart: assigned files are pinned at startup without waking the torrent; the next first open is a cache hit', async (t) => {
@@ -243,9 +252,9 @@ test('layouts survive a restart: assigned files are pinned at startup without wa
   const a = assignment(1, 0, movie.length)
   const first = setup(t, [movie], { layoutPath })
   await first.streams.start()
-  const h = first.streams.attach(a, first.torrent, first.torrent.info.files[0]!, 0)
+  const h = await openAt(first.streams, a, 0)
   await waitFor(() => first.streams.describe(first.torrent).files[0]?.layout != null, 5000, 'layout located')
-  h.close()
+  await h.close()
   await first.streams.close()
   const second = setup(t, [movie], { layoutPath })
   second.lib.assign(a)
@@ -253,11 +262,11 @@ test('layouts survive a restart: assigned files are pinned at startup without wa
   // at startup, an assigned file with a known layout is pinned without waking its torrent
   assert.ok(second.prefetches.some((p) => p.offset === mp4.offsets.moov && p.priority === 'background' && !p.wake), 'moov pinned at startup, torrent left asleep')
   assert.equal(second.probeReads.length, 0, 'nothing read at startup')
-  const h2 = second.streams.attach(a, second.torrent, second.torrent.info.files[0]!, 0)
+  const h2 = await openAt(second.streams, a, 0)
   await waitFor(() => second.streams.describe(second.torrent).files[0]?.indexReadyMs != null, 5000, 'index ready')
   assert.equal(second.streams.describe(second.torrent).files[0]?.counters?.layoutProbes, 0)
   assert.ok(!second.probeReads.some((r) => r.length === 64 * KiB && r.offset === 0), 'no 64 KiB probe read of the head')
-  h2.close()
+  await h2.close()
 })
 
 test('playing an episode past next_episode_at warms the next one; opening it hands over', async (t) => {
@@ -269,19 +278,19 @@ test('playing an episode past next_episode_at warms the next one; opening it han
   const shows: TreeShow[] = [{ id: 1, title: 'S', year: null, createdAt: new Date(0), seasons: [{ id: 1, seasonNumber: 1, createdAt: new Date(0), episodes: [ep(1, a1), ep(2, a2)] }] }]
   const s = setup(t, [ep1, ep2], { shows })
   await s.streams.start()
-  const h = s.streams.attach(a1, s.torrent, s.torrent.info.files[0]!, 0)
-  for (let o = 0; o < 700 * KiB; o += 64 * KiB) await h.read(o, 64 * KiB, opts)
+  const h = s.streams.open(a1)
+  for (let o = 0; o < 700 * KiB; o += 64 * KiB) await h.read(o, 64 * KiB)
   assert.equal(s.prefetches.filter((p) => p.fileIndex === 1).length, 0, 'not before 90 %')
-  for (let o = 704 * KiB; o < ep1.length; o += 64 * KiB) await h.read(o, 64 * KiB, opts)
+  for (let o = 704 * KiB; o < ep1.length; o += 64 * KiB) await h.read(o, 64 * KiB)
   await waitFor(() => s.prefetches.some((p) => p.fileIndex === 1), 5000, 'next episode warm-up')
   const warm = s.prefetches.filter((p) => p.fileIndex === 1)
   assert.ok(warm.every((p) => p.priority === 'background'))
   assert.ok(warm.some((p) => p.offset === 0), 'its head')
   assert.deepEqual(s.streams.describe(s.torrent).warmups, [{ assignmentId: 12, fileIndex: 1 }])
-  h.close()
-  const h2 = s.streams.attach(a2, s.torrent, s.torrent.info.files[1]!, 0)
+  await h.close()
+  const h2 = await openAt(s.streams, a2, 0)
   assert.ok(warm.every((p) => p.released), 'the warm-up handles go once the episode is opened')
-  h2.close()
+  await h2.close()
 })
 
 test('tail guess at first open: the last piece, and for an MP4 what a trailing moov likely takes', async () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { ReadaheadController, openingPlan, pastWarmupPoint, pinRanges, type StreamingSettings } from '../../src/streaming/prioritiser.ts'
 import { nextEpisode } from '../../src/streaming/next-episode.ts'
 import type { PlaybackLayout } from '../../src/streaming/container/index.ts'
-import type { TreeAssignment, TreeShow } from '../../src/vfs/types.ts'
+import type { TreeAssignment, TreeShow } from '../../src/library/tree-model.ts'
 
 const MiB = 1024 * 1024
 const KiB = 1024

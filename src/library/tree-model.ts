@@ -1,0 +1,52 @@
+// The library's read model: every movie and show with its active assignment, as the published
+// tree (vfs/) and the streaming layer (pins, next-episode warm-up) read it. The library
+// implements LibraryTreeSource; neither reader runs SQL.
+
+export interface TreeAssignment {
+  id: number
+  infoHash: string
+  magnetUri: string
+  /** path of the file inside the torrent, '/'-separated */
+  filePath: string
+  fileIndex: number
+  fileSize: number
+  createdAt: Date
+}
+
+export interface TreeMovie {
+  id: number
+  title: string
+  year: number | null
+  createdAt: Date
+  assignment: TreeAssignment | null
+}
+
+export interface TreeEpisode {
+  id: number
+  episodeNumber: number
+  name: string | null
+  createdAt: Date
+  assignment: TreeAssignment | null
+}
+
+export interface TreeSeason {
+  id: number
+  seasonNumber: number
+  createdAt: Date
+  episodes: TreeEpisode[]
+}
+
+export interface TreeShow {
+  id: number
+  title: string
+  year: number | null
+  createdAt: Date
+  seasons: TreeSeason[]
+}
+
+export interface LibraryTreeSource {
+  movies (): TreeMovie[]
+  shows (): TreeShow[]
+  /** Changes whenever anything the tree depends on changes (cheap to call on every request). */
+  version (): number
+}
