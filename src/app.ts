@@ -18,6 +18,7 @@ import { createTorrentService } from './torrent/service.ts'
 import { LibraryVfs } from './vfs/library-vfs.ts'
 import { AssignmentRepository } from './library/assignment-repository.ts'
 import { AssignmentService } from './assignments/service.ts'
+import { TorrentAdmin } from './assignments/torrent-admin.ts'
 import { registerApi } from './api/index.ts'
 import { registerWebdav } from './webdav/index.ts'
 import { registerWebUi } from './web/index.ts'
@@ -58,8 +59,9 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }), {
     readaheadBytes: config.streaming.readahead_bytes
   })
-  // after an assign the streaming layer looks at the library at once (warm_on_assign)
-  const assignments = new AssignmentService(new AssignmentRepository(db, library.changed), torrents, logger.child({ component: 'assignments' }), () => { streams.checkLibrary() })
+  const assignmentRepo = new AssignmentRepository(db, library.changed)
+  const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }))
+  const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignments.events)
   // every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
   const metrics: AppMetrics = new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes })
   const streams: FileStreams = new FileStreams({
@@ -75,6 +77,8 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     logger: logger.child({ component: 'streaming' })
   })
   await streams.start()
+  // an assigned file is warmed and pinned at once (warm_on_assign); an unassigned one loses its pins
+  assignments.events.subscribe({ assigned: (a) => { streams.assigned(a) }, unassigned: (a) => { streams.unassigned(a) } })
   // opening is lazy: a handle touches the torrent on its first read, never while listing
   const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty }, async (assignment) => streams.open(assignment))
 
@@ -109,6 +113,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
       library,
       torrents,
       assignments,
+      torrentAdmin,
       tmdbConfigured: tmdb.configured,
       startedAt,
       logger: logger.child({ component: 'api' }),

@@ -5,6 +5,7 @@ import type { Library } from '../library/index.ts'
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { AssignmentService } from '../assignments/service.ts'
+import type { TorrentAdmin } from '../assignments/torrent-admin.ts'
 import type { TorrentRouteDeps } from './routes/torrents.ts'
 import { apiValidatorCompiler } from './validation.ts'
 import { movieRoutes } from './routes/movies.ts'
@@ -17,10 +18,12 @@ export interface ApiDeps {
   library: Library
   torrents: TorrentService
   assignments: AssignmentService
+  /** loaded torrents with their users, guarded removal */
+  torrentAdmin: TorrentAdmin
   tmdbConfigured: boolean
   startedAt: Date
   logger: Logger
-  /** stage 3 streaming figures for the torrent detail */
+  /** streaming figures for the torrent detail */
   streaming?: TorrentRouteDeps['streaming']
 }
 

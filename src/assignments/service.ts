@@ -1,9 +1,11 @@
-// Assigning a torrent file to a movie or an episode (stage document steps 2.4-2.5): the
-// rules live here, SQL in AssignmentRepository, swarm work in the TorrentService.
-import { ConflictError, NotFoundError } from '../errors.ts'
+// Assigning a torrent file to a movie or an episode: the rules live here, SQL in
+// AssignmentRepository, swarm work in the TorrentService. Every stored or deactivated
+// assignment is published on `events` (events.ts).
+import { NotFoundError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { Assignment, AssignmentRepository, ItemType } from '../library/assignment-repository.ts'
 import type { Torrent, TorrentService } from '../torrent/types.ts'
+import { AssignmentEvents } from './events.ts'
 import { chooseFile, findFile } from './file-choice.ts'
 import { parseTorrentRef, type TorrentRef } from './magnet.ts'
 
@@ -30,17 +32,17 @@ export class AssignmentService {
   private readonly repo: AssignmentRepository
   private readonly torrents: TorrentService
   private readonly log: Logger
-  private readonly onAssigned: (a: Assignment) => void
+  /** assigned / unassigned, published after each write */
+  readonly events: AssignmentEvents
   private readonly inFlight = new Map<string, Claim>()
   /** removals of torrents added for failed assigns, still in progress */
   private readonly removing = new Map<string, Promise<void>>()
 
-  /** `onAssigned`: after an assignment is stored (the streaming layer warms the file). */
-  constructor (repo: AssignmentRepository, torrents: TorrentService, log: Logger, onAssigned: (a: Assignment) => void = () => {}) {
+  constructor (repo: AssignmentRepository, torrents: TorrentService, log: Logger, events = new AssignmentEvents()) {
     this.repo = repo
     this.torrents = torrents
     this.log = log
-    this.onAssigned = onAssigned
+    this.events = events
   }
 
   /**
@@ -85,7 +87,7 @@ export class AssignmentService {
       source: emptyToNull(input.source)
     })
     this.log.info({ itemType, itemId, infoHash: ref.infoHash, file: file.path }, 'assigned')
-    this.onAssigned(assignment)
+    this.events.assigned(assignment)
     return assignment
   }
 
@@ -133,42 +135,19 @@ export class AssignmentService {
     const active = this.repo.getActive(itemType, itemId)
     if (active === null) throw new NotFoundError(`${itemType} ${itemId} has no torrent assigned`)
     this.repo.deactivate(active.id)
+    const assignment = { ...active, isActive: false }
+    this.events.unassigned(assignment)
     let torrentRemoved = false
     if (removeTorrent && this.repo.activeByHash(active.infoHash).length === 0) {
       await this.torrents.removeTorrent(active.infoHash)
       torrentRemoved = true
     }
     this.log.info({ itemType, itemId, infoHash: active.infoHash, torrentRemoved }, 'unassigned')
-    return { assignment: { ...active, isActive: false }, torrentRemoved }
+    return { assignment, torrentRemoved }
   }
 
   active (itemType: ItemType, itemId: number): Assignment | null {
     return this.repo.getActive(itemType, itemId)
-  }
-
-  usersOf (infoHash: string): Assignment[] {
-    return this.repo.activeByHash(infoHash)
-  }
-
-  /** Removes a torrent; 409 while active assignments use it unless `force` (which deactivates them). */
-  async removeTorrent (infoHash: string, force: boolean): Promise<{ deactivated: number }> {
-    const users = this.repo.activeByHash(infoHash)
-    if (this.torrents.getTorrent(infoHash) === undefined && users.length === 0) {
-      throw new NotFoundError(`no torrent ${infoHash} is loaded`)
-    }
-    if (users.length > 0 && !force) {
-      throw new ConflictError(`torrent ${infoHash} is assigned to ${users.length} library item(s); unassign them first or pass ?force=true`,
-        { assignments: users.map((a) => ({ item_type: a.itemType, item_id: a.itemId })) })
-    }
-    for (const a of users) this.repo.deactivate(a.id)
-    await this.torrents.removeTorrent(infoHash)
-    return { deactivated: users.length }
-  }
-
-  getTorrent (infoHash: string): Torrent {
-    const t = this.torrents.getTorrent(infoHash)
-    if (t === undefined) throw new NotFoundError(`no torrent ${infoHash} is loaded`)
-    return t
   }
 
   private requireItem (itemType: ItemType, itemId: number): void {

@@ -38,7 +38,11 @@ export interface FileStreamsOptions {
   layoutPath?: string
   metrics: AppMetrics
   logger: Logger
-  /** ms between library checks (unassigned files lose their pins); default 2000 */
+  /**
+   * ms between library checks; default 2000. Assigns and unassigns arrive as events; the check
+   * catches what changes the library otherwise (an item deleted with its assignment, a torrent
+   * removed or reloaded) and pins files whose layout is known at startup.
+   */
   checkIntervalMs?: number
 }
 
@@ -88,15 +92,25 @@ export class FileStreams {
   async start (): Promise<void> {
     const n = await this.layouts.load()
     if (n > 0) this.o.logger.debug({ layouts: n }, 'layout cache loaded')
-    const assigned = this.o.warmOnAssign === true ? (a: TreeAssignment) => { this.warmAssigned(a) } : undefined
-    this.check = new LibraryCheck({ ...this.o, layouts: this.layouts, pins: this.pins, warmer: this.warmer, ...(assigned === undefined ? {} : { assigned }) })
+    this.check = new LibraryCheck({ ...this.o, layouts: this.layouts, pins: this.pins, warmer: this.warmer })
     this.checkLibrary()
     this.timer = setInterval(() => { this.checkLibrary() }, this.o.checkIntervalMs ?? 2000)
     this.timer.unref()
   }
 
-  /** Looks at the library now (also every couple of seconds): after an assign, so it is warmed at once. */
-  checkLibrary (): void {
+  /** A file was just assigned (the user chose it): warmed at once with streaming.warm_on_assign. */
+  assigned (a: TreeAssignment): void {
+    if (!this.closed && this.o.warmOnAssign === true) this.warmAssigned(a)
+  }
+
+  /** An assignment was deactivated: its pins and next-episode warm-up go at once. */
+  unassigned (a: TreeAssignment): void {
+    this.warming.delete(a.id) // a layout probe in flight pins nothing when it ends
+    this.pins.release(a.id)
+    this.warmer.unassigned(a.id)
+  }
+
+  private checkLibrary (): void {
     if (this.closed) return
     try { this.check?.run() } catch (err) { this.o.logger.warn({ err }, 'streaming library check failed') }
   }
@@ -118,7 +132,7 @@ export class FileStreams {
     this.locate(torrent, file, { deadline: Date.now() + this.o.readTimeoutMs, priority: 'readahead', rank: BEHIND_EVERY_WINDOW })
       .then((layout) => {
         // still assigned, and the same torrent (the next library check drops it otherwise)
-        if (!this.closed && this.o.torrents.getTorrent(a.infoHash) === torrent) pinLayout(this.pins, a, torrent, file, layout, this.o.settings)
+        if (!this.closed && this.warming.has(a.id) && this.o.torrents.getTorrent(a.infoHash) === torrent) pinLayout(this.pins, a, torrent, file, layout, this.o.settings)
         this.o.logger.debug({ infoHash: a.infoHash, file: file.path, format: layout.format }, 'warmed on assign')
       }, (err: unknown) => {
         this.o.logger.debug({ err, file: file.path }, 'warm-on-assign layout probe failed')

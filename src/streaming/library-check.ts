@@ -2,9 +2,8 @@
 // check): pins of files that were unassigned, or whose torrent was removed, are released;
 // warm-ups of unassigned episodes are dropped; assigned files whose layout is known (opened
 // before, maybe before a restart) are pinned in their loaded torrent without waking it, so
-// listing the library never joins a swarm. Files assigned while running (not those found at
-// startup) are handed to `assigned` once: the user just chose them, so warming them is worth
-// a few MiB (streaming.warm_on_assign).
+// listing the library never joins a swarm. Files assigned while running arrive as events
+// (FileStreams.assigned), not from here.
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { LibraryTreeSource, TreeAssignment } from '../library/tree-model.ts'
@@ -22,8 +21,6 @@ export interface LibraryCheckDeps {
   warmer: NextEpisodeWarmer
   settings: StreamingSettings
   logger: Logger
-  /** an assignment that appeared since the previous run (never called for the first run's) */
-  assigned?: (a: TreeAssignment) => void
 }
 
 export class LibraryCheck {
@@ -36,14 +33,10 @@ export class LibraryCheck {
   run (): void {
     const version = this.d.library.version()
     if (version !== this.version) {
-      // the first run finds the library as it was at startup: nothing in it is new
-      const firstRun = this.version === -1
       this.version = version
-      const before = this.ids
       this.assigned = activeAssignments(this.d.library.movies(), this.d.library.shows())
       this.ids = new Set(this.assigned.map((a) => a.id))
       this.d.warmer.reconcile(this.ids)
-      if (!firstRun) for (const a of this.assigned) if (!before.has(a.id)) this.d.assigned?.(a)
     }
     this.d.pins.reconcile(this.ids, (h) => this.d.torrents.getTorrent(h))
     for (const a of this.assigned) {

@@ -52,6 +52,9 @@ export class NextEpisodeWarmer {
     return [...this.held].filter(([, w]) => w.infoHash === infoHash).map(([assignmentId, w]) => ({ assignmentId, fileIndex: w.fileIndex }))
   }
 
+  /** The assignment was deactivated: its warm-up goes. */
+  unassigned (assignmentId: number): void { this.release(assignmentId) }
+
   /** Drops warm-ups of assignments no longer active. */
   reconcile (active: ReadonlySet<number>): void {
     for (const id of [...this.held.keys()]) if (!active.has(id)) this.release(id)

@@ -183,7 +183,7 @@ test('warm_on_assign: a file assigned while running is located and pinned before
   assert.equal(s.probeReads.length, 0, 'the library as found at startup is not warmed (start_paused keeps it asleep)')
   const late = assignment(2, 1, movie.length)
   s.lib.assign(early, late)
-  s.streams.checkLibrary() // what an assign does right after storing
+  s.streams.assigned(late) // the assignment service's event, right after storing
   const f = await waitFor(() => s.streams.describe(s.torrent).files.find((x) => x.fileIndex === 1 && x.pinnedBytes > 0), 5000, 'the new file pinned')
   assert.equal(f.layout?.format, 'mp4', 'its layout located')
   assert.equal(s.readers.length, 0, 'with no handle opened')
@@ -196,8 +196,9 @@ test('warm_on_assign: a file assigned while running is located and pinned before
 test('warm_on_assign off: nothing happens before a read', async (t) => {
   const s = setup(t, [movie])
   await s.streams.start()
-  s.lib.assign(assignment(1, 0, movie.length))
-  s.streams.checkLibrary()
+  const a = assignment(1, 0, movie.length)
+  s.lib.assign(a)
+  s.streams.assigned(a)
   await new Promise((resolve) => setTimeout(resolve, 50))
   assert.equal(s.probeReads.length, 0)
   assert.equal(s.prefetches.length, 0)

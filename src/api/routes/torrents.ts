@@ -1,7 +1,7 @@
-// Torrent management (stage document 2.5): list, detail, files, delete.
+// Torrent management: list, detail, files, delete.
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import type { AssignmentService } from '../../assignments/service.ts'
+import type { TorrentAdmin } from '../../assignments/torrent-admin.ts'
 import type { Torrent, TorrentService } from '../../torrent/types.ts'
 import type { TorrentStreaming } from '../../streaming/file-streams.ts'
 import {
@@ -13,9 +13,9 @@ import { ErrorBody as ErrorResponse } from '../schemas/common.ts'
 const HashParams = Type.Object({ hash: Type.String({ pattern: '^[0-9a-fA-F]{40}$', description: 'info hash, 40 hex characters' }) })
 
 export interface TorrentRouteDeps {
-  assignments: AssignmentService
+  torrentAdmin: TorrentAdmin
   torrents: TorrentService
-  /** stage 3 figures (read latency, stalls, layouts, pins); absent when streaming is not wired */
+  /** streaming figures (read latency, stalls, layouts, pins); absent when streaming is not wired */
   streaming?: { describe (torrent: Torrent): TorrentStreaming }
 }
 
@@ -23,14 +23,14 @@ export async function torrentRoutes (app: FastifyInstance, deps: TorrentRouteDep
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
   r.get('/torrents', { schema: { response: { 200: Type.Object({ items: Type.Array(TorrentSummarySchema), total: Type.Integer() }) } } }, async () => {
-    const items = deps.torrents.listTorrents().map((s) => toTorrentSummary(s, deps.assignments.usersOf(s.infoHash).length))
+    const items = deps.torrents.listTorrents().map((s) => toTorrentSummary(s, deps.torrentAdmin.usersOf(s.infoHash).length))
     return { items, total: items.length }
   })
 
   r.get('/torrents/:hash', { schema: { params: HashParams, response: { 200: TorrentDetailSchema, 400: ErrorResponse, 404: ErrorResponse } } }, async (req) => {
     const hash = req.params.hash.toLowerCase()
-    const torrent = deps.assignments.getTorrent(hash)
-    const users = deps.assignments.usersOf(hash)
+    const torrent = deps.torrentAdmin.getTorrent(hash)
+    const users = deps.torrentAdmin.usersOf(hash)
     return {
       ...toTorrentSummary(torrent.stats(), users.length),
       length: torrent.info.length,
@@ -41,7 +41,7 @@ export async function torrentRoutes (app: FastifyInstance, deps: TorrentRouteDep
   })
 
   r.get('/torrents/:hash/files', { schema: { params: HashParams, response: { 200: Type.Object({ items: Type.Array(TorrentFileSchema) }), 400: ErrorResponse, 404: ErrorResponse } } }, async (req) => {
-    return { items: toTorrentFiles(deps.assignments.getTorrent(req.params.hash.toLowerCase()).info) }
+    return { items: toTorrentFiles(deps.torrentAdmin.getTorrent(req.params.hash.toLowerCase()).info) }
   })
 
   r.delete('/torrents/:hash', {
@@ -51,7 +51,7 @@ export async function torrentRoutes (app: FastifyInstance, deps: TorrentRouteDep
       response: { 200: Type.Object({ removed: Type.Literal(true), deactivated_assignments: Type.Integer() }), 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse }
     }
   }, async (req) => {
-    const res = await deps.assignments.removeTorrent(req.params.hash.toLowerCase(), req.query.force === true)
+    const res = await deps.torrentAdmin.removeTorrent(req.params.hash.toLowerCase(), req.query.force === true)
     return { removed: true as const, deactivated_assignments: res.deactivated }
   })
 }
