@@ -5,6 +5,7 @@ import Fastify from 'fastify'
 import { pino } from 'pino'
 import { SaxesParser } from 'saxes'
 import { registerWebdav } from '../../src/webdav/index.ts'
+import { registerErrorHandling } from '../../src/http/errors.ts'
 import { LibraryVfs, type OpenFile } from '../../src/vfs/library-vfs.ts'
 import type { LibraryTreeSource } from '../../src/library/tree-model.ts'
 
@@ -12,8 +13,11 @@ export async function startDav (t: TestContext, source: LibraryTreeSource, openF
   // the same router options as src/app.ts
   const app = Fastify({ routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, keepAliveTimeout: 5000 })
   const vfs = new LibraryVfs(source, { showEmpty }, openFile)
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+  // errors are rendered at the root, as in src/app.ts
+  registerErrorHandling(app, logger)
   await app.register(async (scope) => {
-    await registerWebdav(scope, { vfs, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), prefix: '/dav' })
+    await registerWebdav(scope, { vfs, logger, prefix: '/dav' })
   })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   t.after(async () => { await app.close() })
