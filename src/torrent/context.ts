@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts'
 import type { ActivityManager } from './activity.ts'
 import type { Network } from './network.ts'
 import type { Persistence } from './persistence.ts'
-import type { PieceCache } from './piece-store.ts'
+import type { PieceCache } from './piece-cache.ts'
 import type { TokenBucket } from './rate-limit.ts'
 
 export interface EngineContext {

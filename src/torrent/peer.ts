@@ -1,5 +1,7 @@
 // One connected peer: the bittorrent-protocol Wire, its socket, its extensions (ut_metadata,
-// ut_pex, lt_donthave), and our outstanding block requests to it. Events go to the session.
+// ut_pex, lt_donthave), and our outstanding block requests to it. Piece traffic (blocks,
+// requests, bitfield/have/choke changes) goes to the torrent's Transfer; the rest (handshake
+// done, closed, metadata, PEX, bans) to the session.
 //
 // Everything a peer sends is checked before the wire acts on it (see guardWire): a message
 // that breaks the protocol gets the peer banned and disconnected, and nothing a peer sends can
@@ -13,6 +15,17 @@ import ltDontHave from 'lt_donthave'
 import { BLOCK, pieceSize, type TorrentMeta } from './metadata.ts'
 import type { TorrentInfo } from './types.ts'
 
+/** Where a peer's piece traffic goes once the torrent's metadata is known (its Transfer). */
+export interface PieceTraffic {
+  /** the peer's bitfield, haves, choke or interest changed (lt_donthave included) */
+  peerChanged (peer: Peer): void
+  /** every block received, requested or not (one that arrives after its CANCEL can still complete a piece) */
+  onBlock (peer: Peer, index: number, offset: number, data: Uint8Array): void
+  /** the peer asks us for a block; `respond` sends it or refuses */
+  onRequest (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void
+}
+
+/** The torrent a peer belongs to (its session). */
 export interface PeerHost {
   readonly infoHash: string
   readonly peerId: Buffer
@@ -24,12 +37,10 @@ export interface PeerHost {
   readonly meta: TorrentMeta | null
   metadataBuffer (): Uint8Array | undefined
   bitfieldBuffer (): Uint8Array | undefined
+  /** piece traffic goes here; null before the metadata (then blocks and requests are dropped) */
+  readonly transfer: PieceTraffic | null
   onPeerReady (peer: Peer): void
   onPeerClosed (peer: Peer): void
-  onPeerUpdate (peer: Peer): void
-  onPeerRequest (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void
-  /** every block received, requested or not (one that arrives after its CANCEL can still complete a piece) */
-  onBlock (peer: Peer, index: number, offset: number, data: Uint8Array): void
   onMetadata (peer: Peer, torrentFile: Uint8Array): void
   onPexPeer (addr: string): void
   /** an incoming peer told its listen port (extended handshake 'p') */
@@ -245,7 +256,7 @@ export class Peer {
       wire.ut_pex.on('peer', (addr: string) => { host.onPexPeer(addr) })
       wire.ut_pex.on('warning', () => {})
     }
-    wire.lt_donthave.on('donthave', () => { host.onPeerUpdate(this) })
+    wire.lt_donthave.on('donthave', () => { host.transfer?.peerChanged(this) })
     wire.on('extended', (ext: string, hs: { p?: unknown }) => {
       if (ext !== 'handshake') return
       this.syncPex()
@@ -268,13 +279,14 @@ export class Peer {
       this.syncPex()
       host.onPeerReady(this)
     }
-    const update = (): void => { this.lastReceived = Date.now(); host.onPeerUpdate(this) }
+    const update = (): void => { this.lastReceived = Date.now(); host.transfer?.peerChanged(this) }
     for (const ev of ['bitfield', 'have', 'have-all', 'unchoke', 'choke', 'interested', 'uninterested']) wire.on(ev, update)
     wire.on('keep-alive', () => { this.lastReceived = Date.now() })
     wire.on('download', (n: number) => { this.lastReceived = Date.now(); this.windowBytes += n; host.countPayload(n) })
-    wire.on('piece', (index: number, offset: number, data: Uint8Array) => { host.onBlock(this, index, offset, data) })
+    wire.on('piece', (index: number, offset: number, data: Uint8Array) => { host.transfer?.onBlock(this, index, offset, data) })
     wire.on('request', (index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void) => {
-      host.onPeerRequest(this, index, offset, length, respond)
+      if (host.transfer === null) respond(new Error('not serving'))
+      else host.transfer.onRequest(this, index, offset, length, respond)
     })
 
     if (outgoing) {

@@ -11,9 +11,10 @@ import { parseMagnet } from './magnet.ts'
 import { parseMeta } from './metadata.ts'
 import { Network } from './network.ts'
 import { Persistence, type TorrentRecord } from './persistence.ts'
-import { PieceCache } from './piece-store.ts'
+import { HotPieces } from './hot-pieces.ts'
+import { PieceCache } from './piece-cache.ts'
 import { TokenBucket } from './rate-limit.ts'
-import { TICK_MS } from './session-peers.ts'
+import { TICK_MS } from './swarm.ts'
 import { TorrentSession } from './session.ts'
 import type { Torrent, TorrentService, TorrentStats } from './types.ts'
 
@@ -29,6 +30,9 @@ export async function createTorrentService (cfg: Readonly<Config['torrent']>, lo
 }
 
 const HASH_RE = /^[0-9a-f]{40}$/
+/** verified pieces kept in memory across all torrents (most recently stored/read) */
+const HOT_PIECES = 16
+const HOT_BYTES = 64 * 1024 * 1024
 
 class Engine implements TorrentService {
   private readonly sessions = new Map<string, TorrentSession>()
@@ -56,7 +60,12 @@ class Engine implements TorrentService {
       log: this.log,
       peerId,
       network,
-      cache: new PieceCache(cfg.cache_folder, cfg.global_cache_size * 1024 * 1024, this.log.child({ part: 'cache' })),
+      cache: new PieceCache({
+        folder: cfg.cache_folder,
+        limit: cfg.global_cache_size * 1024 * 1024,
+        log: this.log.child({ part: 'cache' }),
+        hot: new HotPieces(HOT_PIECES, HOT_BYTES)
+      }),
       persistence,
       activity,
       down: new TokenBucket(cfg.download_limit * 1024),
@@ -148,7 +157,7 @@ class Engine implements TorrentService {
     this.sessions.set(hash, session)
     const hints = parsed.peers.slice(0, this.cfg.max_peer_hints)
     if (hints.length < parsed.peers.length) this.log.info({ infoHash: hash, kept: hints.length, dropped: parsed.peers.length - hints.length }, 'magnet peer hints over torrent.max_peer_hints dropped')
-    for (const addr of hints) session.addAddr(addr, 'magnet')
+    for (const addr of hints) session.swarm.addAddr(addr, 'magnet')
     session.begin(false)
     this.ctx.activity.markActive(hash)
     let timer: NodeJS.Timeout | undefined

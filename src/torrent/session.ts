@@ -1,5 +1,7 @@
-// One torrent: its state machine (metadata -> active <-> idle/paused), its peers and dialing,
-// discovery, and the Torrent interface (readers, reads, prefetch, stats).
+// One torrent: its state machine (metadata -> active <-> idle/paused), and the Torrent
+// interface (readers, reads, prefetch, stats). It owns its Swarm (connections, dialing,
+// remembered peers), its discovery, and once the metadata is in, its Transfer (piece traffic,
+// which peers send to it directly). It is the host of its peers for everything else.
 //
 // States and the exact semantics of idle / start_paused:
 // - 'metadata': added without persisted metadata; dials magnet peer hints (x.pe), remembered
@@ -18,7 +20,7 @@
 // restarts: a peer is dropped from the record only once proven dead (PeerBook), never because
 // it was not seen in this run (a start_paused torrent sees nobody until it is read).
 import type { Duplex } from 'node:stream'
-import Wire from 'bittorrent-protocol'
+import type Wire from 'bittorrent-protocol'
 import { ClosedError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { EngineContext } from './context.ts'
@@ -27,34 +29,40 @@ import { parseMagnet } from './magnet.ts'
 import { parseMeta, type TorrentMeta } from './metadata.ts'
 import type { IncomingTarget } from './network.ts'
 import { Peer, type PeerHost } from './peer.ts'
-import { PeerBook, type TorrentRecord } from './persistence.ts'
+import type { TorrentRecord } from './persistence.ts'
 import { Prefetch, Reader, readFileRange, type ReadHost } from './reads.ts'
 import type { WantSource } from './scheduler.ts'
-import { Transfer, type TransferHost } from './transfer.ts'
+import { torrentStats } from './stats.ts'
+import { Swarm } from './swarm.ts'
+import { Transfer } from './transfer.ts'
 import type { FileReader, PiecePriority, PrefetchHandle, PrefetchOptions, ReadOptions, ReaderOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
-import { SessionPeers } from './session-peers.ts'
-import { sessionStats } from './stats.ts'
 
 /** remembered peers are saved at most this often (ticks of TICK_MS) when they changed */
 const SAVE_EVERY_TICKS = 60
 
-export class TorrentSession extends SessionPeers implements Torrent, PeerHost, TransferHost, IncomingTarget, ReadHost {
+export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarget {
+  state: TorrentState = 'paused'
+  closed = false
   meta: TorrentMeta | null = null
   transfer: Transfer | null = null
+  readonly swarm: Swarm
   readonly addedAt: Date
+  private readonly discovery: PeerDiscovery
   private readonly metaWait: { promise: Promise<void>, resolve: () => void, reject: (err: Error) => void }
   private readonly pendingReads = new Set<(err: Error) => void>()
   private readonly readerSet = new Set<Reader>()
+  private readonly timers = new Set<NodeJS.Timeout>()
   private metaLoading = false
   private ticksSinceSave = 0
-  private readonly peerBook: PeerBook
 
-  constructor (ctx: EngineContext, infoHash: string, readonly record: TorrentRecord, log: Logger) {
-    super(ctx, infoHash, log)
-    this.peerBook = new PeerBook(record)
+  constructor (readonly ctx: EngineContext, readonly infoHash: string, readonly record: TorrentRecord, readonly log: Logger) {
     this.addedAt = new Date(record.addedAt)
-    for (const addr of record.peers) this.addAddr(addr, 'remembered')
-    for (const addr of magnetHints(record.magnet, ctx.cfg.max_peer_hints)) this.addAddr(addr, 'magnet')
+    this.swarm = new Swarm(ctx, {
+      wantsPeers: () => this.state === 'active' || this.state === 'metadata',
+      newPeer: (wire, socket, addr, outgoing) => new Peer(wire, socket, addr, outgoing, this),
+      requestTimedOut: (peer, piece, offset) => { this.transfer?.scheduler.release(peer, piece, offset, true) }
+    }, log, record)
+    for (const addr of magnetHints(record.magnet, ctx.cfg.max_peer_hints)) this.swarm.addAddr(addr, 'magnet')
     let resolve!: () => void
     let reject!: (err: Error) => void
     const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
@@ -68,7 +76,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
       maxTrackers: ctx.cfg.max_trackers,
       dht: ctx.network.dht,
       lsd: ctx.cfg.lsd
-    }, (addr) => { this.addAddr(addr, 'discovery'); this.maintain() }, log)
+    }, (addr) => { this.swarm.addAddr(addr, 'discovery'); this.swarm.maintain() }, log)
     ctx.network.register(infoHash, this)
   }
 
@@ -83,11 +91,24 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   /** Attaches metadata (persisted or just fetched) and opens the piece store. */
   async loadMeta (meta: TorrentMeta): Promise<void> {
     if (this.meta !== null) return
-    const store = await this.ctx.cache.open(meta)
+    const store = await this.ctx.cache.open(meta, {
+      isPinned: i => this.transfer?.pinned(i) ?? false,
+      evicted: i => { this.transfer?.evicted(i) }
+    })
     if (this.closed) return
     this.meta = meta
-    this.transfer = new Transfer(meta, store, this, this.log)
-    for (const p of this.peers) {
+    const swarm = this.swarm
+    this.transfer = new Transfer(meta, store, {
+      peers: swarm.peers,
+      down: this.ctx.down,
+      up: this.ctx.up,
+      active: () => this.state === 'active' && !this.closed,
+      ban: peer => { swarm.ban(peer) },
+      countUseful: n => { swarm.countUseful(n) },
+      countUp: n => { swarm.countUp(n) },
+      later: (ms, fn) => { this.later(ms, fn) }
+    }, this.log)
+    for (const p of swarm.peers) {
       void p.wire.ut_metadata?.setMetadata(meta.infoBuffer)
       this.transfer.updateInterest(p)
     }
@@ -99,7 +120,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     if (this.meta === null) {
       this.state = 'metadata'
       this.discovery.start()
-      this.maintain()
+      this.swarm.maintain()
     } else if (paused) {
       this.sleep('paused')
     } else {
@@ -108,7 +129,10 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
   }
 
   /** ut_metadata delivered an info dictionary (several peers may deliver it concurrently). */
-  async onMetadata (_peer: Peer, torrentFile: Uint8Array): Promise<void> {
+  onMetadata (_peer: Peer, torrentFile: Uint8Array): void { void this.takeMetadata(torrentFile) }
+
+  /** Stores and attaches the metadata; never rejects (failures are logged). */
+  private async takeMetadata (torrentFile: Uint8Array): Promise<void> {
     if (this.meta !== null || this.closed || this.metaLoading) return
     this.metaLoading = true
     try {
@@ -138,7 +162,7 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     const file = this.fileAt(fileIndex)
     if (this.closed) throw new ClosedError('torrent closed')
     this.touch()
-    const r = new Reader(this, file, opts.readaheadBytes ?? this.ctx.readaheadBytes, reader => {
+    const r = new Reader(this, file, opts.readaheadBytes, reader => {
       this.readerSet.delete(reader)
       this.ctx.readers.delete(reader)
     })
@@ -170,7 +194,17 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     return file
   }
 
-  stats (): TorrentStats { return sessionStats(this) }
+  stats (): TorrentStats {
+    return torrentStats({
+      infoHash: this.infoHash,
+      state: this.state,
+      info: this.meta?.info ?? null,
+      store: this.transfer?.store ?? null,
+      swarm: this.swarm,
+      addedAt: this.addedAt,
+      lastActivity: this.ctx.activity.lastActivity(this.infoHash)
+    })
+  }
 
   // ---- ReadHost ----
 
@@ -208,87 +242,93 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     return Math.max(pl, Math.floor(this.ctx.cache.limit / 2 / Math.max(1, this.ctx.readers.size)))
   }
 
-  // ---- PeerHost / TransferHost glue ----
+  // ---- PeerHost (piece traffic goes to the Transfer directly) ----
 
+  get peerId (): Buffer { return this.ctx.peerId }
+  get pe (): number { return this.ctx.network.pe }
+  get pex (): boolean { return this.ctx.cfg.pex }
+  get dht (): boolean { return this.ctx.cfg.dht }
+  get listenPort (): number { return this.ctx.network.port }
   metadataBuffer (): Uint8Array | undefined { return this.meta?.infoBuffer }
   bitfieldBuffer (): Uint8Array | undefined {
     const have = this.transfer?.store.have
     return have !== undefined && have.count() > 0 ? have.buffer : undefined
   }
 
-  override onPeerReady (peer: Peer): void {
-    super.onPeerReady(peer)
-    this.peerBook.connected(peer.addr)
-    this.transfer?.updateInterest(peer)
-    this.transfer?.pump()
+  onPeerReady (peer: Peer): void {
+    this.swarm.onPeerReady(peer)
+    this.transfer?.peerChanged(peer)
   }
 
-  override onListenAddr (peer: Peer, addr: string): void {
-    super.onListenAddr(peer, addr)
-    if (peer.dialAddr === addr) this.peerBook.connected(addr)
-  }
-
-  override ban (...args: Parameters<SessionPeers['ban']>): void {
-    const peer = args[0]
-    this.peerBook.ban(peer.dialAddr ?? peer.addr)
-    super.ban(...args)
-  }
-
-  onPeerUpdate (peer: Peer): void {
-    this.transfer?.updateInterest(peer)
-    this.transfer?.pump()
-  }
-
-  /** dead peers are told from ones merely not seen in this run by their failed dials */
-  protected override onDialFailed (addr: string): void { this.peerBook.failed(addr) }
-
-  override onPeerClosed (peer: Peer): void {
-    // a peer we dialed that dropped us before the handshake (while we wanted it) is a failed dial
-    if (peer.outgoing && !peer.wasReady && this.acceptsIncoming()) this.peerBook.failed(peer.addr)
+  onPeerClosed (peer: Peer): void {
     this.transfer?.scheduler.dropPeer(peer)
-    super.onPeerClosed(peer)
+    this.swarm.onPeerClosed(peer)
     this.transfer?.pump()
   }
 
-  onBlock (peer: Peer, index: number, offset: number, data: Uint8Array): void {
-    this.transfer?.onBlock(peer, index, offset, data)
-  }
+  onPexPeer (addr: string): void { this.swarm.onPexPeer(addr) }
+  onListenAddr (peer: Peer, addr: string): void { this.swarm.onListenAddr(peer, addr) }
+  countPayload (n: number): void { this.swarm.countPayload(n) }
+  ban (peer: Peer, reason: string): void { this.swarm.ban(peer, reason) }
 
-  onPeerRequest (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void {
-    if (this.transfer === null || this.state !== 'active') { respond(new Error('not serving')); return }
-    this.transfer.serve(peer, index, offset, length, respond)
-  }
+  // ---- IncomingTarget ----
 
-  protected onRequestTimeout (peer: Peer, piece: number, offset: number): void {
-    this.transfer?.scheduler.release(peer, piece, offset, true)
-  }
-
-  active (): boolean { return this.state === 'active' && !this.closed }
+  acceptsIncoming (): boolean { return !this.closed && (this.state === 'active' || this.state === 'metadata') }
 
   attachIncoming (wire: Wire, socket: Duplex, remote: string): void {
-    if (this.peers.size >= this.ctx.cfg.max_connections_per_torrent) { socket.destroy(); return }
-    this.peers.add(new Peer(wire, socket, remote, false, this))
+    if (!this.swarm.hasRoom()) { socket.destroy(); return }
+    this.swarm.attach(new Peer(wire, socket, remote, false, this))
+  }
+
+  // ---- lifecycle ----
+
+  /** Runs `fn` after `ms` unless the torrent closed meanwhile. */
+  later (ms: number, fn: () => void): void {
+    const t = setTimeout(() => { this.timers.delete(t); if (!this.closed) fn() }, ms)
+    this.timers.add(t)
   }
 
   /** Periodic work (service timer): rates, request timeouts, dialing, endgame stealing. */
   tick (): void {
     if (this.closed) return
-    this.tickPeers()
-    if (this.recordDirty && this.meta !== null && ++this.ticksSinceSave >= SAVE_EVERY_TICKS) {
-      this.recordDirty = false
+    this.swarm.tick()
+    if (this.swarm.recordDirty && this.meta !== null && ++this.ticksSinceSave >= SAVE_EVERY_TICKS) {
+      this.swarm.recordDirty = false
       this.ticksSinceSave = 0
       void this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
     }
     if (this.transfer !== null) {
-      for (const p of this.peers) this.transfer.updateChoke(p)
+      for (const p of this.swarm.peers) this.transfer.updateChoke(p)
       this.transfer.pump()
     }
+  }
+
+  /** idle/paused: every wire closed, discovery stopped, peers remembered (and saved). */
+  sleep (kind: 'idle' | 'paused'): void {
+    if (this.closed || (this.state === 'metadata' && kind === 'idle')) return
+    this.state = kind
+    this.discovery.stop()
+    this.swarm.disconnect()
+    this.log.info({ state: kind }, 'torrent sleeping')
+    if (this.meta !== null) void this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
+  }
+
+  /** Active again: remembered peers dialed at once, discovery restarted. */
+  wake (): void {
+    if (this.closed) return
+    this.state = 'active'
+    this.discovery.start()
+    this.swarm.wake()
   }
 
   /** Ends everything; pending reads reject with ClosedError. */
   async close (): Promise<void> {
     if (this.closed) return
-    this.closeNetwork()
+    this.closed = true
+    this.discovery.stop()
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+    this.swarm.close()
     this.metaWait.reject(new ClosedError('torrent closed'))
     for (const abort of [...this.pendingReads]) abort(new ClosedError('torrent closed'))
     for (const r of [...this.readerSet]) r.close()
@@ -296,20 +336,8 @@ export class TorrentSession extends SessionPeers implements Torrent, PeerHost, T
     if (this.meta !== null) await this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
   }
 
-  /**
-   * The record with this run's connections merged over the remembered peers. Failure counts
-   * are saved with it (at the next save for a change of peers, sleep or close): a crash loses
-   * some, which only delays forgetting a dead peer.
-   */
-  snapshotRecord (): TorrentRecord {
-    return { ...this.record, ...this.peerBook.snapshot(this.rememberedPeers()) }
-  }
-
-  override sleep (kind: 'idle' | 'paused'): void {
-    if (this.state === 'metadata' && kind === 'idle') return
-    super.sleep(kind)
-    if (this.meta !== null) void this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
-  }
+  /** The record with this run's peers merged over the remembered ones (Swarm.snapshot). */
+  snapshotRecord (): TorrentRecord { return { ...this.record, ...this.swarm.snapshot() } }
 }
 
 export type { TorrentState }

@@ -1,41 +1,51 @@
-// TorrentStats of one session.
-import type { Peer } from './peer.ts'
-import type { TorrentSession } from './session.ts'
-import type { TorrentStats } from './types.ts'
+// TorrentStats of one torrent, from what its session holds.
+import type { PieceStore } from './piece-store.ts'
+import type { Swarm } from './swarm.ts'
+import type { TorrentInfo, TorrentState, TorrentStats } from './types.ts'
 
-export function sessionStats (s: TorrentSession): TorrentStats {
-  const info = s.meta?.info
-  const have = s.transfer?.store.have.count() ?? 0
+export interface StatsInput {
+  infoHash: string
+  state: TorrentState
+  /** null before the metadata */
+  info: TorrentInfo | null
+  store: PieceStore | null
+  swarm: Pick<Swarm, 'peers' | 'knownCount' | 'downRate' | 'upRate' | 'downloaded' | 'useful' | 'uploaded'>
+  addedAt: Date
+  lastActivity: Date | null
+}
+
+export function torrentStats ({ infoHash, state, info, store, swarm, addedAt, lastActivity }: StatsInput): TorrentStats {
+  const have = store?.have.count() ?? 0
   let peers = 0
   let seeders = 0
-  for (const p of s.peers) {
+  for (const p of swarm.peers) {
     if (!p.ready) continue
     peers++
-    if (info !== undefined && isSeeder(p, info.pieceCount)) seeders++
+    if (info !== null && isSeeder(p, info.pieceCount)) seeders++
   }
   return {
-    infoHash: s.infoHash,
+    infoHash,
     name: info?.name ?? null,
-    state: s.state,
-    progress: info === undefined ? 0 : have / info.pieceCount,
+    state,
+    progress: info === null ? 0 : have / info.pieceCount,
     pieceCount: info?.pieceCount ?? 0,
     pieceLength: info?.pieceLength ?? 0,
     piecesCached: have,
     peers,
     seeders,
-    knownPeers: s.knownCount(),
-    downloadRate: Math.round(s.downRate),
-    uploadRate: Math.round(s.upRate),
-    downloaded: s.downloaded,
-    wasted: Math.max(0, s.downloaded - s.useful),
-    uploaded: s.uploaded,
-    cacheBytes: s.transfer?.store.bytes ?? 0,
-    addedAt: s.addedAt,
-    lastActivity: s.ctx.activity.lastActivity(s.infoHash)
+    knownPeers: swarm.knownCount(),
+    downloadRate: Math.round(swarm.downRate),
+    uploadRate: Math.round(swarm.upRate),
+    downloaded: swarm.downloaded,
+    wasted: Math.max(0, swarm.downloaded - swarm.useful),
+    uploaded: swarm.uploaded,
+    cacheBytes: store?.bytes ?? 0,
+    addedAt,
+    lastActivity
   }
 }
 
-function isSeeder (p: Peer, n: number): boolean {
+function isSeeder (p: { has: (i: number) => boolean }, n: number): boolean {
   for (let i = 0; i < n; i++) if (!p.has(i)) return false
   return true
 }

@@ -1,13 +1,26 @@
-// The peer side of a session: known addresses with backoff, dialing (global and per-torrent
-// connection limits), PE/MSE fallback to plaintext, bans, idle/paused sleep and wake, rates.
+// One torrent's connections to its swarm: the addresses known (with backoff), dialing within
+// the global and per-torrent connection limits, PE/MSE fallback to plaintext, bans, PEX
+// between connected peers, the byte counters and rates, and which peers the torrent's record
+// keeps across restarts (PeerBook). The session owns one and decides when connections are
+// wanted; the Peer objects themselves are built by the session (SwarmHost.newPeer), their host.
 import { isIPv4, isIPv6 } from 'node:net'
+import type { Duplex } from 'node:stream'
 import Wire from 'bittorrent-protocol'
 import type { Logger } from '../logger.ts'
 import type { EngineContext } from './context.ts'
-import type { PeerDiscovery } from './discovery.ts'
-import { Peer } from './peer.ts'
-import { RateMeter, TokenBucket } from './rate-limit.ts'
-import type { TorrentState } from './types.ts'
+import type { Peer } from './peer.ts'
+import { PeerBook, type TorrentRecord } from './persistence.ts'
+import { RateMeter } from './rate-limit.ts'
+
+/** What the swarm asks of its session. */
+export interface SwarmHost {
+  /** connections are wanted now (active, or fetching metadata) */
+  wantsPeers (): boolean
+  /** the Peer for a new connection (the session is its host) */
+  newPeer (wire: Wire, socket: Duplex, addr: string, outgoing: boolean): Peer
+  /** a request to `peer` went unanswered too long: the block goes back to the scheduler */
+  requestTimedOut (peer: Peer, piece: number, offset: number): void
+}
 
 interface Known {
   addr: string
@@ -30,18 +43,18 @@ const REQUEST_TIMEOUT_MS = 20_000
 const SILENT_PEER_MS = 90_000
 const TICK_MS = 500
 
-export abstract class SessionPeers {
-  state: TorrentState = 'paused'
-  closed = false
+export class Swarm {
+  /** connected peers (handshaken or not) */
   readonly peers = new Set<Peer>()
-  protected discovery!: PeerDiscovery
   private readonly known = new Map<string, Known>()
-  private readonly timers = new Set<NodeJS.Timeout>()
+  /** dead peers are told from ones merely not seen in this run by their failed dials */
+  private readonly book: PeerBook
+  private closed = false
   /** remembered peers changed since the last save */
-  protected recordDirty = false
+  recordDirty = false
   /** piece payload received from peers (what the swarm spent on us) */
   downloaded = 0
-  /** of which blocks answering a live request; the rest arrived after a CANCEL and was dropped */
+  /** of which blocks of pieces that verified; the rest was wasted */
   useful = 0
   uploaded = 0
   private readonly downMeter = new RateMeter(TICK_MS)
@@ -49,26 +62,25 @@ export abstract class SessionPeers {
   get downRate (): number { return this.downMeter.rate }
   get upRate (): number { return this.upMeter.rate }
 
-  constructor (readonly ctx: EngineContext, readonly infoHash: string, readonly log: Logger) {}
+  /** Starts from the peers `record` remembers. */
+  constructor (private readonly ctx: EngineContext, private readonly host: SwarmHost, private readonly log: Logger, record: Pick<TorrentRecord, 'peers' | 'failing'>) {
+    this.book = new PeerBook(record)
+    for (const addr of record.peers) this.addAddr(addr, 'remembered')
+  }
 
-  get peerId (): Buffer { return this.ctx.peerId }
-  get pe (): number { return this.ctx.network.pe }
-  get pex (): boolean { return this.ctx.cfg.pex }
-  get dht (): boolean { return this.ctx.cfg.dht }
-  get listenPort (): number { return this.ctx.network.port }
-  get down (): TokenBucket { return this.ctx.down }
-  get up (): TokenBucket { return this.ctx.up }
+  /**
+   * The record's peers: this run's connections merged over the remembered ones. Failure counts
+   * go with it (at the next save for a change of peers, sleep or close): a crash loses some,
+   * which only delays forgetting a dead peer.
+   */
+  snapshot (): Pick<TorrentRecord, 'peers' | 'failing'> { return this.book.snapshot(this.rememberedPeers()) }
 
-  acceptsIncoming (): boolean { return !this.closed && (this.state === 'active' || this.state === 'metadata') }
   countPayload (n: number): void { this.downloaded += n; this.downMeter.add(n) }
   countUseful (n: number): void { this.useful += n }
   countUp (n: number): void { this.uploaded += n; this.upMeter.add(n) }
   knownCount (): number { return this.known.size }
-
-  later (ms: number, fn: () => void): void {
-    const t = setTimeout(() => { this.timers.delete(t); if (!this.closed) fn() }, ms)
-    this.timers.add(t)
-  }
+  /** room for one more connection (max_connections_per_torrent) */
+  hasRoom (): boolean { return this.peers.size < this.ctx.cfg.max_connections_per_torrent }
 
   addAddr (addr: string, source: string): void {
     if (!/^(\[[0-9a-f:.]+\]|[^:]+):\d{1,5}$/i.test(addr) || addr.endsWith(':0')) return
@@ -78,8 +90,16 @@ export abstract class SessionPeers {
 
   onPexPeer (addr: string): void { this.addAddr(addr, 'pex'); this.maintain() }
 
+  /** An incoming peer, now connected. */
+  attach (peer: Peer): void { this.peers.add(peer) }
+
   /** Remembers an incoming peer under its listen address (so it can be redialed later). */
   onListenAddr (peer: Peer, addr: string): void {
+    this.rememberListenAddr(peer, addr)
+    if (peer.dialAddr === addr) this.book.connected(addr)
+  }
+
+  private rememberListenAddr (peer: Peer, addr: string): void {
     this.addAddr(addr, 'incoming')
     const k = this.known.get(addr)
     if (k === undefined || k.banned || (k.peer !== null && k.peer !== peer)) return
@@ -97,7 +117,7 @@ export abstract class SessionPeers {
 
   /** Dials candidates while limits allow. */
   maintain (): void {
-    if (this.closed || (this.state !== 'active' && this.state !== 'metadata')) return
+    if (this.closed || !this.host.wantsPeers()) return
     const now = Date.now()
     let dialing = 0
     for (const k of this.known.values()) if (k.dialing) dialing++
@@ -113,77 +133,75 @@ export abstract class SessionPeers {
     k.dialing = true
     this.ctx.network.dial(k.addr).then(({ socket, type }) => {
       k.dialing = false
-      if (this.closed || (this.state !== 'active' && this.state !== 'metadata')) { socket.destroy(); return }
+      if (this.closed || !this.host.wantsPeers()) { socket.destroy(); return }
       this.ctx.network.track(socket)
-      const wire = new Wire(type, this.pe === 1 && !k.encrypt ? 0 : this.pe)
+      const pe = this.ctx.network.pe
+      const wire = new Wire(type, pe === 1 && !k.encrypt ? 0 : pe)
       socket.pipe(wire).pipe(socket)
-      const peer = new Peer(wire, socket, k.addr, true, this as never)
+      const peer = this.host.newPeer(wire, socket, k.addr, true)
       k.peer = peer
       this.peers.add(peer)
     }, () => {
       k.dialing = false
       this.backoff(k)
-      this.onDialFailed(k.addr)
+      this.book.failed(k.addr)
     })
   }
-
-  /** A dial of `addr` failed (refused, unreachable, timed out); the session keeps count. */
-  protected onDialFailed (_addr: string): void {}
 
   private backoff (k: Known): void {
     k.failures++
     k.nextAt = Date.now() + Math.min(300_000, 1000 * 2 ** Math.min(k.failures, 9))
   }
 
-  onPeerReady (peer: Peer): void {
-    if (!this.acceptsIncoming()) { peer.destroy(); return }
+  /** A peer finished its handshake; false when connections are no longer wanted (it is closed). */
+  onPeerReady (peer: Peer): boolean {
+    this.book.connected(peer.addr)
+    if (this.closed || !this.host.wantsPeers()) { peer.destroy(); return false }
     const k = this.known.get(peer.addr)
     if (k !== undefined) { k.failures = 0; k.lastConnected = Date.now(); this.recordDirty = true }
     // PEX: tell the others about a peer we could dial, and the newcomer about the others
-    if (!this.ctx.cfg.pex) return
+    if (!this.ctx.cfg.pex) return true
     for (const other of this.peers) {
       if (other === peer || !other.ready) continue
       if (peer.dialAddr !== null) pexAdd(other, peer.dialAddr)
       if (other.dialAddr !== null) pexAdd(peer, other.dialAddr)
     }
+    return true
   }
 
   onPeerClosed (peer: Peer): void {
+    // a peer we dialed that dropped us before the handshake (while we wanted it) is a failed dial
+    if (peer.outgoing && !peer.wasReady && !this.closed && this.host.wantsPeers()) this.book.failed(peer.addr)
     this.peers.delete(peer)
     const k = this.known.get(peer.dialAddr ?? peer.addr)
     if (k === undefined || k.peer !== peer) return
     k.peer = null
     if (peer.wasReady) { k.nextAt = Date.now() + 2000; return }
-    if (peer.outgoing && this.pe === 1 && !k.encrypt) { k.encrypt = true; k.nextAt = 0; this.maintain(); return }
+    if (peer.outgoing && this.ctx.network.pe === 1 && !k.encrypt) { k.encrypt = true; k.nextAt = 0; this.maintain(); return }
     this.backoff(k)
   }
 
   ban (peer: Peer, reason = 'bad data'): void {
+    this.book.ban(peer.dialAddr ?? peer.addr)
     const k = this.known.get(peer.dialAddr ?? peer.addr)
     if (k !== undefined) k.banned = true
     this.log.warn({ peer: peer.addr, reason }, 'peer banned')
     peer.destroy()
   }
 
-  /** idle/paused: close every wire, stop announcing, remember peers. */
-  sleep (kind: 'idle' | 'paused'): void {
-    if (this.closed) return
-    this.state = kind
-    this.discovery.stop()
+  /** Closes every wire (the torrent sleeps); known peers are kept. */
+  disconnect (): void {
     for (const p of [...this.peers]) p.destroy()
-    this.log.info({ state: kind }, 'torrent sleeping')
   }
 
-  /** active again: dial remembered peers now, restart discovery. */
+  /** Active again: remembered peers are dialed now (backoff reset). */
   wake (): void {
-    if (this.closed) return
-    this.state = 'active'
     for (const k of this.known.values()) if (!k.banned) { k.nextAt = 0; k.failures = 0 }
-    this.discovery.start()
     this.maintain()
   }
 
-  protected tickPeers (): void {
+  /** Periodic work: rates, silent peers, request timeouts (which shrink a pipeline), dialing. */
+  tick (): void {
     const now = Date.now()
     this.downMeter.tick()
     this.upMeter.tick()
@@ -193,7 +211,7 @@ export abstract class SessionPeers {
       if (p.outstanding.size > 0 && now - p.lastReceived > SILENT_PEER_MS) { p.destroy(); continue }
       for (const o of [...p.outstanding.values()]) {
         if (now - o.sentAt > REQUEST_TIMEOUT_MS) {
-          this.onRequestTimeout(p, o.piece, o.offset)
+          this.host.requestTimedOut(p, o.piece, o.offset)
           p.maxOutstanding = Math.max(4, Math.floor(p.maxOutstanding / 2))
         }
       }
@@ -201,14 +219,9 @@ export abstract class SessionPeers {
     this.maintain()
   }
 
-  protected abstract onRequestTimeout (peer: Peer, piece: number, offset: number): void
-
-  protected closeNetwork (): void {
+  close (): void {
     this.closed = true
-    this.discovery.stop()
-    for (const t of this.timers) clearTimeout(t)
-    this.timers.clear()
-    for (const p of [...this.peers]) p.destroy()
+    this.disconnect()
   }
 }
 

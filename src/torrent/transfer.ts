@@ -1,11 +1,12 @@
 // Piece traffic of one torrent once metadata is known: requests through the Scheduler, block
 // arrival, SHA-1 verification (a peer that sends bad data is struck, then banned), delivery to
 // waiting reads BEFORE the piece goes to the cache (so reads larger than the cache complete),
-// HAVE / lt_donthave announcements, and serving our cached pieces to peers (upload).
+// HAVE / lt_donthave announcements, and serving our cached pieces to peers (upload). Peers
+// send their piece traffic here directly (PieceTraffic).
 import { createHash } from 'node:crypto'
 import type { Logger } from '../logger.ts'
 import { BLOCK, pieceSize, type TorrentMeta } from './metadata.ts'
-import type { Peer } from './peer.ts'
+import type { Peer, PieceTraffic } from './peer.ts'
 import type { PieceStore } from './piece-store.ts'
 import type { TokenBucket } from './rate-limit.ts'
 import { Scheduler } from './scheduler.ts'
@@ -16,19 +17,25 @@ const MAX_STRIKES = 3
 /** a peer that has not unchoked us this long after connecting is not waited for (Scheduler.spreadUrgent) */
 const JOINING_MS = 3000
 
+/** What a Transfer needs from its torrent. */
 export interface TransferHost {
+  /** connected peers (Swarm.peers) */
   readonly peers: Set<Peer>
+  /** the global download and upload limits */
   readonly down: TokenBucket
   readonly up: TokenBucket
+  /** the torrent is active: requests go out, peers are served */
   active (): boolean
+  /** the peer sent data that failed its hash check too often */
   ban (peer: Peer): void
-  /** payload bytes of a piece that verified (the rest of what arrived was wasted; see SessionPeers.countPayload) */
+  /** payload bytes of a piece that verified (the rest of what arrived was wasted; see Swarm.countPayload) */
   countUseful (n: number): void
   countUp (n: number): void
+  /** runs `fn` after `ms` unless the torrent closed meanwhile */
   later (ms: number, fn: () => void): void
 }
 
-export class Transfer {
+export class Transfer implements PieceTraffic {
   readonly scheduler: Scheduler<Peer>
   private readonly waiters = new Map<number, Set<(buf: Buffer) => void>>()
   /** verified pieces still being written to the cache */
@@ -51,10 +58,19 @@ export class Transfer {
       },
       cancel: (peer, piece, offset, length) => { if (!peer.closed) peer.wire.cancel(piece, offset, length) }
     })
-    store.isPinned = i => this.scheduler.pinned(i) || this.waiters.has(i)
-    store.onEvict = i => {
-      for (const p of host.peers) if (p.ready) p.wire.lt_donthave?.donthave(i)
-    }
+  }
+
+  /** Pieces to keep in the store: wanted by a read, a window or a prefetch, or awaited. */
+  pinned (piece: number): boolean { return this.scheduler.pinned(piece) || this.waiters.has(piece) }
+
+  /** A piece left the store: peers hear lt_donthave. */
+  evicted (piece: number): void {
+    for (const p of this.host.peers) if (p.ready) p.wire.lt_donthave?.donthave(piece)
+  }
+
+  peerChanged (peer: Peer): void {
+    this.updateInterest(peer)
+    this.pump()
   }
 
   /** Coalesces request scheduling to once per turn of the event loop. */
@@ -154,7 +170,8 @@ export class Transfer {
     }
   }
 
-  serve (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void {
+  onRequest (peer: Peer, index: number, offset: number, length: number, respond: (err: Error | null, buf?: Uint8Array) => void): void {
+    if (!this.host.active()) { respond(new Error('not serving')); return }
     if (!this.store.have.get(index) || length > MAX_SERVE || offset + length > pieceSize(this.meta.info, index)) {
       respond(new Error('not available'))
       return

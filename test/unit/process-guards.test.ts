@@ -44,7 +44,7 @@ test('a protocol package throwing while our code is on the stack: not contained'
 })
 
 test('our own code throwing: momoshtrem, not contained', () => {
-  const err = errorWithStack(`TorrentSession.addAddr (${src('torrent/session-peers.ts')}:73:11)`, 'listOnTimeout (node:internal/timers:573:17)')
+  const err = errorWithStack(`Swarm.addAddr (${src('torrent/swarm.ts')}:73:11)`, 'listOnTimeout (node:internal/timers:573:17)')
   assert.deepEqual(errorOrigin(err), { component: 'momoshtrem', thirdParty: false })
 })
 

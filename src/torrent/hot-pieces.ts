@@ -1,0 +1,93 @@
+// Recently used verified pieces in memory, in front of another store: sequential readers and
+// upload requests hit memory instead of reopening a piece file for every 16 KiB. Memory holds
+// only what was verified (written after its hash check, or read whole through the store below,
+// which checks what it cannot trust), so a hit needs no check: only the disk can change behind
+// our back.
+import { pieceSize, type TorrentMeta } from './metadata.ts'
+import { pieceKey } from './piece-file.ts'
+import type { PieceStore } from './piece-store.ts'
+
+/** pieces up to this size are read whole into memory on a miss; larger ones range by range */
+const WHOLE_PIECE_READ = 4 * 1024 * 1024
+
+/** The memory shared by every torrent's HotPieceStore: most recently stored/read pieces first. */
+export class HotPieces {
+  private readonly pieces = new Map<string, Buffer>()
+  private bytes = 0
+
+  /** At most `maxPieces` pieces and `maxBytes` bytes (one piece is always kept, however large). */
+  constructor (private readonly maxPieces: number, private readonly maxBytes: number) {}
+
+  get (infoHash: string, index: number): Buffer | undefined {
+    const key = pieceKey(infoHash, index)
+    const b = this.pieces.get(key)
+    if (b !== undefined) { this.pieces.delete(key); this.pieces.set(key, b) }
+    return b
+  }
+
+  set (infoHash: string, index: number, data: Buffer): void {
+    const key = pieceKey(infoHash, index)
+    this.remove(key)
+    this.pieces.set(key, data)
+    this.bytes += data.length
+    while (this.pieces.size > 1 && (this.pieces.size > this.maxPieces || this.bytes > this.maxBytes)) this.remove(this.pieces.keys().next().value!)
+  }
+
+  forget (infoHash: string, index: number): void { this.remove(pieceKey(infoHash, index)) }
+
+  forgetTorrent (infoHash: string): void {
+    for (const key of [...this.pieces.keys()]) if (key.startsWith(infoHash)) this.remove(key)
+  }
+
+  private remove (key: string): void {
+    const b = this.pieces.get(key)
+    if (b === undefined) return
+    this.pieces.delete(key)
+    this.bytes -= b.length
+  }
+}
+
+/** A PieceStore that answers from HotPieces when it can and otherwise asks `inner`. */
+export class HotPieceStore implements PieceStore {
+  private readonly hash: string
+
+  constructor (private readonly inner: PieceStore, private readonly hot: HotPieces, private readonly meta: TorrentMeta) {
+    this.hash = meta.info.infoHash
+  }
+
+  get have (): PieceStore['have'] { return this.inner.have }
+  get bytes (): number { return this.inner.bytes }
+
+  async write (index: number, data: Buffer): Promise<boolean> {
+    const stored = await this.inner.write(index, data)
+    if (stored) this.hot.set(this.hash, index, data)
+    return stored
+  }
+
+  async read (index: number, offset: number, length: number): Promise<Buffer | null> {
+    if (!this.inner.have.get(index)) return null
+    const hit = this.hot.get(this.hash, index)
+    if (hit !== undefined) {
+      this.inner.touch(index)
+      return hit.subarray(offset, offset + length)
+    }
+    const size = pieceSize(this.meta.info, index)
+    if (size > WHOLE_PIECE_READ) return await this.inner.read(index, offset, length)
+    const whole = await this.inner.read(index, 0, size)
+    if (whole === null) return null
+    if (this.inner.have.get(index)) this.hot.set(this.hash, index, whole)
+    return whole.subarray(offset, offset + length)
+  }
+
+  touch (index: number): void { this.inner.touch(index) }
+
+  async evict (index: number): Promise<void> {
+    this.hot.forget(this.hash, index)
+    await this.inner.evict(index)
+  }
+
+  async destroy (): Promise<void> {
+    this.hot.forgetTorrent(this.hash)
+    await this.inner.destroy()
+  }
+}
