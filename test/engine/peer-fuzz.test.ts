@@ -16,7 +16,7 @@ import { magnetLink, startSeeder, type Seeder } from '../helpers/seeder.ts'
 import { freePort } from '../helpers/clients.ts'
 import { createTestEngine } from '../helpers/engine.ts'
 import { assertInfoMatches, readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
-import { withTimeout } from '../helpers/wait.ts'
+import { waitFor, withTimeout } from '../helpers/wait.ts'
 import {
   HostileListener, HostilePeer, bdecode, bencode, describeCrashes, extended, extendedHandshake, fastPexInterval, handshake,
   message, trapCrashes, u32, type BValue
@@ -475,6 +475,8 @@ test('hostile peers while fetching metadata: none poisons the torrent, violators
   const adding = engine.addTorrent(first.infoHash, magnet).then((torrent) => ({ torrent }), (err: unknown) => ({ err }))
 
   // and one that connects in while the torrent waits for metadata, serving bytes that are no bencode
+  // (once the add has registered the torrent: before, the engine rightly closes an unknown hash)
+  await waitFor(() => engine.listTorrents().some((x) => x.infoHash === first.infoHash), 10_000, 'the add registered its torrent')
   const incoming = await HostilePeer.connect(t, port)
   onMetadataRequest(incoming, UT_METADATA, (piece) => {
     void incoming.send(metadataData(engineId(incoming, 'ut_metadata'), piece, meta.length, block(Math.min(P, meta.length - piece * P))))
