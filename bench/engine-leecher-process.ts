@@ -13,6 +13,9 @@ import type { Torrent, TorrentService } from '../src/torrent/types.ts'
 
 interface Request { id: number, cmd: string, [k: string]: unknown }
 
+/** a streaming read's window: 32 MiB, streaming.readahead_bytes' default */
+const STREAM_WINDOW = 32 * 1024 * 1024
+
 let engine: TorrentService | null = null
 let torrent: Torrent | null = null
 
@@ -57,6 +60,10 @@ async function handle (req: Request): Promise<unknown> {
       const timeoutMs = (req.timeoutMs as number | undefined) ?? 60_000
       const hash = createHash('sha256')
       const reader = torrent.openReader(req.fileIndex as number)
+      // The engine does not size windows (the streaming layer does, from the player's rate): a
+      // read of many chunks streams at full speed, so it gets the full window (readahead_bytes'
+      // default) at once; a one-chunk probe keeps the engine's minimum window.
+      if (end + 1 - start > chunk) reader.setReadahead(STREAM_WINDOW)
       const t0 = performance.now()
       let firstByteMs = -1
       let bytes = 0

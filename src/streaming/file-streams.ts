@@ -14,7 +14,7 @@ import { FileState } from './file-state.ts'
 import { StreamHandle, type Attachment, type HandleHost } from './handle.ts'
 import { LibraryCheck } from './library-check.ts'
 import { AssignmentPins, pinLayout } from './pins.ts'
-import { BEHIND_EVERY_WINDOW, ReadaheadController, openingPlan, type StreamingSettings } from './prioritiser.ts'
+import { ReadaheadController, openingPlan, type StreamingSettings } from './prioritiser.ts'
 import { GraceRegistry } from './probe-grace.ts'
 import { NextEpisodeWarmer } from './warmup.ts'
 import { warmRanges } from './warm-read.ts'
@@ -116,9 +116,9 @@ export class FileStreams {
   }
 
   /**
-   * Warm-on-assign: the file's layout is located (reads at read-ahead priority, behind any
-   * playback) and its pins taken, waking the torrent, so the first play and a scanner's first
-   * probe find head, index and media start in the cache.
+   * Warm-on-assign: the file's layout is located (deferred reads, behind any playback) and its
+   * pins taken, waking the torrent, so the first play and a scanner's first probe find head,
+   * index and media start in the cache.
    */
   private warmAssigned (a: TreeAssignment): void {
     const torrent = this.o.torrents.getTorrent(a.infoHash)
@@ -129,7 +129,7 @@ export class FileStreams {
     const located = this.layouts.get(key)
     if (located !== undefined) { pinLayout(this.pins, a, torrent, file, located, this.o.settings); return }
     this.warming.add(a.id)
-    this.locate(torrent, file, { deadline: Date.now() + this.o.readTimeoutMs, priority: 'readahead', rank: BEHIND_EVERY_WINDOW })
+    this.locate(torrent, file, { deadline: Date.now() + this.o.readTimeoutMs, priority: 'deferred' })
       .then((layout) => {
         // still assigned, and the same torrent (the next library check drops it otherwise)
         if (!this.closed && this.warming.has(a.id) && this.o.torrents.getTorrent(a.infoHash) === torrent) pinLayout(this.pins, a, torrent, file, layout, this.o.settings)
@@ -158,7 +158,7 @@ export class FileStreams {
     state.suspendParked()
     if (p === undefined) {
       const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.probeWindowBytes })
-      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead?.(bytes) }) }
+      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead(bytes) }) }
     }
     return { state, grace: g, parked: p }
   }
@@ -179,7 +179,7 @@ export class FileStreams {
       // the head (urgent, later deadline). An index elsewhere costs those bytes, so not when
       // they are more than footer_bytes.
       const tail = tailGuessBytes(torrent.info.pieceLength, file)
-      if (tail <= settings.footerBytes) tailGuess = torrent.prefetch?.(file.index, file.length - tail, tail, 'urgent')
+      if (tail <= settings.footerBytes) tailGuess = torrent.prefetch(file.index, file.length - tail, tail, 'urgent')
       try {
         layout = await this.locate(torrent, file, { deadline })
       } catch (err) {
@@ -196,13 +196,11 @@ export class FileStreams {
     const urgent = plan.filter((r) => r.priority === 'urgent')
     const indexRead = urgent.length > 0 ? warmRanges(torrent, file.index, urgent, Date.now() + this.o.readTimeoutMs) : null
     pinLayout(this.pins, a, torrent, file, layout, settings)
-    if (torrent.prefetch !== undefined) {
-      const boost = plan.filter((r) => r.priority !== 'urgent')
-      // where the player reads before it reads media: the head, and the index ranges
-      const start = boost.find((r) => r.priority === 'readahead')?.offset
-      const opening = start === undefined ? plan : [{ offset: 0, length: start }, ...plan.filter((r) => r.priority === 'urgent')]
-      state.setBoost(boost.map((r) => torrent.prefetch!(file.index, r.offset, r.length, r.priority)), opening)
-    }
+    const boost = plan.filter((r) => r.priority !== 'urgent')
+    // where the player reads before it reads media: the head, and the index ranges
+    const start = boost.find((r) => r.priority === 'readahead')?.offset
+    const opening = start === undefined ? plan : [{ offset: 0, length: start }, ...plan.filter((r) => r.priority === 'urgent')]
+    state.setBoost(boost.map((r) => torrent.prefetch(file.index, r.offset, r.length, r.priority)), opening)
     // the located index (now wanted) replaces the guess
     tailGuess?.release()
     if (indexRead === null) return

@@ -12,7 +12,7 @@ import type { ReadOptions, Torrent, TorrentFileInfo, TorrentService } from '../t
 import type { RandomAccessReader } from '../vfs/types.ts'
 import type { FileState, ParkedReader } from './file-state.ts'
 import type { GraceHandle } from './probe-grace.ts'
-import { BEHIND_EVERY_WINDOW, type ReadaheadController } from './prioritiser.ts'
+import type { ReadaheadController } from './prioritiser.ts'
 import { findFile } from './torrent-files.ts'
 
 /** A handle's hold on its file's state: the state, its grace, and the handle's engine reader. */
@@ -58,7 +58,7 @@ export class StreamHandle implements RandomAccessReader {
 
   limit (end: number): void {
     this.until = end
-    if (!this.closed) this.attached?.parked.reader.limit?.(end)
+    if (!this.closed) this.attached?.parked.reader.limit(end)
   }
 
   /** Parks the reader in the file's state and releases this handle's hold on it. Idempotent. */
@@ -68,7 +68,7 @@ export class StreamHandle implements RandomAccessReader {
     const a = this.attached
     if (a === undefined) return
     // the limit was this handle's request; a reopen that adopts the reader brings its own
-    a.parked.reader.limit?.(Infinity)
+    a.parked.reader.limit(Infinity)
     a.state.park(a.parked)
     a.grace.release()
   }
@@ -100,7 +100,7 @@ export class StreamHandle implements RandomAccessReader {
     if (this.closed) throw new NotFoundError('file handle is closed')
     const attached = this.host.attach(a, torrent, file, offset)
     this.seq = ++attached.state.attached
-    if (this.until !== Infinity) attached.parked.reader.limit?.(this.until)
+    if (this.until !== Infinity) attached.parked.reader.limit(this.until)
     this.attached = attached
     return attached
   }
@@ -113,7 +113,7 @@ export class StreamHandle implements RandomAccessReader {
     const peers = (): number => torrent.stats().peers
     let buf: Buffer
     try {
-      buf = await a.parked.reader.read(offset, length, this.superseded(a) ? { ...opts, priority: 'readahead', rank: BEHIND_EVERY_WINDOW } : opts)
+      buf = await a.parked.reader.read(offset, length, this.superseded(a) ? { ...opts, priority: 'deferred' } : opts)
     } catch (err) {
       done({ result: opts.signal?.aborted === true ? 'aborted' : 'error', bytes: 0, pieceIndex, peers })
       throw err

@@ -46,14 +46,13 @@ export class AssignmentPins {
    * `wake: false` leaves an idle or paused torrent asleep (the pieces come when it next wakes).
    */
   pin (a: TreeAssignment, torrent: Torrent, full: Ranges, lean: Ranges, opts: { wake?: boolean } = {}): number {
-    if (torrent.prefetch === undefined) return 0
     const old = this.pins.get(a.id)
     const room = this.budget() - this.total + (old?.bytes ?? 0)
     const ranges = rangeBytes(full) <= room ? full : rangeBytes(lean) <= room ? lean : null
     if (ranges === null) { this.release(a.id); return 0 }
     const signature = JSON.stringify(ranges)
     if (old !== undefined && old.torrent === torrent && old.signature === signature) return old.bytes
-    const handles = ranges.filter((r) => r.length > 0).map((r) => torrent.prefetch!(a.fileIndex, r.offset, r.length, 'background', { wake: opts.wake !== false }))
+    const handles = ranges.filter((r) => r.length > 0).map((r) => torrent.prefetch(a.fileIndex, r.offset, r.length, 'background', { wake: opts.wake !== false }))
     // the new handles are in place before the old ones go: the pieces never lose their pin
     this.release(a.id)
     const bytes = rangeBytes(ranges)

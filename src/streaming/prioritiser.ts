@@ -26,11 +26,6 @@ export interface StreamingSettings {
 /** Seconds of playback kept ahead: covers a swarm hiccup, small enough not to hog the cache. */
 export const READAHEAD_SECONDS = 20
 /**
- * Rank of reads at read-ahead priority that nobody waits for yet (a superseded probe, a
- * warm-on-assign): behind every reader's window, whose ranks are distances in the file.
- */
-export const BEHIND_EVERY_WINDOW = 2 ** 40
-/**
  * How long a new or reopened handle counts as a probe. Players open many short-lived requests:
  * ffmpeg -ss reads the header, the index and the first cluster (each a new GET, 5-90 ms) before
  * the one at the seek target, and the server fills the socket buffers far ahead of what such a

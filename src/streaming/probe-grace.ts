@@ -77,25 +77,8 @@ export class GraceRegistry<S> {
   /** The state of an open or recently closed file. */
   get (key: string): S | undefined { return this.entries.get(key)?.state }
 
-  /** Replaces the state of a known key (for immutable states); false when the key is unknown. */
-  set (key: string, state: S): boolean {
-    const e = this.entries.get(key)
-    if (e === undefined) return false
-    e.state = state
-    return true
-  }
-
   /** Open handles on `key` (0 while in grace or unknown). */
   handles (key: string): number { return this.entries.get(key)?.handles ?? 0 }
-
-  /** No handle open, state kept until the grace ends. */
-  inGrace (key: string): boolean {
-    const e = this.entries.get(key)
-    return e !== undefined && e.handles === 0
-  }
-
-  /** Files known (open or in grace). */
-  get size (): number { return this.entries.size }
 
   /** Cancels every timer and forgets all state without calling onExpire (shutdown). */
   dispose (): void {

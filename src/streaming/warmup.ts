@@ -69,14 +69,14 @@ export class NextEpisodeWarmer {
     const { torrents, layouts, settings } = this.deps
     // another torrent may have to be joined: that is the point (the user is watching)
     const torrent = torrents.getTorrent(a.infoHash) ?? await torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
-    if (this.closed || torrent.prefetch === undefined) return
+    if (this.closed) return
     const file = findFile(torrent.info, a)
     const layout = layouts.get(layoutKey(a.infoHash, file.index, file.length)) ?? null
     const start = layout?.mediaOffset ?? 0
     // "the first minutes": readahead_bytes from where media starts (about a minute of 1080p)
     const wanted = [...indexRanges(layout, file.length, settings), { offset: start, length: settings.readaheadBytes }]
     const ranges = mergeRanges(wanted.map((r) => ({ ...r, reason: 'head' as const })), file.length)
-    const handles = ranges.map((r) => torrent.prefetch!(file.index, r.offset, r.length, 'background'))
+    const handles = ranges.map((r) => torrent.prefetch(file.index, r.offset, r.length, 'background'))
     this.release(a.id)
     this.held.set(a.id, { infoHash: a.infoHash, fileIndex: file.index, handles })
     while (this.held.size > MAX_HELD) this.release(this.held.keys().next().value!)

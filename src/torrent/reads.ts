@@ -1,8 +1,10 @@
 // Reads: one-shot ranged reads (urgent wants until every piece arrived), FileReaders with a
-// read-ahead window, and prefetch handles (the hook for a later prioritiser).
+// read-ahead window, and prefetch handles (the hook for the streaming layer). A reader's window
+// is what its caller sets: the engine does not guess how fast a player consumes, it only keeps
+// the window inside the reader's share of the cache and inside a bound the caller stated.
 import { ClosedError, TimeoutError } from '../errors.ts'
-import { PRIORITY, type PriorityName, type WantSource } from './scheduler.ts'
-import type { FileReader, PrefetchHandle, ReadOptions, TorrentFileInfo, TorrentInfo } from './types.ts'
+import type { AddWant, WantSource } from './wants.ts'
+import type { FileReader, PiecePriority, PrefetchHandle, ReadOptions, TorrentFileInfo, TorrentInfo } from './types.ts'
 
 export interface ReadHost {
   readonly info: TorrentInfo
@@ -44,9 +46,9 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
     const unsubs: Array<() => void> = []
     let timer: NodeJS.Timeout | undefined
     let settled = false
-    const ahead = opts.priority === 'readahead'
-    const rank = opts.rank ?? 0
-    const source: WantSource = { collect: (add) => { for (const p of missing) add(p, ahead ? PRIORITY.readahead : PRIORITY.urgent, ahead ? rank + Math.max(0, p * pl - start) : deadline) } }
+    const cls = opts.priority ?? 'urgent'
+    const due = cls === 'urgent' ? deadline : Infinity
+    const source: WantSource = { collect: (add) => { for (const p of missing) add(p, cls, due, Math.max(0, p * pl - start)) } }
     const finish = (err?: unknown): void => {
       if (settled) return
       settled = true
@@ -83,6 +85,7 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
   })
 }
 
+/** A reader nobody sized keeps this window (or two pieces, when larger). */
 const MIN_WINDOW = 2 * 1024 * 1024
 /**
  * A caller that said where it stops (limit(), a bounded HTTP Range) will read everything up to
@@ -90,30 +93,22 @@ const MIN_WINDOW = 2 * 1024 * 1024
  * small), so the swarm works on the whole request, nearest first, with no gap for other work.
  */
 const BOUNDED_AHEAD = 8 * 1024 * 1024
-/** the window aims at this many seconds of the reader's observed sequential read rate */
-const WINDOW_SECONDS = 20
 
 export class Reader implements WantSource, FileReader {
+  /** torrent offset of the end of the last read (-1 before the first) */
   private pos = -1
-  private lastEnd = -1
   private window: number
-  /** the current sequential run: start time and bytes read, for the read rate */
-  private runStart = 0
-  private runBytes = 0
-  private fixed = false
   /** file offset the window never passes (limit()) */
   private until = Infinity
   private closed = false
   private readonly aborts = new Set<AbortController>()
 
-  constructor (private readonly host: ReadHost, readonly file: TorrentFileInfo, private maxWindow: number, private readonly onClose: (r: Reader) => void) {
-    this.window = Math.min(maxWindow, Math.max(MIN_WINDOW, 2 * host.info.pieceLength))
+  constructor (private readonly host: ReadHost, readonly file: TorrentFileInfo, window: number | undefined, private readonly onClose: (r: Reader) => void) {
+    this.window = window ?? Math.max(MIN_WINDOW, 2 * host.info.pieceLength)
   }
 
   setReadahead (bytes: number): void {
-    this.maxWindow = Math.max(0, Math.floor(bytes))
-    this.window = this.maxWindow
-    this.fixed = true
+    this.window = Math.max(0, Math.floor(bytes))
     this.rewant()
   }
 
@@ -128,7 +123,7 @@ export class Reader implements WantSource, FileReader {
     if (!this.closed) this.host.addSource(this)
   }
 
-  collect (add: (piece: number, prio: number, rank: number) => void): void {
+  collect (add: AddWant): void {
     if (this.closed || this.pos < 0) return
     const pl = this.host.info.pieceLength
     const until = this.file.offset + Math.min(this.file.length, this.until)
@@ -136,7 +131,7 @@ export class Reader implements WantSource, FileReader {
     const win = Math.min(Math.max(this.window, rest), this.host.readaheadCap())
     const end = Math.min(until, this.pos + win)
     if (end <= this.pos) return
-    for (let p = Math.floor(this.pos / pl); p * pl < end; p++) add(p, PRIORITY.readahead, Math.max(0, p * pl - this.pos))
+    for (let p = Math.floor(this.pos / pl); p * pl < end; p++) add(p, 'readahead', Infinity, Math.max(0, p * pl - this.pos))
   }
 
   async read (offset: number, length: number, opts: ReadOptions = {}): Promise<Buffer> {
@@ -145,10 +140,7 @@ export class Reader implements WantSource, FileReader {
     if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`)
     // nothing to read: no window move, no activity, no piece work
     if (length === 0 || offset >= this.file.length) return Buffer.alloc(0)
-    this.resize(offset, length)
-    const clamped = Math.min(this.file.length, offset + Math.max(0, length))
-    this.lastEnd = clamped
-    this.pos = this.file.offset + clamped
+    this.pos = this.file.offset + Math.min(this.file.length, offset + length)
     this.rewant()
     const ac = new AbortController()
     const signal = opts.signal === undefined ? ac.signal : AbortSignal.any([opts.signal, ac.signal])
@@ -156,28 +148,6 @@ export class Reader implements WantSource, FileReader {
     try {
       return await readFileRange(this.host, this.file, offset, length, { ...opts, signal })
     } finally { this.aborts.delete(ac) }
-  }
-
-  /**
-   * Window sizing (unless fixed by setReadahead): a sequential read grows it towards
-   * WINDOW_SECONDS of the observed read rate of the current run, at most doubling per read,
-   * bounded by maxWindow; a seek restarts the run at the minimum window.
-   */
-  private resize (offset: number, length: number): void {
-    if (this.fixed) return
-    const min = Math.min(this.maxWindow, Math.max(MIN_WINDOW, 2 * this.host.info.pieceLength))
-    const now = Date.now()
-    const sequential = this.lastEnd >= 0 && offset >= this.lastEnd - this.window && offset <= this.lastEnd + this.window
-    if (!sequential) {
-      this.window = min
-      this.runStart = now
-      this.runBytes = 0
-      return
-    }
-    this.runBytes += Math.min(length, this.file.length - offset)
-    const rate = this.runBytes * 1000 / Math.max(250, now - this.runStart)
-    const target = Math.max(min, Math.min(this.maxWindow, rate * WINDOW_SECONDS))
-    this.window = Math.min(target, Math.max(min, this.window * 2))
   }
 
   close (): void {
@@ -192,24 +162,18 @@ export class Reader implements WantSource, FileReader {
 /** A range kept wanted at one priority until released (pinned in the cache while held). */
 export class Prefetch implements WantSource, PrefetchHandle {
   private released = false
-  constructor (private readonly host: ReadHost, private readonly file: TorrentFileInfo, private offset: number, private length: number, private readonly prio: PriorityName) {
+  constructor (private readonly host: ReadHost, private readonly file: TorrentFileInfo, private readonly offset: number, private readonly length: number, private readonly priority: PiecePriority) {
     host.addSource(this)
   }
 
-  collect (add: (piece: number, prio: number, rank: number) => void): void {
+  collect (add: AddWant): void {
     if (this.released || this.length <= 0 || this.offset >= this.file.length) return
     const pl = this.host.info.pieceLength
     const start = this.file.offset + this.offset
     const end = this.file.offset + Math.min(this.file.length, this.offset + this.length)
-    const deadline = Date.now() + this.host.readTimeoutMs
-    for (let p = Math.floor(start / pl); p * pl < end; p++) add(p, PRIORITY[this.prio], this.prio === 'urgent' ? deadline : p * pl - start)
-  }
-
-  update (offset: number, length: number): void {
-    this.offset = offset
-    this.length = length
-    this.host.removeSource(this)
-    if (!this.released) this.host.addSource(this)
+    // an urgent range is as pressing as a read issued now
+    const deadline = this.priority === 'urgent' ? Date.now() + this.host.readTimeoutMs : Infinity
+    for (let p = Math.floor(start / pl); p * pl < end; p++) add(p, this.priority, deadline, Math.max(0, p * pl - start))
   }
 
   release (): void {

@@ -1,12 +1,13 @@
-// Which blocks to ask which peer for. Priorities are explicit and come from WantSources
-// (pending reads, reader windows, prefetch handles); lower number = more urgent:
-//   urgent (0)     a read is blocked on the piece: its blocks are spread over the peers that
-//                  have it (spreadUrgent), and duplicated to another peer when an idle peer
-//                  could deliver one queued deep elsewhere, near the deadline, or after
-//                  STEAL_AFTER_MS (endgame for urgent pieces only);
-//   readahead (1)  a reader's window ahead of its position, nearest first;
-//   background (2) explicit prefetch (head/tail of files, next episode), lowest: only once
-//                  urgent and read-ahead work has been quiet a moment, a quarter pipeline deep.
+// Which blocks to ask which peer for. The wants come from WantSources (pending reads, reader
+// windows, prefetch handles; see wants.ts), each with a class:
+//   urgent      a read is blocked on the piece: its blocks are spread over the peers that
+//               have it (spreadUrgent), and duplicated to another peer when an idle peer
+//               could deliver one queued deep elsewhere, near the deadline, or after
+//               STEAL_AFTER_MS (endgame for urgent pieces only);
+//   readahead   a reader's window ahead of its position, nearest first;
+//   deferred    a read nobody waits for yet: served like read-ahead, behind every window;
+//   background  explicit prefetch (head/tail of files, next episode), lowest: only once
+//               other work has been quiet a moment, a quarter pipeline deep.
 // Nothing outside the wants is ever requested. When the wants change (seek, cancelled read)
 // in-flight pieces nobody wants any more are dropped and their requests cancelled; their
 // buffers are kept a while as orphans, because a peer that had already queued the blocks
@@ -15,18 +16,9 @@
 // queue, not for a whole piece from one.
 import { BLOCK, blockCount, pieceSize } from './metadata.ts'
 import type { TorrentInfo } from './types.ts'
+import { gatherWants, orderWants, type Want, type WantSource } from './wants.ts'
 
-export const PRIORITY = { urgent: 0, readahead: 1, background: 2 } as const
-export type PriorityName = keyof typeof PRIORITY
-
-export interface Want {
-  piece: number
-  prio: number
-  /** order within a priority: deadline (urgent), distance from the reader (readahead) */
-  rank: number
-}
-
-export interface WantSource { collect (add: (piece: number, prio: number, rank: number) => void): void }
+export type { Want, WantSource } from './wants.ts'
 
 export interface PeerLike {
   has (piece: number): boolean
@@ -77,7 +69,7 @@ function urgentCap (p: PeerLike): number { return p.maxOutstanding + URGENT_EXTR
  */
 function backgroundCap (p: PeerLike): number { return Math.max(1, Math.floor(p.maxOutstanding / 4)) }
 /**
- * Background work waits until no urgent or read-ahead block was requested or received for this
+ * Background work waits until no other block was requested or received for this
  * long: a player that seeks again and again (scrubbing, ffmpeg's probe-then-seek) would find
  * each seek queued behind what the gap before it let in.
  */
@@ -125,23 +117,14 @@ export class Scheduler<P extends PeerLike> {
 
   wants (): Want[] {
     if (!this.dirty) return this.wantList
-    const map = new Map<number, Want>()
-    for (const src of this.sources) {
-      src.collect((piece, prio, rank) => {
-        if (piece < 0 || piece >= this.info.pieceCount) return
-        const w = map.get(piece)
-        if (w === undefined) map.set(piece, { piece, prio, rank })
-        else if (prio < w.prio || (prio === w.prio && rank < w.rank)) { w.prio = prio; w.rank = rank }
-      })
-    }
-    this.wantMap = map
-    this.wantList = [...map.values()].sort((a, b) => a.prio - b.prio || a.rank - b.rank || a.piece - b.piece)
+    this.wantMap = gatherWants(this.sources, this.info.pieceCount)
+    this.wantList = orderWants(this.wantMap)
     this.dirty = false
     this.dropUnwanted()
     return this.wantList
   }
 
-  /** Wanted pieces (any priority) are pinned in the cache. */
+  /** Wanted pieces (any class) are pinned in the cache. */
   pinned (piece: number): boolean { this.wants(); return this.wantMap.has(piece) }
   wanted (piece: number): Want | undefined { this.wants(); return this.wantMap.get(piece) }
 
@@ -204,9 +187,10 @@ export class Scheduler<P extends PeerLike> {
     this.hooks.send(peer, f.piece, offset, length)
   }
 
-  /** A block of `piece` was requested or received: if it is urgent or read-ahead, background waits. */
+  /** A block of `piece` was requested or received: unless it is background work, background waits. */
   private noteForeground (piece: number, now: number): void {
-    if ((this.wantMap.get(piece)?.prio ?? PRIORITY.background) < PRIORITY.background) this.lastForeground = now
+    const cls = this.wantMap.get(piece)?.class
+    if (cls !== undefined && cls !== 'background') this.lastForeground = now
   }
 
   private unrecord (peer: P, piece: number, b: number, sendCancel: boolean): void {
@@ -232,7 +216,7 @@ export class Scheduler<P extends PeerLike> {
   spreadUrgent (peers: readonly P[], now = Date.now(), budget = Infinity, joining: readonly P[] = []): number {
     let sent = 0
     for (const w of this.wants()) {
-      if (w.prio !== PRIORITY.urgent || sent >= budget) break
+      if (w.class !== 'urgent' || sent >= budget) break
       if (this.hooks.have(w.piece)) continue
       const holders = peers.filter((p) => p.has(w.piece))
       if (holders.length === 0) continue
@@ -258,7 +242,7 @@ export class Scheduler<P extends PeerLike> {
   }
 
   /**
-   * Fills `peer`'s pipeline from the wants (read-ahead and background; urgent blocks only as
+   * Fills `peer`'s pipeline from the wants (read-ahead, deferred and background; urgent blocks only as
    * duplicates of ones outstanding too long, see STEAL_AFTER_MS); `budget` caps new requests
    * (rate limiting). Returns the number of requests sent.
    */
@@ -266,17 +250,17 @@ export class Scheduler<P extends PeerLike> {
     let sent = 0
     peer.pipelineLimited = false
     for (const w of this.wants()) {
-      const slots = (w.prio === PRIORITY.urgent ? urgentCap(peer) : w.prio === PRIORITY.background ? backgroundCap(peer) : peer.maxOutstanding) - peer.outstanding.size
+      const slots = (w.class === 'urgent' ? urgentCap(peer) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding) - peer.outstanding.size
       const cap = Math.min(budget - sent, slots)
       if (cap <= 0) {
-        if (w.prio === PRIORITY.urgent) continue
+        if (w.class === 'urgent') continue
         // more to ask this peer for than its pipeline holds (see Peer.sampleLatency)
         if (peer.outstanding.size >= peer.maxOutstanding && this.requestable(peer, w.piece)) peer.pipelineLimited = true
         break
       }
-      if (w.prio === PRIORITY.background && now - this.lastForeground < BACKGROUND_HOLDOFF_MS) break
+      if (w.class === 'background' && now - this.lastForeground < BACKGROUND_HOLDOFF_MS) break
       if (this.hooks.have(w.piece) || !peer.has(w.piece)) continue
-      const urgent = w.prio === PRIORITY.urgent
+      const urgent = w.class === 'urgent'
       // an urgent piece's fresh blocks are spreadUrgent()'s: here they are only duplicated
       const f = this.inflight.get(w.piece) ?? (urgent ? undefined : this.start(w.piece))
       if (f === undefined) continue
@@ -288,7 +272,7 @@ export class Scheduler<P extends PeerLike> {
         room--
       }
       if (room > 0 && urgent) {
-        const rush = w.rank - now < DEADLINE_RUSH_MS
+        const rush = w.deadline - now < DEADLINE_RUSH_MS
         // an idle peer also takes blocks queued behind others at a busy peer (typically one that
         // unchoked us first and got a whole piece before the rest of the swarm was ready)
         const idle = peer.outstanding.size === 0

@@ -65,31 +65,31 @@ export interface ReadOptions {
   signal?: AbortSignal
   /**
    * How the missing pieces are wanted: 'urgent' (default: the caller is blocked, earliest
-   * deadline first), or 'readahead' ranked from `rank` (smaller first) for a read the caller
-   * expects nobody to wait for (a response the player has probably abandoned); it still
-   * completes, behind every urgent read.
+   * deadline first) or 'deferred' for a read the caller expects nobody to wait for (a response
+   * the player has probably abandoned, a layout probe on assign): it still completes, behind
+   * every reader's window.
    */
-  priority?: 'urgent' | 'readahead'
-  rank?: number
+  priority?: 'urgent' | 'deferred'
 }
 
 /**
- * The scheduler's priority classes, most urgent first: `urgent` (a read is blocked on it:
- * requested from every peer that has it, duplicated near the deadline), `readahead` (a reader's
- * window, nearest first), `background` (prefetch: head/tail of files, next episode). Pieces
- * outside every class are never downloaded.
+ * Why a piece is wanted, most pressing first: `urgent` (a read is blocked on it: requested from
+ * every peer that has it, duplicated near the deadline), `readahead` (a reader's window, nearest
+ * first), `deferred` (a read nobody waits for yet), `background` (prefetch: head/tail of files,
+ * next episode). Pieces outside every class are never downloaded.
  */
-export type PiecePriority = 'urgent' | 'readahead' | 'background'
+export type WantClass = 'urgent' | 'readahead' | 'deferred' | 'background'
+
+/** The classes a prefetch handle can hold its range at. */
+export type PiecePriority = Exclude<WantClass, 'deferred'>
 
 export interface ReaderOptions {
-  /** upper bound of this reader's read-ahead window in bytes (default: the engine's, 32 MiB) */
+  /** this reader's read-ahead window in bytes until setReadahead (default: max(2 MiB, 2 pieces)) */
   readaheadBytes?: number
 }
 
 /** A byte range of one file kept wanted at one priority (and pinned in the cache) until released. */
 export interface PrefetchHandle {
-  /** moves the range (e.g. a new header/footer size); stale pieces lose their priority at once */
-  update (offset: number, length: number): void
   release (): void
 }
 
@@ -97,22 +97,19 @@ export interface PrefetchHandle {
 export interface FileReader {
   readonly file: TorrentFileInfo
   /**
-   * Sets this reader's read-ahead window (bytes after the end of its last read, fetched at
-   * `readahead` priority and pinned in the cache). The engine otherwise grows the window on
-   * sequential reads towards ~20 s of the reader's observed read rate (at most doubling per
-   * read, up to the bound) and shrinks it on a seek; this call fixes the bound and the current
-   * size from then on (0 turns read-ahead off). Added by the engine; optional so that
-   * test doubles need not implement it.
+   * Sets this reader's read-ahead window: the bytes after the end of its last read, fetched at
+   * `readahead` priority and pinned in the cache (0 turns read-ahead off). The engine does not
+   * size windows itself: the caller knows how fast its player consumes (the streaming layer's
+   * ReadaheadController). The engine only caps the window at the reader's share of the cache.
    */
-  setReadahead? (bytes: number): void
+  setReadahead (bytes: number): void
   /**
    * The caller reads on up to `end` (a byte offset in the file) and no further for now, as with
    * a bounded HTTP Range: the window covers what is left of it (up to a few MiB, even when the
    * window is smaller) and stops there instead of spending the swarm's bandwidth on bytes
-   * nobody asked for while the asked ones still arrive. Infinity lifts the limit. Optional like
-   * setReadahead.
+   * nobody asked for while the asked ones still arrive. Infinity lifts the limit.
    */
-  limit? (end: number): void
+  limit (end: number): void
   /**
    * Exactly `length` bytes at `offset` within the file (clamped to the file's end), or a
    * DomainError: read_timeout at the deadline, closed on shutdown/removal.
@@ -135,9 +132,9 @@ export interface Torrent {
    * prioritiser (container index at the head/tail of a file, the next episode). Marks activity
    * (wakes an idle torrent) unless `opts.wake` is false: then the range is pinned and wanted,
    * but fetched only once something else wakes the torrent (pins at startup must not join
-   * the swarm). Optional so that test doubles need not implement it.
+   * the swarm).
    */
-  prefetch? (fileIndex: number, offset: number, length: number, priority?: PiecePriority, opts?: PrefetchOptions): PrefetchHandle
+  prefetch (fileIndex: number, offset: number, length: number, priority?: PiecePriority, opts?: PrefetchOptions): PrefetchHandle
 }
 
 export interface PrefetchOptions {

@@ -58,14 +58,14 @@ test('a reader told where its caller stops wants all of the rest at once, whatev
   const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const reader = torrent.openReader(0)
   t.after(() => { reader.close() })
-  reader.setReadahead!(0) // no window of its own: only the bound moves pieces
-  reader.limit!(4 * MiB + 10)
+  reader.setReadahead(0) // no window of its own: only the bound moves pieces
+  reader.limit(4 * MiB + 10)
   await readAndCompare(reader, fx, torrent.info.files[0]!, 3 * MiB, 1, deadlineIn(10_000), 'first byte:')
   // pieces 48..64 (4 MiB + 10 bytes ends in piece 64)
   await waitFor(() => torrent.stats().downloaded >= 17 * P, 10_000, 'the rest of the bounded range')
   await sleep(500)
   assert.equal(torrent.stats().downloaded, 17 * P, 'nothing past the bound')
-  reader.limit!(Infinity)
+  reader.limit(Infinity)
   await sleep(500)
   assert.equal(torrent.stats().downloaded, 17 * P, 'without a bound a window of 0 wants nothing more')
 })

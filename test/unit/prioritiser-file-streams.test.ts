@@ -18,7 +18,7 @@ import { waitFor } from '../helpers/wait.ts'
 const HASH = 'b'.repeat(40)
 const KiB = 1024
 
-interface FakeReader extends FileReader { windows: number[], closed: boolean, priorities: string[] }
+interface FakeReader extends FileReader { windows: number[], limits: number[], closed: boolean, priorities: string[] }
 interface FakePrefetch extends PrefetchHandle { fileIndex: number, offset: number, length: number, priority: PiecePriority, wake: boolean, released: boolean }
 
 function fakeTorrent (files: Buffer[]) {
@@ -37,8 +37,9 @@ function fakeTorrent (files: Buffer[]) {
     info,
     openReader (fileIndex, opts = {}) {
       const r: FakeReader = {
-        file: info.files[fileIndex]!, windows: [opts.readaheadBytes ?? -1], closed: false, priorities: [],
+        file: info.files[fileIndex]!, windows: [opts.readaheadBytes ?? -1], limits: [], closed: false, priorities: [],
         setReadahead (b) { r.windows.push(b) },
+        limit (end) { r.limits.push(end) },
         read: async (o, l, ro) => { r.priorities.push(ro?.priority ?? 'urgent'); return slice(fileIndex, o, l) },
         close () { r.closed = true }
       }
@@ -48,7 +49,7 @@ function fakeTorrent (files: Buffer[]) {
     read: async (fileIndex, o, l, ro) => { probeReads.push({ fileIndex, offset: o, length: l, priority: ro?.priority ?? 'urgent' }); return slice(fileIndex, o, l) },
     stats: () => ({ infoHash: HASH, state: 'active', peers: 1 }) as TorrentStats,
     prefetch (fileIndex, o, l, priority = 'background', popts = {}) {
-      const h: FakePrefetch = { fileIndex, offset: o, length: l, priority, wake: popts.wake !== false, released: false, update () {}, release () { h.released = true } }
+      const h: FakePrefetch = { fileIndex, offset: o, length: l, priority, wake: popts.wake !== false, released: false, release () { h.released = true } }
       prefetches.push(h)
       return h
     }
@@ -187,7 +188,7 @@ test('warm_on_assign: a file assigned while running is located and pinned before
   const f = await waitFor(() => s.streams.describe(s.torrent).files.find((x) => x.fileIndex === 1 && x.pinnedBytes > 0), 5000, 'the new file pinned')
   assert.equal(f.layout?.format, 'mp4', 'its layout located')
   assert.equal(s.readers.length, 0, 'with no handle opened')
-  assert.ok(s.probeReads.length > 0 && s.probeReads.every((r) => r.fileIndex === 1 && r.priority === 'readahead'), 'locating reads wait behind playback')
+  assert.ok(s.probeReads.length > 0 && s.probeReads.every((r) => r.fileIndex === 1 && r.priority === 'deferred'), 'locating reads wait behind playback')
   const pins = s.prefetches.filter((p) => p.fileIndex === 1 && !p.released)
   assert.ok(pins.some((p) => p.offset === mp4.offsets.moov && p.wake), 'the moov pinned, waking the torrent')
   assert.ok(s.prefetches.every((p) => p.fileIndex === 1), 'nothing for the file found at startup')
@@ -240,7 +241,7 @@ test('a probe handle superseded by a newer handle on the file reads behind it; n
   await target.read(6000 * KiB, 64 * KiB) // (a handle joins its file at its first read)
   await cluster.read(64 * KiB, 64 * KiB) // the server still filling the old response's socket
   const [old, seek] = s.readers
-  assert.deepEqual(old!.priorities, ['urgent', 'readahead'], 'the superseded probe waits behind')
+  assert.deepEqual(old!.priorities, ['urgent', 'deferred'], 'the superseded probe waits behind')
   assert.deepEqual(seek!.priorities, ['urgent'], 'the newest handle is urgent')
   await new Promise((resolve) => setTimeout(resolve, 300))
   await cluster.read(128 * KiB, 64 * KiB)

@@ -37,7 +37,8 @@ test('a reopen within the grace gets the same state back', () => {
   assert.equal(a.reused, false)
   a.state.window = 123_456
   a.release()
-  assert.equal(g.inGrace('f1'), true)
+  assert.equal(g.handles('f1'), 0, 'in grace: no handle open...')
+  assert.equal(g.get('f1')?.window, 123_456, '...and the state kept')
   assert.equal(timers.unrefs, 1)
   timers.advance(9_999)
   const b = g.acquire('f1', () => ({ window: 0 }))
@@ -68,21 +69,21 @@ test('the grace starts only when the last of several handles closes; release is 
   timers.advance(10_000)
   assert.equal(expired.length, 0)
   h2.release()
-  assert.equal(g.inGrace('f'), true)
+  assert.equal(g.handles('f'), 0, 'in grace: no handle open...')
+  assert.ok(g.get('f') !== undefined, '...and the state kept')
   timers.advance(5000)
   assert.deepEqual(expired, [['f', { window: 7 }]])
-  assert.equal(g.size, 0)
+  assert.equal(g.get('f'), undefined, 'forgotten after the grace')
 })
 
-test('grace 0 drops state at the last close; set() replaces state of a known key', () => {
+test('grace 0 drops state at the last close', () => {
   const expired: string[] = []
   const g = new GraceRegistry<number>({ graceMs: 0, timers: fakeTimers(), onExpire: (k) => expired.push(k) })
   const h = g.acquire('x', () => 1)
-  assert.equal(g.set('x', 2), true)
-  assert.equal(g.get('x'), 2)
-  assert.equal(g.set('nope', 3), false)
+  assert.equal(g.get('x'), 1)
   h.release()
   assert.deepEqual(expired, ['x'])
+  assert.equal(g.get('x'), undefined)
   assert.throws(() => new GraceRegistry({ graceMs: -1 }), RangeError)
 })
 

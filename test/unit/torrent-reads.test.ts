@@ -1,10 +1,11 @@
-// What a one-shot read asks the scheduler for: its missing pieces, urgent by deadline, or at
-// read-ahead priority when the caller expects nobody to wait for the bytes.
+// What reads ask the scheduler for: a one-shot read's missing pieces, urgent by deadline, or
+// deferred when the caller expects nobody to wait for the bytes; a reader's window, as its
+// caller sized it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileRange, type ReadHost } from '../../src/torrent/reads.ts'
-import { PRIORITY, type WantSource } from '../../src/torrent/scheduler.ts'
-import type { TorrentFileInfo } from '../../src/torrent/types.ts'
+import { Reader, readFileRange, type ReadHost } from '../../src/torrent/reads.ts'
+import type { WantSource } from '../../src/torrent/wants.ts'
+import type { TorrentFileInfo, WantClass } from '../../src/torrent/types.ts'
 
 const PL = 1024
 const file: TorrentFileInfo = { index: 0, path: 'x/a.bin', length: 10 * PL, offset: 0 }
@@ -32,9 +33,9 @@ function fakeHost (): { host: ReadHost, sources: Set<WantSource>, deliver: (piec
   return { host, sources, deliver: (p) => { for (const cb of waiters.get(p) ?? []) cb(Buffer.alloc(PL, p)) } }
 }
 
-function wants (sources: Set<WantSource>): Array<[number, number, number]> {
-  const out: Array<[number, number, number]> = []
-  for (const s of sources) s.collect((piece, prio, rank) => { out.push([piece, prio, rank]) })
+function wants (sources: Set<WantSource>): Array<[number, WantClass, number, number]> {
+  const out: Array<[number, WantClass, number, number]> = []
+  for (const s of sources) s.collect((piece, cls, deadline, distance) => { out.push([piece, cls, deadline, distance]) })
   return out
 }
 
@@ -43,7 +44,7 @@ test('reads: missing pieces are urgent, ranked by the deadline; delivered pieces
   const deadline = Date.now() + 60_000
   const read = readFileRange(host, file, 1.5 * PL, PL, { deadline })
   await new Promise((resolve) => setImmediate(resolve))
-  assert.deepEqual(wants(sources), [[1, PRIORITY.urgent, deadline], [2, PRIORITY.urgent, deadline]])
+  assert.deepEqual(wants(sources), [[1, 'urgent', deadline, 0], [2, 'urgent', deadline, PL / 2]])
   deliver(1)
   assert.deepEqual(wants(sources).map(([p]) => p), [2])
   deliver(2)
@@ -54,11 +55,46 @@ test('reads: missing pieces are urgent, ranked by the deadline; delivered pieces
   assert.equal(sources.size, 0)
 })
 
-test('reads: priority readahead wants the pieces behind urgent work, ranked from `rank` by distance', async () => {
+test('reads: priority deferred wants the pieces behind urgent work and every window, nearest first', async () => {
   const { host, sources, deliver } = fakeHost()
-  const read = readFileRange(host, file, 3 * PL, 2 * PL, { priority: 'readahead', rank: 5000 })
+  const read = readFileRange(host, file, 3 * PL, 2 * PL, { priority: 'deferred' })
   await new Promise((resolve) => setImmediate(resolve))
-  assert.deepEqual(wants(sources), [[3, PRIORITY.readahead, 5000], [4, PRIORITY.readahead, 5000 + PL]])
+  assert.deepEqual(wants(sources), [[3, 'deferred', Infinity, 0], [4, 'deferred', Infinity, PL]])
   deliver(3); deliver(4)
   assert.equal((await read).length, 2 * PL, 'it still completes')
+})
+
+test('reader: the window is what the caller set, capped at the reader\'s cache share and at its stated end', async () => {
+  const { host, sources, deliver } = fakeHost()
+  const windowOf = (): number[] => wants(sources).filter(([, cls]) => cls === 'readahead').map(([p]) => p)
+  const reader = new Reader(host, file, PL, () => {})
+  const read = reader.read(0, 10)
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.deepEqual(windowOf(), [0, 1], 'one piece length after the end of the read')
+  reader.setReadahead(100 * PL)
+  assert.deepEqual(windowOf(), [0, 1, 2, 3, 4], 'capped at the cache share (4 pieces here)')
+  reader.limit(2 * PL)
+  assert.deepEqual(windowOf(), [0, 1], 'nothing past the stated end')
+  reader.limit(Infinity)
+  reader.setReadahead(0)
+  assert.deepEqual(windowOf(), [], 'a window of 0 wants nothing ahead')
+  deliver(0)
+  assert.equal((await read).length, 10)
+  reader.close()
+  assert.equal(sources.size, 0)
+})
+
+test('reader: a reader nobody sized keeps the minimum window, whatever it reads', async () => {
+  const { host, sources, deliver } = fakeHost()
+  host.readaheadCap = () => 100 * PL
+  const reader = new Reader(host, file, undefined, () => {})
+  for (let i = 0; i < 3; i++) {
+    const read = reader.read(i * PL, PL)
+    deliver(i)
+    await read
+  }
+  const ahead = wants(sources).filter(([, cls]) => cls === 'readahead').map(([p]) => p)
+  // max(2 MiB, 2 pieces), clamped to the file's end: the rest of the file here
+  assert.deepEqual(ahead, [3, 4, 5, 6, 7, 8, 9])
+  reader.close()
 })

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BACKGROUND_HOLDOFF_MS, Scheduler, PRIORITY, STEAL_AFTER_MS, type PeerLike } from '../../src/torrent/scheduler.ts'
+import { BACKGROUND_HOLDOFF_MS, Scheduler, STEAL_AFTER_MS, type PeerLike } from '../../src/torrent/scheduler.ts'
+import type { WantClass } from '../../src/torrent/types.ts'
 import type { TorrentInfo } from '../../src/torrent/types.ts'
 
 const B = 16 * 1024
@@ -28,7 +29,7 @@ function setup (have = new Set<number>()) {
 
 test('scheduler: urgent before readahead before background, which waits for a quiet moment; nothing unwanted', () => {
   const { s, sent } = setup()
-  s.sources.add({ collect: add => { add(7, PRIORITY.background, 0); add(5, PRIORITY.readahead, 10); add(2, PRIORITY.urgent, Date.now() + 60_000) } })
+  s.sources.add({ collect: add => { add(7, 'background', Infinity, 0); add(5, 'readahead', Infinity, 10); add(2, 'urgent', Date.now() + 60_000, 0) } })
   const peer = new FakePeer(100)
   const t0 = Date.now()
   assert.equal(s.spreadUrgent([peer], t0), 4)
@@ -42,7 +43,7 @@ test('scheduler: urgent before readahead before background, which waits for a qu
 
 test('scheduler: pipeline cap, held pieces skipped, peers without the piece skipped', () => {
   const { s, sent } = setup(new Set([1]))
-  s.sources.add({ collect: add => { for (let p = 0; p < 4; p++) add(p, PRIORITY.readahead, p) } })
+  s.sources.add({ collect: add => { for (let p = 0; p < 4; p++) add(p, 'readahead', Infinity, p) } })
   const peer = new FakePeer(5, new Set([0, 1, 3]))
   assert.equal(s.fill(peer), 5)
   assert.deepEqual(sent.map(([, p, o]) => [p, o / B]), [[0, 0], [0, 1], [0, 2], [0, 3], [3, 0]])
@@ -50,7 +51,7 @@ test('scheduler: pipeline cap, held pieces skipped, peers without the piece skip
 
 test('scheduler: completed piece returned once; duplicates cancelled at the other peer', () => {
   const { s, cancelled } = setup()
-  s.sources.add({ collect: add => { add(0, PRIORITY.urgent, Date.now() + 1000) } }) // deadline close: rush
+  s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 1000, 0) } }) // deadline close: rush
   const a = new FakePeer(100)
   const b = new FakePeer(100)
   s.spreadUrgent([a])
@@ -67,15 +68,15 @@ test('scheduler: completed piece returned once; duplicates cancelled at the othe
 
 test('scheduler: readahead is not duplicated; urgent blocks go to an idle peer when queued deep, to any after STEAL_AFTER_MS', () => {
   const { s } = setup()
-  let prio: number = PRIORITY.readahead
-  s.sources.add({ collect: add => { add(0, prio, Date.now() + 600_000) } })
+  let cls: WantClass = 'readahead'
+  s.sources.add({ collect: add => { add(0, cls, Date.now() + 600_000, 0) } })
   const slow = new FakePeer(100)
   const fast = new FakePeer(100)
   const t0 = Date.now()
   s.fill(slow, t0)
   s.spreadUrgent([slow], t0)
   assert.equal(s.fill(fast, t0 + STEAL_AFTER_MS + 1), 0)
-  prio = PRIORITY.urgent
+  cls = 'urgent'
   s.invalidate()
   // an idle peer duplicates the blocks queued behind two or more others at the busy one...
   assert.equal(s.fill(fast, t0 + 10), 2, 'blocks 2 and 3 (0 and 1 are next at the slow peer)')
@@ -86,7 +87,7 @@ test('scheduler: readahead is not duplicated; urgent blocks go to an idle peer w
 
 test('scheduler: a dropped want cancels its in-flight requests (seek / aborted read)', () => {
   const { s, cancelled } = setup()
-  const src = { collect: (add: (p: number, pr: number, r: number) => void) => { add(3, PRIORITY.readahead, 0) } }
+  const src = { collect: (add: (p: number, c: WantClass, d: number, r: number) => void) => { add(3, 'readahead', Infinity, 0) } }
   s.sources.add(src)
   const peer = new FakePeer(100)
   s.fill(peer)
@@ -102,7 +103,7 @@ test('scheduler: a dropped want cancels its in-flight requests (seek / aborted r
 
 test('scheduler: a released block (choke/timeout) is requested again', () => {
   const { s, sent } = setup()
-  s.sources.add({ collect: add => { add(1, PRIORITY.readahead, 0) } })
+  s.sources.add({ collect: add => { add(1, 'readahead', Infinity, 0) } })
   const a = new FakePeer(100)
   const b = new FakePeer(100)
   s.fill(a)
@@ -115,7 +116,7 @@ test('scheduler: a released block (choke/timeout) is requested again', () => {
 
 test('scheduler: discardFrom drops in-flight pieces a banned peer contributed to', () => {
   const { s } = setup()
-  s.sources.add({ collect: add => { add(0, PRIORITY.readahead, 0); add(1, PRIORITY.readahead, 1) } })
+  s.sources.add({ collect: add => { add(0, 'readahead', Infinity, 0); add(1, 'readahead', Infinity, 1) } })
   const bad = new FakePeer(2)
   const good = new FakePeer(100)
   s.fill(bad)
@@ -130,7 +131,7 @@ test('scheduler: discardFrom drops in-flight pieces a banned peer contributed to
 
 test('scheduler: urgent blocks are spread over the peers holding the piece, fewest outstanding first', () => {
   const { s, sent } = setup()
-  s.sources.add({ collect: add => { add(3, PRIORITY.urgent, Date.now() + 60_000); add(4, PRIORITY.readahead, 0) } })
+  s.sources.add({ collect: add => { add(3, 'urgent', Date.now() + 60_000, 0); add(4, 'readahead', Infinity, 0) } })
   const a = new FakePeer(100)
   const b = new FakePeer(100)
   const c = new FakePeer(100, new Set([4])) // lacks the urgent piece
@@ -146,7 +147,7 @@ test('scheduler: urgent blocks are spread over the peers holding the piece, fewe
 
 test('scheduler: urgent spreading respects each peer\'s pipeline (plus the urgent overflow)', () => {
   const { s } = setup()
-  s.sources.add({ collect: add => { for (let p = 0; p < 10; p++) add(p, PRIORITY.urgent, Date.now() + 60_000 + p) } })
+  s.sources.add({ collect: add => { for (let p = 0; p < 10; p++) add(p, 'urgent', Date.now() + 60_000 + p, 0) } })
   const a = new FakePeer(5)
   // the pipeline plus 4, then nothing more
   assert.equal(s.spreadUrgent([a]), 9)
@@ -156,7 +157,7 @@ test('scheduler: urgent spreading respects each peer\'s pipeline (plus the urgen
 
 test('scheduler: peers that have not unchoked us yet keep their share of an urgent piece', () => {
   const { s, sent } = setup()
-  s.sources.add({ collect: add => { add(1, PRIORITY.urgent, Date.now() + 60_000) } })
+  s.sources.add({ collect: add => { add(1, 'urgent', Date.now() + 60_000, 0) } })
   const first = new FakePeer(100)
   const joining = [new FakePeer(100), new FakePeer(100), new FakePeer(100, new Set([7]))]
   // 4 blocks, two holders of which one is still joining: the first to unchoke takes 2
@@ -166,14 +167,14 @@ test('scheduler: peers that have not unchoked us yet keep their share of an urge
   assert.deepEqual(sent.map(([p]) => p === first ? 'first' : 'joined'), ['first', 'first', 'joined', 'joined'])
   // a joining peer without the piece reserves nothing
   const { s: s2 } = setup()
-  s2.sources.add({ collect: add => { add(1, PRIORITY.urgent, Date.now() + 60_000) } })
+  s2.sources.add({ collect: add => { add(1, 'urgent', Date.now() + 60_000, 0) } })
   assert.equal(s2.spreadUrgent([new FakePeer(100)], Date.now(), Infinity, joining.slice(2)), 4)
 })
 
 test('scheduler: blocks arriving after their piece was dropped complete it as an orphan', () => {
   const { s, cancelled } = setup()
   let want = true
-  s.sources.add({ collect: add => { if (want) add(2, PRIORITY.readahead, 0) } })
+  s.sources.add({ collect: add => { if (want) add(2, 'readahead', Infinity, 0) } })
   const peer = new FakePeer(100)
   assert.equal(s.fill(peer, 1000), 4)
   want = false
@@ -196,7 +197,7 @@ test('scheduler: blocks arriving after their piece was dropped complete it as an
 test('scheduler: an orphan wanted again keeps the blocks it received; requested ones sample latency', () => {
   const { s, sent } = setup()
   let want = true
-  s.sources.add({ collect: add => { if (want) add(6, PRIORITY.readahead, 0) } })
+  s.sources.add({ collect: add => { if (want) add(6, 'readahead', Infinity, 0) } })
   const peer = new FakePeer(100)
   s.fill(peer, 1000)
   assert.equal(s.onBlock(peer, 6, 0, new Uint8Array(B), 1025), null)
@@ -215,7 +216,7 @@ test('scheduler: an orphan wanted again keeps the blocks it received; requested 
 test('scheduler: fill() tells whether a peer had more wanted blocks than pipeline slots', () => {
   const { s } = setup()
   let pieces = 1
-  s.sources.add({ collect: add => { for (let p = 0; p < pieces; p++) add(p, PRIORITY.readahead, p) } })
+  s.sources.add({ collect: add => { for (let p = 0; p < pieces; p++) add(p, 'readahead', Infinity, p) } })
   const peer = new FakePeer(6)
   assert.equal(s.fill(peer), 4)
   assert.equal(peer.pipelineLimited, false, 'all it could give was requested')
@@ -227,7 +228,7 @@ test('scheduler: fill() tells whether a peer had more wanted blocks than pipelin
 
 test('scheduler: background work fills at most a quarter of a peer\'s pipeline', () => {
   const { s } = setup()
-  s.sources.add({ collect: add => { for (let p = 0; p < 4; p++) add(p, PRIORITY.background, p) } })
+  s.sources.add({ collect: add => { for (let p = 0; p < 4; p++) add(p, 'background', Infinity, p) } })
   const peer = new FakePeer(8)
   assert.equal(s.fill(peer), 2, 'a quarter of 8')
   assert.equal(peer.pipelineLimited, false, 'the pipeline itself is not full')
