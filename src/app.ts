@@ -16,7 +16,8 @@ import { TmdbClient } from './tmdb/client.ts'
 import { createLibrary } from './library/index.ts'
 import { createTorrentService } from './torrent/service.ts'
 import { LibraryVfs } from './vfs/library-vfs.ts'
-import { AssignmentRepository } from './library/assignment-repository.ts'
+import { AssignmentRepository } from './assignments/repository.ts'
+import { AssignmentEvents } from './assignments/events.ts'
 import { AssignmentService } from './assignments/service.ts'
 import { TorrentAdmin } from './assignments/torrent-admin.ts'
 import { registerApi } from './api/index.ts'
@@ -55,13 +56,15 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   mkdirSync(config.torrent.cache_folder, { recursive: true })
 
   const tmdb = new TmdbClient(config.tmdb, logger.child({ component: 'tmdb' }), opts.fetch)
-  const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }) })
+  // assigned/unassigned, published by the assignment service and by deletes in the library
+  const assignmentEvents = new AssignmentEvents()
+  const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }), assignmentEvents })
   const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }), {
     readaheadBytes: config.streaming.readahead_bytes
   })
   const assignmentRepo = new AssignmentRepository(db, library.changed)
-  const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }))
-  const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignments.events)
+  const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }), assignmentEvents)
+  const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignmentEvents)
   // every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
   const metrics: AppMetrics = new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes })
   const streams: FileStreams = new FileStreams({
@@ -78,7 +81,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   })
   await streams.start()
   // an assigned file is warmed and pinned at once (warm_on_assign); an unassigned one loses its pins
-  assignments.events.subscribe({ assigned: (a) => { streams.assigned(a) }, unassigned: (a) => { streams.unassigned(a) } })
+  assignmentEvents.subscribe({ assigned: (a) => { streams.assigned(a) }, unassigned: (a) => { streams.unassigned(a) } })
   // opening is lazy: a handle touches the torrent on its first read, never while listing
   const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty }, async (assignment) => streams.open(assignment))
 

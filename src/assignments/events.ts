@@ -2,12 +2,12 @@
 // whoever cares subscribes (the streaming layer warms and pins an assigned file and drops
 // the pins of an unassigned one; subtitles and media-server refreshes can do the same),
 // instead of the service knowing them or them re-reading the library to find what changed.
-import type { Assignment } from '../library/assignment-repository.ts'
+import type { Assignment } from './types.ts'
 
 export interface AssignmentListener {
-  /** an assignment was stored (the item's previous one, if any, is no longer active) */
+  /** an assignment was stored (the item's previous one, if any, was published as unassigned just before) */
   assigned? (a: Assignment): void
-  /** an active assignment was deactivated (unassign, or a forced torrent removal) */
+  /** an active assignment was deactivated (unassign, re-assign, its item deleted, or a forced torrent removal) */
   unassigned? (a: Assignment): void
 }
 

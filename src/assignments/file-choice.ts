@@ -1,8 +1,10 @@
-// Picks the file inside a torrent that an assignment points at: the one the user named,
-// or, when none was named, the single main video (samples, trailers and extras excluded;
-// for an episode in a season pack, the file whose name carries its SxxEyy).
-import { UnprocessableError } from '../errors.ts'
-import type { TorrentFileInfo } from '../torrent/types.ts'
+// The file inside a torrent that an assignment points at. At assign: the one the user named,
+// or, when none was named, the single main video (samples, trailers and extras excluded; for
+// an episode in a season pack, the file whose name carries its SxxEyy). Later, when it is
+// read: the stored file, found again in the loaded torrent (assignedFile).
+import { NotFoundError, UnprocessableError } from '../errors.ts'
+import type { TorrentFileInfo, TorrentInfo } from '../torrent/types.ts'
+import type { AssignedFile } from './types.ts'
 
 const VIDEO = new Set(['mkv', 'mp4', 'm4v', 'avi', 'mov', 'wmv', 'ts', 'm2ts', 'mts', 'webm', 'mpg', 'mpeg', 'flv', 'ogv', 'vob', 'divx', 'iso'])
 /** Folder or file names that mark a file as something other than the feature itself. */
@@ -25,15 +27,35 @@ function samePath (a: string, b: string): boolean {
   return a.normalize('NFC').replace(/\\/g, '/') === b.normalize('NFC').replace(/\\/g, '/')
 }
 
-/** The file named `filePath`: its full path, or its path without the torrent's folder name. */
-export function findFile (files: TorrentFileInfo[], filePath: string, torrentName: string): TorrentFileInfo {
+/**
+ * The file at `filePath`, its full path or its path without the torrent's folder name,
+ * whatever the Unicode normalisation of either; undefined when there is none.
+ */
+function fileAt (files: TorrentFileInfo[], filePath: string, torrentName: string): TorrentFileInfo | undefined {
   const wanted = filePath.trim().replace(/^\/+/, '')
-  const found = files.find((f) => samePath(f.path, wanted)) ??
-    files.find((f) => samePath(f.path, `${torrentName}/${wanted}`))
+  return files.find((f) => samePath(f.path, wanted)) ?? files.find((f) => samePath(f.path, `${torrentName}/${wanted}`))
+}
+
+/** The file the user named (422 with the listing when it is not in the torrent). */
+export function findFile (files: TorrentFileInfo[], filePath: string, torrentName: string): TorrentFileInfo {
+  const found = fileAt(files, filePath, torrentName)
   if (found === undefined) {
     throw new UnprocessableError(`file_path: "${filePath}" is not in the torrent; choose one of the listed files`, { files: listing(files) })
   }
   return found
+}
+
+/**
+ * The assigned file in the loaded torrent: its stored index when the path still matches, else
+ * the file at its path; 404 unless the size is what was assigned (a different torrent's file).
+ */
+export function assignedFile (info: TorrentInfo, a: Omit<AssignedFile, 'id' | 'magnetUri' | 'createdAt'>): TorrentFileInfo {
+  const byIndex = info.files[a.fileIndex]
+  const file = byIndex !== undefined && byIndex.path === a.filePath ? byIndex : fileAt(info.files, a.filePath, info.name)
+  if (file === undefined || file.length !== a.fileSize) {
+    throw new NotFoundError(`torrent ${a.infoHash} has no file ${a.filePath} of ${a.fileSize} bytes`)
+  }
+  return file
 }
 
 /** Does the file name carry season/episode numbers SxxEyy (or 1x02)? */

@@ -1,69 +1,9 @@
-// All SQL for torrent_assignments (stage document step 2.3). One active assignment per
-// item is enforced by a partial unique index; create() deactivates the previous one in
-// the same transaction, so there is never a moment with two or with none by accident.
+// All SQL for torrent_assignments. One active assignment per item is enforced by a partial
+// unique index; create() deactivates the previous one in the same transaction, so there is
+// never a moment with two or with none by accident.
 import type { Db } from '../db/open.ts'
-
-export type ItemType = 'movie' | 'episode'
-
-export interface Assignment {
-  id: number
-  itemType: ItemType
-  itemId: number
-  infoHash: string
-  magnetUri: string
-  filePath: string
-  fileIndex: number
-  fileSize: number
-  resolution: string | null
-  source: string | null
-  isActive: boolean
-  createdAt: Date
-  deactivatedAt: Date | null
-}
-
-export interface NewAssignment {
-  infoHash: string
-  magnetUri: string
-  filePath: string
-  fileIndex: number
-  fileSize: number
-  resolution?: string | null
-  source?: string | null
-}
-
-interface Row {
-  id: number
-  item_type: ItemType
-  item_id: number
-  info_hash: string
-  magnet_uri: string
-  file_path: string
-  file_index: number
-  file_size: number
-  resolution: string | null
-  source: string | null
-  is_active: number
-  created_at: string
-  deactivated_at: string | null
-}
-
-function toAssignment (r: Row): Assignment {
-  return {
-    id: r.id,
-    itemType: r.item_type,
-    itemId: r.item_id,
-    infoHash: r.info_hash,
-    magnetUri: r.magnet_uri,
-    filePath: r.file_path,
-    fileIndex: r.file_index,
-    fileSize: r.file_size,
-    resolution: r.resolution,
-    source: r.source,
-    isActive: r.is_active === 1,
-    createdAt: new Date(r.created_at),
-    deactivatedAt: r.deactivated_at === null ? null : new Date(r.deactivated_at)
-  }
-}
+import { fromRow, type AssignmentRow as Row } from './mapper.ts'
+import type { Assignment, ItemType, NewAssignment } from './types.ts'
 
 export class AssignmentRepository {
   private readonly db: Db
@@ -102,24 +42,24 @@ export class AssignmentRepository {
       return this.db.prepare('SELECT * FROM torrent_assignments WHERE id = ?').get(info.lastInsertRowid) as Row
     })()
     this.onChange()
-    return toAssignment(row)
+    return fromRow(row)
   }
 
   getActive (itemType: ItemType, itemId: number): Assignment | null {
     const row = this.db.prepare(`SELECT * FROM torrent_assignments
       WHERE item_type = ? AND item_id = ? AND is_active = 1`).get(itemType, itemId) as Row | undefined
-    return row === undefined ? null : toAssignment(row)
+    return row === undefined ? null : fromRow(row)
   }
 
   /** Active assignments that use this torrent (which library items would lose their file). */
   activeByHash (infoHash: string): Assignment[] {
     return (this.db.prepare(`SELECT * FROM torrent_assignments WHERE info_hash = ? AND is_active = 1 ORDER BY id`)
-      .all(infoHash) as Row[]).map(toAssignment)
+      .all(infoHash) as Row[]).map(fromRow)
   }
 
   /** Every active assignment (for counts and the torrent list). */
   allActive (): Assignment[] {
-    return (this.db.prepare('SELECT * FROM torrent_assignments WHERE is_active = 1 ORDER BY id').all() as Row[]).map(toAssignment)
+    return (this.db.prepare('SELECT * FROM torrent_assignments WHERE is_active = 1 ORDER BY id').all() as Row[]).map(fromRow)
   }
 
   /** Deactivates one assignment; returns false when it was not active. */

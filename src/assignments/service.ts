@@ -1,12 +1,14 @@
 // Assigning a torrent file to a movie or an episode: the rules live here, SQL in
 // AssignmentRepository, swarm work in the TorrentService. Every stored or deactivated
-// assignment is published on `events` (events.ts).
+// assignment is published on `events` (events.ts); a re-assign publishes both.
 import { NotFoundError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
-import type { Assignment, AssignmentRepository, ItemType } from '../library/assignment-repository.ts'
+import type { AssignmentRepository } from './repository.ts'
+import type { Assignment, ItemType } from './types.ts'
 import type { Torrent, TorrentService } from '../torrent/types.ts'
 import { AssignmentEvents } from './events.ts'
 import { chooseFile, findFile } from './file-choice.ts'
+import { deactivated } from './mapper.ts'
 import { parseTorrentRef, type TorrentRef } from './magnet.ts'
 
 export interface AssignInput {
@@ -15,6 +17,10 @@ export interface AssignInput {
   resolution?: string | null | undefined
   source?: string | null | undefined
 }
+
+/** What the service needs of the repository and of the torrent service (tests give fakes). */
+export type AssignmentStore = Pick<AssignmentRepository, 'itemExists' | 'episodeNumbers' | 'create' | 'getActive' | 'activeByHash' | 'deactivate'>
+export type SwarmJoiner = Pick<TorrentService, 'getTorrent' | 'getOrAddTorrent' | 'removeTorrent'>
 
 export interface UnassignResult { assignment: Assignment, torrentRemoved: boolean }
 
@@ -29,8 +35,8 @@ interface Claim {
 }
 
 export class AssignmentService {
-  private readonly repo: AssignmentRepository
-  private readonly torrents: TorrentService
+  private readonly repo: AssignmentStore
+  private readonly torrents: SwarmJoiner
   private readonly log: Logger
   /** assigned / unassigned, published after each write */
   readonly events: AssignmentEvents
@@ -38,7 +44,7 @@ export class AssignmentService {
   /** removals of torrents added for failed assigns, still in progress */
   private readonly removing = new Map<string, Promise<void>>()
 
-  constructor (repo: AssignmentRepository, torrents: TorrentService, log: Logger, events = new AssignmentEvents()) {
+  constructor (repo: AssignmentStore, torrents: SwarmJoiner, log: Logger, events = new AssignmentEvents()) {
     this.repo = repo
     this.torrents = torrents
     this.log = log
@@ -77,6 +83,7 @@ export class AssignmentService {
       : chooseFile(torrent.info.files, itemType === 'episode' ? this.repo.episodeNumbers(itemId) ?? undefined : undefined)
     // The item may have been deleted while we waited for metadata.
     this.requireItem(itemType, itemId)
+    const previous = this.repo.getActive(itemType, itemId)
     const assignment = this.repo.create(itemType, itemId, {
       infoHash: ref.infoHash,
       magnetUri: ref.magnetUri,
@@ -87,6 +94,8 @@ export class AssignmentService {
       source: emptyToNull(input.source)
     })
     this.log.info({ itemType, itemId, infoHash: ref.infoHash, file: file.path }, 'assigned')
+    // the item's previous file loses its pins like any unassigned one
+    if (previous !== null) this.events.unassigned(deactivated(previous, assignment.createdAt))
     this.events.assigned(assignment)
     return assignment
   }
@@ -135,7 +144,7 @@ export class AssignmentService {
     const active = this.repo.getActive(itemType, itemId)
     if (active === null) throw new NotFoundError(`${itemType} ${itemId} has no torrent assigned`)
     this.repo.deactivate(active.id)
-    const assignment = { ...active, isActive: false }
+    const assignment = deactivated(active)
     this.events.unassigned(assignment)
     let torrentRemoved = false
     if (removeTorrent && this.repo.activeByHash(active.infoHash).length === 0) {

@@ -2,9 +2,11 @@
 // removal guarded by those users. Forced removal deactivates the assignments first and
 // publishes each as unassigned, like an unassign does.
 import { ConflictError, NotFoundError } from '../errors.ts'
-import type { Assignment, AssignmentRepository } from '../library/assignment-repository.ts'
+import type { AssignmentRepository } from './repository.ts'
+import type { Assignment } from './types.ts'
 import type { Torrent, TorrentService } from '../torrent/types.ts'
 import type { AssignmentEvents } from './events.ts'
+import { deactivated } from './mapper.ts'
 
 export class TorrentAdmin {
   constructor (
@@ -37,7 +39,7 @@ export class TorrentAdmin {
     }
     for (const a of users) {
       this.repo.deactivate(a.id)
-      this.events.unassigned({ ...a, isActive: false })
+      this.events.unassigned(deactivated(a))
     }
     await this.torrents.removeTorrent(infoHash)
     return { deactivated: users.length }

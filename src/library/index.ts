@@ -1,5 +1,6 @@
 // The library: repositories (all SQL), services (the rules) and the VFS tree source, built
 // from one database connection. createLibrary is the only constructor the app uses.
+import type { AssignmentEvents } from '../assignments/events.ts'
 import type { Db } from '../db/open.ts'
 import type { Logger } from '../logger.ts'
 import type { TmdbClient } from '../tmdb/client.ts'
@@ -36,14 +37,15 @@ export interface Library {
   changed (): void
 }
 
-export function createLibrary (deps: { db: Db, tmdb: TmdbClient, logger: Logger }): Library {
+/** `assignmentEvents`: where deleting an item publishes the assignments it ends. */
+export function createLibrary (deps: { db: Db, tmdb: TmdbClient, logger: Logger, assignmentEvents?: AssignmentEvents }): Library {
   const changes = createChangeTracker(deps.db)
   const changed = (): void => { changes.changed() }
   const movieRepo = new MovieRepository(deps.db, changed)
   const showRepo = new ShowRepository(deps.db, changed)
   const stats = new StatsRepository(deps.db)
-  const movies = new MovieService(movieRepo, deps.tmdb, deps.logger)
-  const shows = new ShowService(showRepo, deps.tmdb, deps.logger)
+  const movies = new MovieService(movieRepo, deps.tmdb, deps.logger, deps.assignmentEvents)
+  const shows = new ShowService(showRepo, deps.tmdb, deps.logger, deps.assignmentEvents)
   return {
     movies,
     shows,

@@ -1,25 +1,11 @@
 // Pure mappers: database rows -> API shapes and -> VFS tree shapes.
-import type { TreeAssignment, TreeEpisode, TreeMovie, TreeSeason, TreeShow } from './tree-model.ts'
+import type { TreeEpisode, TreeMovie, TreeSeason, TreeShow } from './tree-model.ts'
+import { fromColumns, toItemAssignmentJson } from '../assignments/mapper.ts'
+import type { AssignmentColumns } from '../assignments/types.ts'
 import type {
-  Assignment, AssignmentColumns, Episode, EpisodeRow, MovieRow, Movie, Season, SeasonRow, Show,
+  Episode, EpisodeRow, MovieRow, Movie, Season, SeasonRow, Show,
   ShowDetail, ShowListRow, ShowRow
 } from './types.ts'
-
-/** The joined active assignment, or null when the LEFT JOIN found none. */
-export function toAssignment (r: AssignmentColumns): Assignment | null {
-  if (r.a_id === null) return null
-  return {
-    id: r.a_id,
-    info_hash: r.a_info_hash!,
-    magnet_uri: r.a_magnet_uri!,
-    file_path: r.a_file_path!,
-    file_index: r.a_file_index!,
-    file_size: r.a_file_size!,
-    resolution: r.a_resolution,
-    source: r.a_source,
-    created_at: r.a_created_at!
-  }
-}
 
 /** The columns movies and shows share (joined rows carry more; they must not leak). */
 function itemFields (r: MovieRow): MovieRow {
@@ -27,7 +13,7 @@ function itemFields (r: MovieRow): MovieRow {
 }
 
 export function toMovie (r: MovieRow & AssignmentColumns): Movie {
-  return { ...itemFields(r), assignment: toAssignment(r) }
+  return { ...itemFields(r), assignment: toItemAssignmentJson(fromColumns(r, 'movie', r.id)) }
 }
 
 export function toShow (r: ShowListRow): Show {
@@ -35,7 +21,7 @@ export function toShow (r: ShowListRow): Show {
 }
 
 export function toEpisode (r: EpisodeRow & AssignmentColumns): Episode {
-  return { id: r.id, episode_number: r.episode_number, name: r.name, air_date: r.air_date, created_at: r.created_at, assignment: toAssignment(r) }
+  return { id: r.id, episode_number: r.episode_number, name: r.name, air_date: r.air_date, created_at: r.created_at, assignment: toItemAssignmentJson(fromColumns(r, 'episode', r.id)) }
 }
 
 /** Groups episodes (any order) under their seasons; seasons keep the given order. */
@@ -64,14 +50,8 @@ export function toShowDetail (show: ShowListRow, seasons: SeasonRow[], episodes:
 
 // ---- VFS tree ----
 
-export function toTreeAssignment (r: AssignmentColumns): TreeAssignment | null {
-  const a = toAssignment(r)
-  if (a === null) return null
-  return { id: a.id, infoHash: a.info_hash, magnetUri: a.magnet_uri, filePath: a.file_path, fileIndex: a.file_index, fileSize: a.file_size, createdAt: new Date(a.created_at) }
-}
-
 export function toTreeMovie (r: MovieRow & AssignmentColumns): TreeMovie {
-  return { id: r.id, title: r.title, year: r.year, createdAt: new Date(r.created_at), assignment: toTreeAssignment(r) }
+  return { id: r.id, title: r.title, year: r.year, createdAt: new Date(r.created_at), assignment: fromColumns(r, 'movie', r.id) }
 }
 
 /** Builds every show's tree from three flat lists (one query each instead of one per show). */
@@ -80,7 +60,7 @@ export function toTreeShows (shows: ShowRow[], seasons: SeasonRow[], episodes: A
   const byShow = new Map<number, TreeSeason[]>()
   for (const s of seasons) {
     const eps: TreeEpisode[] = (bySeason.get(s.id) ?? []).map((e) => ({
-      id: e.id, episodeNumber: e.episode_number, name: e.name, createdAt: new Date(e.created_at), assignment: toTreeAssignment(e)
+      id: e.id, episodeNumber: e.episode_number, name: e.name, createdAt: new Date(e.created_at), assignment: fromColumns(e, 'episode', e.id)
     }))
     const season: TreeSeason = { id: s.id, seasonNumber: s.season_number, createdAt: new Date(s.created_at), episodes: eps }
     const list = byShow.get(s.show_id)

@@ -1,7 +1,8 @@
 // The only SQL touching `movies`. Reads come with the movie's active assignment joined.
 import type { Db } from '../db/open.ts'
 import { ASSIGNMENT_COLUMNS, activeAssignmentJoin, likePattern, now } from './sql.ts'
-import type { AssignmentColumns, ListOptions, MovieRow } from './types.ts'
+import type { AssignmentColumns } from '../assignments/types.ts'
+import type { ListOptions, MovieRow } from './types.ts'
 
 export type MovieWithAssignment = MovieRow & AssignmentColumns
 

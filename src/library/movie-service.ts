@@ -1,4 +1,6 @@
 // Rules for movies: TMDB-backed or manual adds, one row per TMDB id, lookups, deletes.
+import { AssignmentEvents } from '../assignments/events.ts'
+import { deactivated, fromColumns } from '../assignments/mapper.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { TmdbClient } from '../tmdb/client.ts'
@@ -8,7 +10,13 @@ import { isUniqueViolation } from './sql.ts'
 import type { AddRequest, ListOptions, Movie, Page } from './types.ts'
 
 export class MovieService {
-  constructor (private readonly repo: MovieRepository, private readonly tmdb: TmdbClient, private readonly log: Logger) {}
+  /** `events`: a deleted movie's assignment is published as unassigned (pins go with it). */
+  constructor (
+    private readonly repo: MovieRepository,
+    private readonly tmdb: TmdbClient,
+    private readonly log: Logger,
+    private readonly events = new AssignmentEvents()
+  ) {}
 
   async add (req: AddRequest): Promise<Movie> {
     let movie: NewMovie
@@ -42,10 +50,16 @@ export class MovieService {
     return { items: rows.map(toMovie), total, limit: opts.limit, offset: opts.offset }
   }
 
-  /** Deletes the movie; its active assignment is deactivated by the database trigger. */
+  /**
+   * Deletes the movie. The database trigger deactivates its assignment in the same statement;
+   * read before, it is published as unassigned after.
+   */
   delete (id: number): void {
-    if (!this.repo.delete(id)) throw new NotFoundError(`movie ${id} is not in the library`)
+    const row = this.repo.findById(id)
+    if (row === undefined || !this.repo.delete(id)) throw new NotFoundError(`movie ${id} is not in the library`)
     this.log.info({ id }, 'movie deleted')
+    const a = fromColumns(row, 'movie', id)
+    if (a !== null) this.events.unassigned(deactivated(a))
   }
 
   /** The library id of the movie with this TMDB id, or null. */

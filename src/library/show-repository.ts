@@ -4,7 +4,8 @@ import type { Db } from '../db/open.ts'
 import type { SeasonMeta } from '../tmdb/types.ts'
 import type { NewMovie } from './movie-repository.ts'
 import { ASSIGNMENT_COLUMNS, activeAssignmentJoin, likePattern, now } from './sql.ts'
-import type { AssignmentColumns, EpisodeRow, SeasonRow, ShowListRow, ShowRow } from './types.ts'
+import type { AssignmentColumns } from '../assignments/types.ts'
+import type { EpisodeRow, SeasonRow, ShowListRow, ShowRow } from './types.ts'
 import type { ListOptions } from './types.ts'
 
 export type NewShow = NewMovie
@@ -47,6 +48,7 @@ export class ShowRepository {
       allShows: db.prepare(`SELECT * FROM shows s ${SHOW_ORDER}`),
       allSeasons: db.prepare('SELECT * FROM seasons ORDER BY show_id, season_number'),
       allEpisodes: db.prepare(`${EPISODE_SELECT} ORDER BY e.season_id, e.episode_number`),
+      episodeById: db.prepare(`${EPISODE_SELECT} WHERE e.id = ?`),
       episodeLocation: db.prepare(`SELECT e.*, se.season_number, se.show_id, s.title AS show_title
         FROM episodes e JOIN seasons se ON se.id = e.season_id JOIN shows s ON s.id = se.show_id WHERE e.id = ?`),
       delete: db.prepare('DELETE FROM shows WHERE id = ?'),
@@ -168,6 +170,8 @@ export class ShowRepository {
   allShows (): ShowRow[] { return this.stmts.allShows.all() as ShowRow[] }
   allSeasons (): SeasonRow[] { return this.stmts.allSeasons.all() as SeasonRow[] }
   allEpisodes (): EpisodeWithAssignment[] { return this.stmts.allEpisodes.all() as EpisodeWithAssignment[] }
+  /** One episode with its active assignment. */
+  episodeWithAssignment (id: number): EpisodeWithAssignment | undefined { return this.stmts.episodeById.get(id) as EpisodeWithAssignment | undefined }
 
   findEpisode (episodeId: number): EpisodeLocation | undefined {
     return this.stmts.episodeLocation.get(episodeId) as EpisodeLocation | undefined

@@ -1,12 +1,14 @@
 // Rules for shows: adding a show stores every season TMDB lists (season 0 "Specials" too)
 // with every episode, in one transaction after all fetches succeeded; refresh merges new
 // episodes in without touching existing rows (their ids carry the assignments).
+import { AssignmentEvents } from '../assignments/events.ts'
+import { deactivated, fromColumns } from '../assignments/mapper.ts'
 import { ConflictError, NotFoundError, UnprocessableError, isDomainError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { TmdbClient } from '../tmdb/client.ts'
 import type { SeasonMeta, ShowMeta } from '../tmdb/types.ts'
 import { toShow, toShowDetail } from './mappers.ts'
-import type { EpisodeLocation, NewShow, ShowRepository } from './show-repository.ts'
+import type { EpisodeLocation, EpisodeWithAssignment, NewShow, ShowRepository } from './show-repository.ts'
 import { isUniqueViolation } from './sql.ts'
 import type { AddRequest, ListOptions, Page, RefreshResult, Show, ShowDetail } from './types.ts'
 
@@ -25,7 +27,13 @@ function toNewShow (meta: ShowMeta): NewShow {
 }
 
 export class ShowService {
-  constructor (private readonly repo: ShowRepository, private readonly tmdb: TmdbClient, private readonly log: Logger) {}
+  /** `events`: the assignments of deleted episodes are published as unassigned (pins go with them). */
+  constructor (
+    private readonly repo: ShowRepository,
+    private readonly tmdb: TmdbClient,
+    private readonly log: Logger,
+    private readonly events = new AssignmentEvents()
+  ) {}
 
   async add (req: AddRequest): Promise<ShowDetail> {
     let id: number
@@ -75,9 +83,12 @@ export class ShowService {
     return { show: this.get(id), added_seasons: counts.addedSeasons, added_episodes: counts.addedEpisodes, updated_episodes: counts.updatedEpisodes }
   }
 
+  /** Deletes the show with its seasons and episodes; their assignments end with them. */
   delete (id: number): void {
+    const episodes = this.repo.episodesOf(id)
     if (!this.repo.delete(id)) throw new NotFoundError(`show ${id} is not in the library`)
     this.log.info({ id }, 'show deleted')
+    this.assignmentsEnded(episodes)
   }
 
   /**
@@ -110,8 +121,21 @@ export class ShowService {
 
   /** Deletes an episode (its assignments are deactivated); NotFoundError when unknown. */
   deleteEpisode (id: number): void {
-    if (!this.repo.deleteEpisode(id)) throw new NotFoundError(`episode ${id} is not in the library`)
+    const episode = this.repo.episodeWithAssignment(id)
+    if (episode === undefined || !this.repo.deleteEpisode(id)) throw new NotFoundError(`episode ${id} is not in the library`)
     this.log.info({ id }, 'episode deleted')
+    this.assignmentsEnded([episode])
+  }
+
+  /**
+   * Deleted episodes' assignments, as read before the delete: the database trigger deactivated
+   * them in the same statement, and they are published as unassigned here.
+   */
+  private assignmentsEnded (episodes: EpisodeWithAssignment[]): void {
+    for (const e of episodes) {
+      const a = fromColumns(e, 'episode', e.id)
+      if (a !== null) this.events.unassigned(deactivated(a))
+    }
   }
 
   /** An episode with its season number and show (NotFoundError when unknown). */

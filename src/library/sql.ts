@@ -1,6 +1,6 @@
 // SQL fragments shared by the repositories, and SQLite error recognition.
 
-/** Columns of the active assignment, prefixed `a_` (see AssignmentColumns). */
+/** Columns of the active assignment, prefixed `a_` (see AssignmentColumns in assignments/types.ts). */
 export const ASSIGNMENT_COLUMNS = `a.id AS a_id, a.info_hash AS a_info_hash, a.magnet_uri AS a_magnet_uri,
   a.file_path AS a_file_path, a.file_index AS a_file_index, a.file_size AS a_file_size,
   a.resolution AS a_resolution, a.source AS a_source, a.created_at AS a_created_at`

@@ -1,17 +1,10 @@
 // The library's read model: every movie and show with its active assignment, as the published
 // tree (vfs/) and the streaming layer (pins, next-episode warm-up) read it. The library
 // implements LibraryTreeSource; neither reader runs SQL.
+import type { AssignedFile } from '../assignments/types.ts'
 
-export interface TreeAssignment {
-  id: number
-  infoHash: string
-  magnetUri: string
-  /** path of the file inside the torrent, '/'-separated */
-  filePath: string
-  fileIndex: number
-  fileSize: number
-  createdAt: Date
-}
+/** The file an item's active assignment points at. */
+export type TreeAssignment = AssignedFile
 
 export interface TreeMovie {
   id: number

@@ -1,5 +1,7 @@
 // Library shapes: database rows (snake_case, as SQLite returns them) and the API shapes the
-// mappers build from them. The API shapes are what the REST schemas describe.
+// mappers build from them. The API shapes are what the REST schemas describe; an item's
+// assignment is the assignment domain's (assignments/types.ts).
+import type { ItemAssignmentJson } from '../assignments/types.ts'
 
 export interface MovieRow {
   id: number
@@ -36,34 +38,9 @@ export interface EpisodeRow {
   created_at: string
 }
 
-/** The active torrent_assignments row of an item, selected with an `a_` prefix in joins. */
-export interface AssignmentColumns {
-  a_id: number | null
-  a_info_hash: string | null
-  a_magnet_uri: string | null
-  a_file_path: string | null
-  a_file_index: number | null
-  a_file_size: number | null
-  a_resolution: string | null
-  a_source: string | null
-  a_created_at: string | null
-}
-
-export interface Assignment {
-  id: number
-  info_hash: string
-  magnet_uri: string
-  file_path: string
-  file_index: number
-  file_size: number
-  resolution: string | null
-  source: string | null
-  created_at: string
-}
-
 /** A movie as the API shows it: its row plus its active assignment. */
 export interface Movie extends MovieRow {
-  assignment: Assignment | null
+  assignment: ItemAssignmentJson | null
 }
 
 /** A show in lists: its row plus season and episode counts. */
@@ -75,7 +52,7 @@ export interface Episode {
   name: string | null
   air_date: string | null
   created_at: string
-  assignment: Assignment | null
+  assignment: ItemAssignmentJson | null
 }
 
 export interface Season {

@@ -1,9 +1,12 @@
-// The streaming layer's periodic look at the library (every couple of seconds, a cheap version
-// check): pins of files that were unassigned, or whose torrent was removed, are released;
-// warm-ups of unassigned episodes are dropped; assigned files whose layout is known (opened
-// before, maybe before a restart) are pinned in their loaded torrent without waking it, so
-// listing the library never joins a swarm. Files assigned while running arrive as events
-// (FileStreams.assigned), not from here.
+// The streaming layer's look at the library (at start, then every couple of seconds, a cheap
+// version check): assigned files whose layout is known (opened before, maybe before a restart)
+// are pinned in their loaded torrent without waking it, so listing the library never joins a
+// swarm. Every change of an assignment arrives as an event (FileStreams.assigned/unassigned):
+// assign, re-assign, unassign, forced torrent removal, and deleting a movie, show or episode.
+// The periodic run stays for two things the events do not do yet: pinning a file assigned
+// with warm_on_assign off whose layout is already known, and retrying pins that did not fit
+// the pin budget once others are released. Its reconcile of pins and warm-ups is then a no-op
+// safety net (a torrent is never removed or reloaded while an active assignment uses it).
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { LibraryTreeSource, TreeAssignment } from '../library/tree-model.ts'

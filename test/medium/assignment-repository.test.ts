@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { openDatabase } from '../../src/db/open.ts'
 import { migrate } from '../../src/db/migrate.ts'
-import { AssignmentRepository } from '../../src/library/assignment-repository.ts'
+import { AssignmentRepository } from '../../src/assignments/repository.ts'
 import { tempDir } from '../helpers/app.ts'
 
 const H1 = 'a'.repeat(40)

@@ -1,9 +1,10 @@
-// POST/DELETE /api/movies/:id/assign and /api/episodes/:id/assign (stage document 2.4).
+// POST/DELETE /api/movies/:id/assign and /api/episodes/:id/assign.
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AssignmentService } from '../../assignments/service.ts'
-import type { ItemType } from '../../library/assignment-repository.ts'
-import { AssignmentSchema, toAssignmentDto } from '../schemas/assignment.ts'
+import type { ItemType } from '../../assignments/types.ts'
+import { toAssignmentJson } from '../../assignments/mapper.ts'
+import { AssignmentSchema } from '../schemas/assignment.ts'
 import { ErrorBody as ErrorResponse, IdParams as Params } from '../schemas/common.ts'
 import { NotFoundError } from '../../errors.ts'
 
@@ -23,7 +24,7 @@ export async function assignmentRoutes (app: FastifyInstance, deps: { assignment
       schema: { params: Params, body: Body, response: { 201: AssignmentSchema, ...errors } }
     }, async (req, reply) => {
       const a = await deps.assignments.assign(itemType, req.params.id, req.body)
-      return await reply.code(201).send(toAssignmentDto(a))
+      return await reply.code(201).send(toAssignmentJson(a))
     })
 
     r.get(`/${segment}/:id/assign`, {
@@ -31,7 +32,7 @@ export async function assignmentRoutes (app: FastifyInstance, deps: { assignment
     }, async (req) => {
       const a = deps.assignments.active(itemType, req.params.id)
       if (a === null) throw new NotFoundError(`${itemType} ${req.params.id} has no torrent assigned`)
-      return toAssignmentDto(a)
+      return toAssignmentJson(a)
     })
 
     r.delete(`/${segment}/:id/assign`, {
@@ -42,7 +43,7 @@ export async function assignmentRoutes (app: FastifyInstance, deps: { assignment
       }
     }, async (req) => {
       const res = await deps.assignments.unassign(itemType, req.params.id, req.query.remove_torrent === true)
-      return { assignment: toAssignmentDto(res.assignment), torrent_removed: res.torrentRemoved }
+      return { assignment: toAssignmentJson(res.assignment), torrent_removed: res.torrentRemoved }
     })
   }
 }

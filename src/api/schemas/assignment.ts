@@ -1,6 +1,6 @@
-// API shapes of assignments and torrents, and the pure mappers from domain objects to them.
+// API shapes of assignments and torrents, and the pure mappers from torrents to them (an
+// assignment's mapper is assignments/mapper.ts).
 import { Type, type Static } from '@fastify/type-provider-typebox'
-import type { Assignment } from '../../library/assignment-repository.ts'
 import type { TorrentInfo, TorrentStats } from '../../torrent/types.ts'
 import type { TorrentStreaming } from '../../streaming/file-streams.ts'
 
@@ -18,24 +18,8 @@ export const AssignmentSchema = Type.Object({
   is_active: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' })
 })
-export type AssignmentDto = Static<typeof AssignmentSchema>
-
-export function toAssignmentDto (a: Assignment): AssignmentDto {
-  return {
-    id: a.id,
-    item_type: a.itemType,
-    item_id: a.itemId,
-    info_hash: a.infoHash,
-    magnet_uri: a.magnetUri,
-    file_path: a.filePath,
-    file_index: a.fileIndex,
-    file_size: a.fileSize,
-    resolution: a.resolution,
-    source: a.source,
-    is_active: a.isActive,
-    created_at: a.createdAt.toISOString()
-  }
-}
+/** An item's active assignment inside the movie or episode (GET /api/movies/:id, a show's episodes). */
+export const ItemAssignmentSchema = Type.Omit(AssignmentSchema, ['item_type', 'item_id', 'is_active'])
 
 export const TorrentFileSchema = Type.Object({ index: Type.Integer(), path: Type.String(), size: Type.Integer() })
 

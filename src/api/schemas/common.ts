@@ -1,4 +1,4 @@
-// Schemas shared by the REST routes: the error body, id params, list paging, assignments.
+// Schemas shared by the REST routes: the error body, id params, list paging.
 import { Type, type TSchema } from '@fastify/type-provider-typebox'
 
 /** {"error": {"code", "message", "details"?}} — every non-2xx answer of /api. */
@@ -50,16 +50,3 @@ export function PageOf<T extends TSchema> (item: T) {
     offset: Type.Integer()
   })
 }
-
-/** The active assignment of a movie or episode, as the library reports it. */
-export const LibraryAssignment = Type.Object({
-  id: Type.Integer(),
-  info_hash: Type.String(),
-  magnet_uri: Type.String(),
-  file_path: Type.String(),
-  file_index: Type.Integer(),
-  file_size: Type.Integer(),
-  resolution: Nullable(Type.String()),
-  source: Nullable(Type.String()),
-  created_at: Type.String()
-})

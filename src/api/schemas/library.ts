@@ -4,7 +4,8 @@ import { InvalidInputError } from '../../errors.ts'
 import type { AddRequest } from '../../library/types.ts'
 import type { EpisodePatch, NewEpisode } from '../../library/show-service.ts'
 import type { EpisodeLocation } from '../../library/show-repository.ts'
-import { LibraryAssignment, Nullable, PageOf } from './common.ts'
+import { ItemAssignmentSchema } from './assignment.ts'
+import { Nullable, PageOf } from './common.ts'
 
 const itemFields = {
   id: Type.Integer(),
@@ -16,7 +17,7 @@ const itemFields = {
   created_at: Type.String()
 }
 
-export const MovieSchema = Type.Object({ ...itemFields, assignment: Nullable(LibraryAssignment) })
+export const MovieSchema = Type.Object({ ...itemFields, assignment: Nullable(ItemAssignmentSchema) })
 export const MoviePage = PageOf(MovieSchema)
 
 const showFields = { ...itemFields, season_count: Type.Integer(), episode_count: Type.Integer() }
@@ -31,7 +32,7 @@ const episodeFields = {
   created_at: Type.String()
 }
 
-export const EpisodeSchema = Type.Object({ ...episodeFields, assignment: Nullable(LibraryAssignment) })
+export const EpisodeSchema = Type.Object({ ...episodeFields, assignment: Nullable(ItemAssignmentSchema) })
 
 /** An episode with where it sits (its assignment is in the show's GET). */
 export const EpisodeRefSchema = Type.Object({ ...episodeFields, show_id: Type.Integer(), season_number: Type.Integer() })
