@@ -13,6 +13,7 @@ import { describeTorrent, type TorrentStreaming } from './describe.ts'
 import { FileState } from './file-state.ts'
 import { StreamHandle, type Attachment, type HandleHost } from './handle.ts'
 import { LibraryCheck } from './library-check.ts'
+import { systemClock, type Clock } from './clock.ts'
 import { AssignmentPins, pinLayout } from './pins.ts'
 import { ReadaheadController, openingPlan, type StreamingSettings } from './prioritiser.ts'
 import { GraceRegistry } from './probe-grace.ts'
@@ -44,6 +45,8 @@ export interface FileStreamsOptions {
    * removed or reloaded) and pins files whose layout is known at startup.
    */
   checkIntervalMs?: number
+  /** probe time, read rates and handle_grace run on it; default the process clock */
+  clock?: Clock
 }
 
 /** Share of the piece cache that pins of assigned files may hold. */
@@ -54,6 +57,7 @@ export class FileStreams {
   readonly layouts: LayoutCache
   readonly pins: AssignmentPins
   private readonly grace: GraceRegistry<FileState>
+  private readonly clock: Clock
   private readonly host: HandleHost
   private readonly warmer: NextEpisodeWarmer
   private readonly generations = new WeakMap<Torrent, number>()
@@ -69,7 +73,8 @@ export class FileStreams {
   constructor (private readonly o: FileStreamsOptions) {
     this.layouts = new LayoutCache({ max: LAYOUTS_KEPT, ...(o.layoutPath === undefined ? {} : { path: o.layoutPath }) })
     this.pins = new AssignmentPins(() => Math.floor(o.torrents.cacheUsage().limit * PIN_SHARE))
-    this.grace = new GraceRegistry<FileState>({ graceMs: o.graceMs, onExpire: (_key, state) => { state.dispose() } })
+    this.clock = o.clock ?? systemClock
+    this.grace = new GraceRegistry<FileState>({ graceMs: o.graceMs, timers: this.clock, onExpire: (_key, state) => { state.dispose() } })
     this.warmer = new NextEpisodeWarmer({ ...o, layouts: this.layouts, at: o.nextEpisodeAt })
     this.host = {
       torrents: o.torrents,
@@ -158,7 +163,7 @@ export class FileStreams {
     state.suspendParked()
     if (p === undefined) {
       const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.probeWindowBytes })
-      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead(bytes) }) }
+      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead(bytes) }, { now: this.clock.now }) }
     }
     return { state, grace: g, parked: p }
   }
@@ -167,7 +172,7 @@ export class FileStreams {
   private async prepare (state: FileState): Promise<void> {
     const { assignment: a, torrent, file } = state
     const { settings, metrics } = this.o
-    const t0 = performance.now()
+    const t0 = this.clock.now()
     const key = layoutKey(a.infoHash, file.index, file.length)
     let layout = this.layouts.get(key) ?? null
     let tailGuess: PrefetchHandle | undefined
@@ -206,7 +211,7 @@ export class FileStreams {
     if (indexRead === null) return
     try {
       await indexRead
-      state.indexReadyMs = performance.now() - t0
+      state.indexReadyMs = this.clock.now() - t0
     } catch (err) {
       this.o.logger.debug({ err, file: file.path }, 'index ranges not fetched')
     }

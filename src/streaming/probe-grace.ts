@@ -4,17 +4,10 @@
 // thrashes priorities. This registry keeps a file's state for `graceMs` after its last
 // handle closes, and hands it back to a reopen within that time.
 import { ClosedError } from '../errors.ts'
+import { systemClock, type Clock } from './clock.ts'
 
-/** Timer functions (injected in tests). Handles are unref'd when they support it. */
-export interface Timers {
-  setTimeout (fn: () => void, ms: number): unknown
-  clearTimeout (handle: unknown): void
-}
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => { clearTimeout(h as NodeJS.Timeout) }
-}
+/** The timer half of a Clock. Handles are unref'd when they support it. */
+export type Timers = Pick<Clock, 'setTimeout' | 'clearTimeout'>
 
 export interface GraceOptions<S> {
   /** how long state outlives the last close (streaming.handle_grace * 1000); 0 drops it at once */
@@ -45,7 +38,7 @@ export class GraceRegistry<S> {
   constructor (opts: GraceOptions<S>) {
     if (!(opts.graceMs >= 0)) throw new RangeError('graceMs must be >= 0')
     this.graceMs = opts.graceMs
-    this.timers = opts.timers ?? realTimers
+    this.timers = opts.timers ?? systemClock
     this.onExpire = opts.onExpire
   }
 

@@ -14,6 +14,7 @@ import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow } from '../
 import { buildMp4, materialise } from '../helpers/media.ts'
 import { tempDir } from '../helpers/app.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { fakeClock } from '../helpers/clock.ts'
 
 const HASH = 'b'.repeat(40)
 const KiB = 1024
@@ -63,6 +64,7 @@ function assignment (id: number, fileIndex: number, size: number): TreeAssignmen
 
 function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows?: TreeShow[], layoutPath?: string, warmOnAssign?: boolean } = {}) {
   const fake = fakeTorrent(files)
+  const clock = fakeClock()
   const service = {
     getTorrent: () => fake.torrent,
     getOrAddTorrent: async () => fake.torrent,
@@ -85,11 +87,11 @@ function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows
     torrents: service, library, metrics,
     settings: { ...streamingSettings(defaults.streaming), urgentBytes: 64 * KiB, readaheadBytes: 1024 * KiB },
     graceMs: opts.graceMs ?? 60_000, nextEpisodeAt: 0.9, readTimeoutMs: 5000,
-    logger: createLogger('silent'), checkIntervalMs: 10, warmOnAssign: opts.warmOnAssign ?? false,
+    logger: createLogger('silent'), checkIntervalMs: 10, warmOnAssign: opts.warmOnAssign ?? false, clock,
     ...(opts.layoutPath === undefined ? {} : { layoutPath: opts.layoutPath })
   })
   t.after(async () => { await streams.close() })
-  return { ...fake, streams, metrics, lib }
+  return { ...fake, streams, metrics, lib, clock }
 }
 
 const mp4 = buildMp4({ mdatBytes: 600 * KiB, moovBytes: 40 * KiB })
@@ -226,7 +228,10 @@ test('closing a handle suspends its window; a read elsewhere leaves it suspended
   assert.equal(s.readers.length, 2, 'adopted the parked reader')
   assert.ok(r1.windows.at(-1)! > 0, 'its window resumed')
   await h2.close(); await h3.close()
-  await waitFor(() => s.readers.every((r) => r.closed), 5000, 'parked readers closed after the grace')
+  s.clock.advance(29)
+  assert.ok(s.readers.every((r) => !r.closed), 'parked readers kept within the grace')
+  s.clock.advance(1)
+  assert.ok(s.readers.every((r) => r.closed), 'parked readers closed after the grace')
   assert.ok(s.prefetches.filter((p) => p.priority === 'readahead').every((p) => p.released), 'opening prefetch released')
 })
 
@@ -243,7 +248,7 @@ test('a probe handle superseded by a newer handle on the file reads behind it; n
   const [old, seek] = s.readers
   assert.deepEqual(old!.priorities, ['urgent', 'deferred'], 'the superseded probe waits behind')
   assert.deepEqual(seek!.priorities, ['urgent'], 'the newest handle is urgent')
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  s.clock.advance(300) // past the probe time
   await cluster.read(128 * KiB, 64 * KiB)
   assert.equal(old!.priorities.at(-1), 'urgent', 'a handle kept reading past the probe time is playback: urgent again')
   await cluster.close(); await target.close()

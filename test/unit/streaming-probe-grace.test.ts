@@ -2,30 +2,10 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { GraceRegistry, type Timers } from '../../src/streaming/probe-grace.ts'
 import { ClosedError } from '../../src/errors.ts'
+import { fakeClock } from '../helpers/clock.ts'
+import { waitFor } from '../helpers/wait.ts'
 
-/** Manual timers: `advance(ms)` fires what is due; records unref calls. */
-function fakeTimers (): Timers & { advance: (ms: number) => void, pending: () => number, unrefs: number } {
-  let now = 0
-  let seq = 0
-  const due = new Map<number, { at: number, fn: () => void }>()
-  const t = {
-    unrefs: 0,
-    setTimeout: (fn: () => void, ms: number) => {
-      const id = ++seq
-      due.set(id, { at: now + ms, fn })
-      return { id, unref: () => { t.unrefs++ } }
-    },
-    clearTimeout: (h: unknown) => { due.delete((h as { id: number }).id) },
-    advance: (ms: number) => {
-      now += ms
-      for (const [id, d] of [...due].sort((a, b) => a[1].at - b[1].at)) {
-        if (d.at <= now) { due.delete(id); d.fn() }
-      }
-    },
-    pending: () => due.size
-  }
-  return t
-}
+const fakeTimers = fakeClock
 
 interface State { window: number }
 
@@ -116,6 +96,6 @@ test('grace timers are unref\'d (a pending grace never keeps the process alive) 
   const expired: string[] = []
   const quick = new GraceRegistry<number>({ graceMs: 20, onExpire: (k) => expired.push(k) })
   quick.acquire('q', () => 1).release()
-  await new Promise((resolve) => setTimeout(resolve, 60))
+  await waitFor(() => expired.length > 0, 2000, 'the 20 ms grace to run out on the process clock')
   assert.deepEqual(expired, ['q'])
 })
