@@ -1,8 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BACKGROUND_HOLDOFF_MS, Scheduler, STEAL_AFTER_MS, type PeerLike } from '../../src/torrent/scheduler.ts'
-import type { WantClass } from '../../src/torrent/types.ts'
-import type { TorrentInfo } from '../../src/torrent/types.ts'
+import type { TorrentInfo, WantClass } from '../../src/torrent/types.ts'
 
 const B = 16 * 1024
 const info: TorrentInfo = { infoHash: '0'.repeat(40), name: 'x', length: 10 * 4 * B, pieceLength: 4 * B, pieceCount: 10, files: [] }
@@ -232,4 +231,24 @@ test('scheduler: background work fills at most a quarter of a peer\'s pipeline',
   const peer = new FakePeer(8)
   assert.equal(s.fill(peer), 2, 'a quarter of 8')
   assert.equal(peer.pipelineLimited, false, 'the pipeline itself is not full')
+})
+
+test('wants: ordered by class, deadline, distance; deferred reads come after every window; the most pressing want of a piece counts', () => {
+  const { s } = setup()
+  const soon = Date.now() + 1000
+  s.sources.add({ collect: add => { add(9, 'background', Infinity, 0); add(8, 'deferred', Infinity, 0); add(4, 'readahead', Infinity, 1_000_000) } })
+  s.sources.add({ collect: add => { add(6, 'urgent', soon + 5, 0); add(3, 'urgent', soon, 4 * B); add(1, 'readahead', Infinity, 10) } })
+  s.sources.add({ collect: add => { add(8, 'readahead', Infinity, 20); add(9, 'urgent', soon + 5, 8 * B) } })
+  const order = s.wants().map((w) => [w.piece, w.class, w.deadline, w.distance])
+  assert.deepEqual(order, [
+    [3, 'urgent', soon, 4 * B],
+    [6, 'urgent', soon + 5, 0],
+    [9, 'urgent', soon + 5, 8 * B],
+    [1, 'readahead', Infinity, 10],
+    [8, 'readahead', Infinity, 20],
+    [4, 'readahead', Infinity, 1_000_000]
+  ])
+  s.sources.add({ collect: add => { add(0, 'deferred', Infinity, 0); add(2, 'background', Infinity, 0) } })
+  s.invalidate()
+  assert.deepEqual(s.wants().slice(-2).map((w) => [w.piece, w.class]), [[0, 'deferred'], [2, 'background']])
 })
