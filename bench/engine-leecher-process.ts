@@ -49,7 +49,7 @@ async function handle (req: Request): Promise<unknown> {
       const hash = /btih:([0-9a-fA-F]{40})/.exec(magnet)?.[1]?.toLowerCase()
       if (hash === undefined) throw new Error(`no info hash in ${magnet}`)
       const t0 = performance.now()
-      torrent = await engine.addTorrent(hash, magnet)
+      torrent = await engine.getOrAddTorrent(hash, magnet)
       return { metadataMs: performance.now() - t0, files: torrent.info.files, pieceLength: torrent.info.pieceLength }
     }
     case 'read': {

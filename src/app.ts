@@ -59,9 +59,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   // assigned/unassigned, published by the assignment service and by deletes in the library
   const assignmentEvents = new AssignmentEvents()
   const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }), assignmentEvents })
-  const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }), {
-    readaheadBytes: config.streaming.readahead_bytes
-  })
+  const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }))
   const assignmentRepo = new AssignmentRepository(db, library.changed)
   const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }), assignmentEvents)
   const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignmentEvents)

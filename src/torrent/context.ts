@@ -20,6 +20,4 @@ export interface EngineContext {
   up: TokenBucket
   /** FileReaders open across all torrents (their windows share the cache budget) */
   readers: Set<unknown>
-  /** default read-ahead window per FileReader */
-  readaheadBytes: number
 }

@@ -18,14 +18,9 @@ import { TICK_MS } from './swarm.ts'
 import { TorrentSession } from './session.ts'
 import type { Torrent, TorrentService, TorrentStats } from './types.ts'
 
-export interface TorrentServiceOptions {
-  /** default read-ahead window of a FileReader (bytes); streaming.readahead_bytes later */
-  readaheadBytes?: number
-}
-
-export async function createTorrentService (cfg: Readonly<Config['torrent']>, logger: Logger, opts: TorrentServiceOptions = {}): Promise<TorrentService> {
+export async function createTorrentService (cfg: Readonly<Config['torrent']>, logger: Logger): Promise<TorrentService> {
   const engine = new Engine(cfg, logger)
-  await engine.start(opts)
+  await engine.start()
   return engine
 }
 
@@ -43,7 +38,7 @@ class Engine implements TorrentService {
 
   constructor (private readonly cfg: Readonly<Config['torrent']>, private readonly log: Logger) {}
 
-  async start (opts: TorrentServiceOptions): Promise<void> {
+  async start (): Promise<void> {
     const cfg = this.cfg
     await mkdir(cfg.cache_folder, { recursive: true })
     const persistence = new Persistence(cfg.metadata_folder)
@@ -70,8 +65,7 @@ class Engine implements TorrentService {
       activity,
       down: new TokenBucket(cfg.download_limit * 1024),
       up: new TokenBucket(cfg.upload_limit * 1024),
-      readers: new Set(),
-      readaheadBytes: opts.readaheadBytes ?? 32 * 1024 * 1024
+      readers: new Set()
     }
     activity.start()
     this.timer = setInterval(() => { for (const s of this.sessions.values()) s.tick() }, TICK_MS)
@@ -106,10 +100,6 @@ class Engine implements TorrentService {
     const s = this.sessions.get(hash)
     if (s === undefined || s.state !== 'active' || s.hasPendingReads()) return
     s.sleep('idle')
-  }
-
-  async addTorrent (infoHash: string, magnetUri: string): Promise<Torrent> {
-    return await this.getOrAddTorrent(infoHash, magnetUri)
   }
 
   getTorrent (infoHash: string): Torrent | undefined {

@@ -143,13 +143,12 @@ export interface PrefetchOptions {
 }
 
 export interface TorrentService {
-  /**
-   * Loads the torrent from persisted metadata, or joins the swarm and waits for metadata up
-   * to add_timeout (TimeoutError 'add_timeout'; the torrent is then not kept).
-   */
-  addTorrent (infoHash: string, magnetUri: string): Promise<Torrent>
   getTorrent (infoHash: string): Torrent | undefined
-  /** Concurrent callers for the same hash share one add. */
+  /**
+   * The loaded torrent, or one loaded from persisted metadata, or one that joins the swarm
+   * and waits for metadata up to add_timeout (TimeoutError 'add_timeout'; the torrent is then
+   * not kept). Concurrent callers for the same hash share one add.
+   */
   getOrAddTorrent (infoHash: string, magnetUri: string): Promise<Torrent>
   /** Disconnects, deletes cached pieces and persisted metadata. No-op when unknown. */
   removeTorrent (infoHash: string): Promise<void>

@@ -15,7 +15,7 @@ test('downloaded matches what the seeder sent, even with cancelled requests; was
   // throttled, so requests are still queued at the seeder when the engine cancels them
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: 64 * KiB, uploadLimit: 2 * MiB })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const reader = torrent.openReader(0)
   const rand = rng(99)
   for (let i = 0; i < 12; i++) {

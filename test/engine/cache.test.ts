@@ -20,7 +20,7 @@ test('4-piece cache (1 MB, 256 KiB pieces): a 64 MiB file read sequentially, rig
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine, cfg } = await createTestEngine(t, { add_timeout: 20, global_cache_size: 1 })
   assert.equal(engine.cacheUsage().limit, 1024 * 1024, 'cacheUsage().limit is global_cache_size MB in bytes')
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   assert.equal(torrent.info.pieceLength, P)
 
@@ -66,8 +66,8 @@ test('cache budget is shared across torrents', { timeout: 120_000 }, async (t) =
   const sa = await startSeeder(t, { path: a.root, pieceLength: P })
   const sb = await startSeeder(t, { path: b.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20, global_cache_size: 2 })
-  const ta = await withTimeout(engine.addTorrent(sa.infoHash, sa.magnet), 25_000, 'add a')
-  const tb = await withTimeout(engine.addTorrent(sb.infoHash, sb.magnet), 25_000, 'add b')
+  const ta = await withTimeout(engine.getOrAddTorrent(sa.infoHash, sa.magnet), 25_000, 'add a')
+  const tb = await withTimeout(engine.getOrAddTorrent(sb.infoHash, sb.magnet), 25_000, 'add b')
   const ra = ta.openReader(0)
   const rb = tb.openReader(0)
   let maxUsed = 0

@@ -10,7 +10,7 @@ const log = (o: object): void => { process.stdout.write(JSON.stringify(o) + '\n'
 const fail = setTimeout(() => { log({ step: 'error', error: 'child steps took more than 30 s' }); process.exit(3) }, 30_000)
 
 const engine = await createTorrentService(engineConfig(dataDir, { add_timeout: 20, idle_timeout: 300, idle_check_interval: 1 }), createLogger('silent'))
-const torrent = await engine.addTorrent(infoHash, magnet)
+const torrent = await engine.getOrAddTorrent(infoHash, magnet)
 const buf = await torrent.read(0, 0, 1000, { deadline: Date.now() + 10_000 })
 log({ step: 'read', bytes: buf.length })
 const reader = torrent.openReader(0)

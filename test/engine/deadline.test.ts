@@ -19,7 +19,7 @@ test('read deadline with no seeder -> read_timeout; the same seeder comes back -
   const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'deadline.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P, announce: [tracker.httpUrl] })
   const { engine } = await createTestEngine(t, { add_timeout: 20, read_timeout: 2 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   await readAndCompare(torrent, fx, f, 0, 10 * KiB, deadlineIn(10_000), 'with seeder:')
 
@@ -57,7 +57,7 @@ test('a seeder at a new address, known only to the tracker, is found for a block
   const fx = writeFixture(dir, singleFileSpec(2 * MiB, 'moved.bin'))
   const first = await startSeeder(t, { path: fx.root, pieceLength: P, announce: [tracker.httpUrl] })
   const { engine } = await createTestEngine(t, { add_timeout: 20, read_timeout: 30 })
-  const torrent = await withTimeout(engine.addTorrent(first.infoHash, first.magnetNoPeer), 25_000, 'addTorrent via tracker')
+  const torrent = await withTimeout(engine.getOrAddTorrent(first.infoHash, first.magnetNoPeer), 25_000, 'getOrAddTorrent via tracker')
   const f = torrent.info.files[0]!
   await readAndCompare(torrent, fx, f, 0, 1000, deadlineIn(10_000), 'first seeder:')
   await first.stop()

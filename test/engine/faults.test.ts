@@ -48,7 +48,7 @@ test('peers: a start_paused torrent reachable only through its magnet x.pe hint 
   // no tracker, DHT/LSD/PEX off (createTestEngine): the magnet's x.pe is the only way to the seeder
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const first = await createTestEngine(t, { start_paused: true, add_timeout: 20 })
-  await withTimeout(first.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent (metadata from the x.pe peer)')
+  await withTimeout(first.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'getOrAddTorrent (metadata from the x.pe peer)')
   await first.close()
 
   const torrent = await readAfterTwoIdleRestarts(t, first.dataDir, seeder, fx, 10 * P + 17, 3 * P, 'the x.pe hint and the remembered seeder were forgotten')
@@ -62,7 +62,7 @@ test('peers: a peer learned from a tracker is remembered across start_paused res
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P, announce: [tracker.httpUrl] })
   // no x.pe: the engine can only learn the seeder's address from the tracker
   const first = await createTestEngine(t, { start_paused: true, add_timeout: 20 })
-  const added = await withTimeout(first.engine.addTorrent(seeder.infoHash, seeder.magnetNoPeer), 25_000, 'addTorrent through the tracker')
+  const added = await withTimeout(first.engine.getOrAddTorrent(seeder.infoHash, seeder.magnetNoPeer), 25_000, 'getOrAddTorrent through the tracker')
   await waitFor(() => added.stats().peers >= 1, 10_000, 'a connection to the seeder found through the tracker')
   await first.close()
   await tracker.close()
@@ -75,7 +75,7 @@ test('peers: a record that already lost its peers (as earlier versions left it) 
   const fx = writeFixture(dir, singleFileSpec(MiB, 'emptied.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const first = await createTestEngine(t, { start_paused: true, add_timeout: 20 })
-  await withTimeout(first.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  await withTimeout(first.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   await first.close()
   const recordPath = join(first.cfg.metadata_folder, `${seeder.infoHash}.json`)
   const record = JSON.parse(readFileSync(recordPath, 'utf8')) as { magnet: string, peers: string[] }
@@ -131,7 +131,7 @@ test('cache: a piece changed on disk after it was verified is re-hashed, dropped
   const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'overwritten.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const e = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(e.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(e.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
 
   // same size, garbage: only a hash check can tell
@@ -197,8 +197,8 @@ test('cache: a full disk leaves no temp files, reads still settle, and the cache
   // the budget (64 MB) is far above the 2 MiB the disk holds: only the disk says no
   const e = await createTestEngine(t, { add_timeout: 20, global_cache_size: 64, cache_folder: cacheDir })
   t.after(() => { unmount(mounted.dir) }) // after the engine's close (hooks run in order)
-  const torrent = await withTimeout(e.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
-  const marker = await withTimeout(e.engine.addTorrent(markerSeeder.infoHash, markerSeeder.magnet), 25_000, 'addTorrent (marker torrent)')
+  const torrent = await withTimeout(e.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const marker = await withTimeout(e.engine.getOrAddTorrent(markerSeeder.infoHash, markerSeeder.magnet), 25_000, 'getOrAddTorrent (marker torrent)')
   assert.equal(marker.info.pieceCount, 1)
   // leave room for a few pieces only
   const filler = join(mounted.dir, 'filler')

@@ -22,8 +22,8 @@ test('removeTorrent: pending reads reject closed, cache bytes freed, metadata fo
   const keeper = await startSeeder(t, { path: keep.root, pieceLength: P })
   const first = await createTestEngine(t, { add_timeout: 20 })
   const { engine, cfg } = first
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
-  const kept = await withTimeout(engine.addTorrent(keeper.infoHash, keeper.magnet), 25_000, 'addTorrent keep')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const kept = await withTimeout(engine.getOrAddTorrent(keeper.infoHash, keeper.magnet), 25_000, 'getOrAddTorrent keep')
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 2 * MiB, deadlineIn(15_000))
   await readAndCompare(kept, keep, kept.info.files[0]!, 0, 256 * KiB, deadlineIn(15_000))
   // pieces are written to the cache asynchronously: allow the writes to land
@@ -66,22 +66,22 @@ test('close() and removeTorrent() while an add waits for metadata: the add rejec
   const hash = 'e'.repeat(40)
   const magnet = `magnet:?xt=urn:btih:${hash}&x.pe=127.0.0.1:9`
   const first = await createTestEngine(t, { add_timeout: 30 })
-  const adding = first.engine.addTorrent(hash, magnet)
+  const adding = first.engine.getOrAddTorrent(hash, magnet)
   adding.catch(() => {}) // handled below
   await new Promise((resolve) => setTimeout(resolve, 300))
   await withTimeout(first.engine.removeTorrent(hash), 5000, 'removeTorrent during add')
   const err1 = await withTimeout(adding.then(() => null, (e: unknown) => e), 3000, 'the add to settle after removeTorrent')
-  assert.ok(err1 !== null, 'addTorrent resolved although the torrent was removed while waiting for metadata')
+  assert.ok(err1 !== null, 'getOrAddTorrent resolved although the torrent was removed while waiting for metadata')
   assert.equal(first.engine.getTorrent(hash), undefined)
   assert.equal(first.engine.listTorrents().length, 0)
 
-  const adding2 = first.engine.addTorrent(hash, magnet)
+  const adding2 = first.engine.getOrAddTorrent(hash, magnet)
   adding2.catch(() => {})
   await new Promise((resolve) => setTimeout(resolve, 300))
   const t0 = performance.now()
   await first.close()
   assert.ok(performance.now() - t0 < 5000, 'close() took more than 5 s with an add pending')
-  await expectDomainError(adding2, 'closed', 3000, 'addTorrent pending at close()')
+  await expectDomainError(adding2, 'closed', 3000, 'getOrAddTorrent pending at close()')
 })
 
 test('removeTorrent then getOrAddTorrent: the torrent comes back fresh', { timeout: 60_000 }, async (t) => {
@@ -89,7 +89,7 @@ test('removeTorrent then getOrAddTorrent: the torrent comes back fresh', { timeo
   const fx = writeFixture(dir, singleFileSpec(1 * MiB, 'again.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const a = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const a = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   await readAndCompare(a, fx, a.info.files[0]!, 0, 4 * P, deadlineIn(10_000))
   await engine.removeTorrent(seeder.infoHash)
   const b = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 're-add')
@@ -104,7 +104,7 @@ test('removeTorrent and close() right after reads, with cache writes in flight',
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   for (let i = 0; i < 4; i++) {
     const { engine, cfg, close } = await createTestEngine(t, { add_timeout: 20 })
-    const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+    const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
     const f = torrent.info.files[0]!
     // 64 pieces arrive at once; their cache writes queue up behind the reads
     await Promise.all(Array.from({ length: 8 }, (_, k) => readAndCompare(torrent, fx, f, k * MiB, MiB, deadlineIn(15_000), `run ${i}:`)))
@@ -130,7 +130,7 @@ test('close(): pending reads reject with closed', { timeout: 60_000 }, async (t)
   const fx = writeFixture(dir, singleFileSpec(2 * MiB, 'close.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine, close } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 1000, deadlineIn(10_000))
   await seeder.stop()
   const pending = torrent.read(0, MiB, 1000, deadlineIn(30_000))

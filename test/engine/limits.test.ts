@@ -13,8 +13,8 @@ const lonely = (n: number): string => `magnet:?xt=urn:btih:${hash(n)}`
 
 test('adds beyond max_concurrent_adds and max_torrents answer LimitError at once; the slots free again', { timeout: 60_000 }, async (t) => {
   const { engine } = await createTestEngine(t, { add_timeout: 2, max_concurrent_adds: 2, max_torrents: 3 })
-  const pending = [1, 2].map(async (n) => await expectDomainError(engine.addTorrent(hash(n), lonely(n)), 'add_timeout', 10_000, `add ${n}`))
-  await assert.rejects(engine.addTorrent(hash(3), lonely(3)), (err: unknown) => {
+  const pending = [1, 2].map(async (n) => await expectDomainError(engine.getOrAddTorrent(hash(n), lonely(n)), 'add_timeout', 10_000, `add ${n}`))
+  await assert.rejects(engine.getOrAddTorrent(hash(3), lonely(3)), (err: unknown) => {
     assert.ok(err instanceof LimitError, String(err))
     assert.equal(err.status, 503)
     assert.equal(err.retryAfter, 5)
@@ -22,16 +22,16 @@ test('adds beyond max_concurrent_adds and max_torrents answer LimitError at once
     return true
   })
   // the same torrent again joins its pending add instead of counting twice
-  const again = expectDomainError(engine.addTorrent(hash(1), lonely(1)), 'add_timeout', 10_000, 'add 1 again')
+  const again = expectDomainError(engine.getOrAddTorrent(hash(1), lonely(1)), 'add_timeout', 10_000, 'add 1 again')
   await Promise.all([...pending, again])
   // both timed out and were dropped: two new adds fit again
-  await Promise.all([4, 5].map(async (n) => await expectDomainError(engine.addTorrent(hash(n), lonely(n)), 'add_timeout', 10_000, `add ${n}`)))
+  await Promise.all([4, 5].map(async (n) => await expectDomainError(engine.getOrAddTorrent(hash(n), lonely(n)), 'add_timeout', 10_000, `add ${n}`)))
 })
 
 test('max_torrents counts loaded and pending torrents', { timeout: 30_000 }, async (t) => {
   const { engine } = await createTestEngine(t, { add_timeout: 2, max_concurrent_adds: 8, max_torrents: 2 })
-  const pending = [1, 2].map(async (n) => await expectDomainError(engine.addTorrent(hash(n), lonely(n)), 'add_timeout', 10_000, `add ${n}`))
-  await assert.rejects(engine.addTorrent(hash(3), lonely(3)), (err: unknown) => err instanceof LimitError && /max_torrents = 2/.test(err.message))
+  const pending = [1, 2].map(async (n) => await expectDomainError(engine.getOrAddTorrent(hash(n), lonely(n)), 'add_timeout', 10_000, `add ${n}`))
+  await assert.rejects(engine.getOrAddTorrent(hash(3), lonely(3)), (err: unknown) => err instanceof LimitError && /max_torrents = 2/.test(err.message))
   await Promise.all(pending)
 })
 
@@ -47,7 +47,7 @@ test('a magnet with many peer hints dials at most max_peer_hints of them', { tim
   }
   const hints = servers.map((s) => `&x.pe=127.0.0.1:${(s.address() as net.AddressInfo).port}`).join('')
   const { engine } = await createTestEngine(t, { add_timeout: 3, max_peer_hints: 5 })
-  await expectDomainError(engine.addTorrent(hash(9), lonely(9) + hints), 'add_timeout', 10_000, 'add with hints')
+  await expectDomainError(engine.getOrAddTorrent(hash(9), lonely(9) + hints), 'add_timeout', 10_000, 'add with hints')
   assert.ok(dialled.size >= 1, 'the kept hints were dialled')
   assert.ok(dialled.size <= 5, `dialled ${dialled.size} hint addresses, more than max_peer_hints = 5`)
   assert.ok([...dialled].every((i) => i < 5), `only the first five hints are kept: ${[...dialled].join(',')}`)

@@ -15,7 +15,7 @@ test('metadata from a magnet with an x.pe peer hint (multi-file, nested and non-
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: 16 * KiB })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
 
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent via x.pe')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'getOrAddTorrent via x.pe')
   assertInfoMatches(torrent.info, seeder)
   for (const f of fx.files) assert.equal(fileByPath(torrent.info, f.path).length, f.length)
   assert.equal(engine.getTorrent(seeder.infoHash), torrent, 'getTorrent returns the added Torrent')
@@ -44,7 +44,7 @@ test('metadata from the local tracker (magnet with &tr= and no x.pe)', { timeout
   assert.ok(!seeder.magnetNoPeer.includes('x.pe'))
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
 
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnetNoPeer), 25_000, 'addTorrent via tracker')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnetNoPeer), 25_000, 'getOrAddTorrent via tracker')
   assertInfoMatches(torrent.info, seeder)
   assert.equal(torrent.info.files.length, 1)
   assert.equal(torrent.info.files[0]!.path, 'tracker only.bin', 'single-file torrent: path is the name')
@@ -58,7 +58,7 @@ test('metadata through a UDP tracker URL', { timeout: 60_000 }, async (t) => {
   const fx = writeFixture(dir, singleFileSpec(64 * KiB, 'udp.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: 16 * KiB, announce: [tracker.udpUrl] })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, magnetLink(seeder.infoHash, seeder.name, [tracker.udpUrl])), 25_000, 'addTorrent via udp tracker')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, magnetLink(seeder.infoHash, seeder.name, [tracker.udpUrl])), 25_000, 'getOrAddTorrent via udp tracker')
   assertInfoMatches(torrent.info, seeder)
 })
 
@@ -66,7 +66,7 @@ test('add_timeout: an unknown hash rejects with TimeoutError add_timeout and is 
   const { engine } = await createTestEngine(t, { add_timeout: 1 })
   const hash = 'f'.repeat(40)
   const magnet = magnetLink(hash, 'nobody has this', [], ['127.0.0.1:9'])
-  const ms = await expectDomainError(engine.addTorrent(hash, magnet), 'add_timeout', 1000 + 1500, 'addTorrent(unknown)')
+  const ms = await expectDomainError(engine.getOrAddTorrent(hash, magnet), 'add_timeout', 1000 + 1500, 'addTorrent(unknown)')
   assert.ok(ms >= 900, `add_timeout fired after ${Math.round(ms)} ms, before the 1 s timeout`)
   assert.equal(engine.getTorrent(hash), undefined, 'getTorrent after add_timeout')
   assert.ok(!engine.listTorrents().some((s) => s.infoHash === hash), 'not listed after add_timeout')
@@ -107,7 +107,7 @@ test('metadata from several peers at once: one torrent, and reads work (5 fresh 
   const magnet = seeders[0]!.magnet + seeders.slice(1).map((s) => `&x.pe=127.0.0.1:${s.port}`).join('')
   for (let i = 0; i < 5; i++) {
     const { engine, close } = await createTestEngine(t, { add_timeout: 20, read_timeout: 10 })
-    const torrent = await withTimeout(engine.addTorrent(seeders[0]!.infoHash, magnet), 25_000, `addTorrent #${i}`)
+    const torrent = await withTimeout(engine.getOrAddTorrent(seeders[0]!.infoHash, magnet), 25_000, `addTorrent #${i}`)
     assert.equal(engine.listTorrents().length, 1)
     await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 512 * KiB, deadlineIn(10_000), `engine #${i}, read after metadata from 4 peers:`)
     await readAndCompare(torrent, fx, torrent.info.files[0]!, 3 * 1024 * KiB, 512 * KiB, deadlineIn(10_000), `engine #${i}, second read:`)

@@ -45,7 +45,7 @@ async function setup (t: TestContext, name: string, extraHints: string[] = []): 
   const port = await freePort()
   const { engine } = await createTestEngine(t, { add_timeout: 20, read_timeout: 30, pex: true, listen_port: port })
   const magnet = seeder.magnet + extraHints.map((h) => `&x.pe=${h}`).join('')
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, magnet), 25_000, 'addTorrent from the seeder')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, magnet), 25_000, 'getOrAddTorrent from the seeder')
   return { fx, seeder, port, engine, torrent }
 }
 
@@ -472,7 +472,7 @@ test('hostile peers while fetching metadata: none poisons the torrent, violators
   const port = await freePort()
   const { engine } = await createTestEngine(t, { add_timeout: 90, read_timeout: 30, pex: true, listen_port: port })
   const magnet = magnetLink(first.infoHash, fx.name, [], [...dialed.map((d) => `127.0.0.1:${d.listener.port}`), `127.0.0.1:${first.port}`])
-  const adding = engine.addTorrent(first.infoHash, magnet).then((torrent) => ({ torrent }), (err: unknown) => ({ err }))
+  const adding = engine.getOrAddTorrent(first.infoHash, magnet).then((torrent) => ({ torrent }), (err: unknown) => ({ err }))
 
   // and one that connects in while the torrent waits for metadata, serving bytes that are no bencode
   // (once the add has registered the torrent: before, the engine rightly closes an unknown hash)
@@ -495,7 +495,7 @@ test('hostile peers while fetching metadata: none poisons the torrent, violators
   assert.equal(huge.extendedFrames(UT_METADATA).length, 0, 'no metadata request to a peer offering 1 GB')
 
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P, port: first.port })
-  const added = await withTimeout(adding, 80_000, 'addTorrent once the seeder is back')
+  const added = await withTimeout(adding, 80_000, 'getOrAddTorrent once the seeder is back')
   if ('err' in added) throw added.err
   assertInfoMatches(added.torrent.info, seeder)
   const s: Setup = { fx, seeder, port, engine, torrent: added.torrent }

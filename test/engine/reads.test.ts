@@ -16,7 +16,7 @@ test('multi-file reads: start, middle, last byte, piece and file boundaries, sma
   const fx = writeFixture(dir, multiFileSpec(P))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   assertInfoMatches(torrent.info, seeder)
   const opts = (): ReturnType<typeof deadlineIn> => deadlineIn(15_000)
 
@@ -54,7 +54,7 @@ test('reads across file boundaries touch pieces shared by two files', { timeout:
   const fx = writeFixture(dir, multiFileSpec(P, 'boundaries'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const files = [...torrent.info.files].sort((a, b) => a.offset - b.offset)
   // for each adjacent pair, read the end of one and the start of the next in parallel: both
   // need the same piece, which the engine must fetch once and split correctly
@@ -75,7 +75,7 @@ test('zero-length reads, one-byte reads and clamping at the end of the file', { 
   const fx = writeFixture(dir, singleFileSpec(5 * P + 17, 'clamp.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   const L = f.length
 
@@ -100,7 +100,7 @@ test('16 concurrent random reads on one file (1 MiB pieces), then 16 across file
   const big = writeFixture(dir, singleFileSpec(24 * MiB + 12345, 'concurrent.bin'))
   const seeder = await startSeeder(t, { path: big.root, pieceLength: 1 * MiB })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   const rand = rng(42)
   const reads = Array.from({ length: 16 }, (_, i) => {
@@ -131,7 +131,7 @@ test('16 concurrent random reads on one file (1 MiB pieces), then 16 across file
   const { dir: dir2 } = fixtureDir(t)
   const multi = writeFixture(dir2, multiFileSpec(P, 'across'))
   const seeder2 = await startSeeder(t, { path: multi.root, pieceLength: P })
-  const t2 = await withTimeout(engine.addTorrent(seeder2.infoHash, seeder2.magnet), 25_000, 'addTorrent multi')
+  const t2 = await withTimeout(engine.getOrAddTorrent(seeder2.infoHash, seeder2.magnet), 25_000, 'getOrAddTorrent multi')
   const rand2 = rng(7)
   await Promise.all(Array.from({ length: 16 }, (_, i) => {
     const file = t2.info.files[i % t2.info.files.length]!

@@ -18,7 +18,7 @@ async function firstRun (t: TestContext, name: string): Promise<{ fx: Fixture, s
   const fx = writeFixture(dir, singleFileSpec(4 * MiB, name))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const first = await createTestEngine(t, { add_timeout: 20, start_paused: false })
-  const torrent = await withTimeout(first.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(first.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   // cache pieces 0-7 and 32
   await readAndCompare(torrent, fx, f, 0, 8 * P, deadlineIn(15_000), 'first run:')

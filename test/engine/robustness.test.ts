@@ -42,7 +42,7 @@ test('a seeder leaving mid-read: the other seeder finishes the read', { timeout:
   assert.equal(a.infoHash, b.infoHash)
   const magnet = `${a.magnet}&x.pe=127.0.0.1:${b.port}`
   const { engine } = await createTestEngine(t, { add_timeout: 20, read_timeout: 30 })
-  const torrent = await withTimeout(engine.addTorrent(a.infoHash, magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(a.infoHash, magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   await waitFor(() => torrent.stats().peers >= 2, 10_000, 'both seeders connected')
   const reader = torrent.openReader(0)
@@ -66,7 +66,7 @@ test('a peer sending corrupt pieces: never served, and the piece comes from a go
   assert.equal(bad.infoHash, good.infoHash)
 
   const { engine } = await createTestEngine(t, { add_timeout: 20, read_timeout: 30 })
-  const torrent = await withTimeout(engine.addTorrent(bad.infoHash, bad.magnet), 25_000, 'addTorrent from the bad peer (its metadata is right)')
+  const torrent = await withTimeout(engine.getOrAddTorrent(bad.infoHash, bad.magnet), 25_000, 'getOrAddTorrent from the bad peer (its metadata is right)')
   const f = torrent.info.files[0]!
   await readAndCompare(torrent, fx, f, 0, 3 * P, deadlineIn(10_000), 'intact pieces from the bad peer:')
   try {
@@ -88,7 +88,7 @@ test('read windows larger than the cache: 4 concurrent sequential readers throug
   const fx = writeFixture(dir, singleFileSpec(32 * MiB, 'pinned.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: 256 * KiB })
   const { engine } = await createTestEngine(t, { add_timeout: 20, global_cache_size: 1 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   let bytesRead = 0
   await Promise.all([0, 1, 2, 3].map(async (i) => {
@@ -112,7 +112,7 @@ test('rapid seeking with aborted reads: later reads are fast and right, stale wo
   const fx = writeFixture(dir, singleFileSpec(64 * MiB, 'seeking.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: 256 * KiB })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   const reader = torrent.openReader(0)
   const rand = rng(1234)
@@ -145,7 +145,7 @@ test('download_limit (KiB/s) bounds the transfer rate', { timeout: 60_000 }, asy
   const fx = writeFixture(dir, singleFileSpec(8 * MiB, 'limited.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20, read_timeout: 30, download_limit: 1024 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const f = torrent.info.files[0]!
   const t0 = performance.now()
   await readAndCompare(torrent, fx, f, 2 * MiB, 3 * MiB, deadlineIn(30_000), 'limited read:')
@@ -160,7 +160,7 @@ test('start_paused: an added torrent stays connected; a restarted one makes no c
   const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'paused.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const first = await createTestEngine(t, { add_timeout: 20, start_paused: true })
-  const t1 = await withTimeout(first.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const t1 = await withTimeout(first.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   // added at runtime (an assignment): active with its connections, ready for the first read
   assert.equal(t1.stats().state, 'active', 'start_paused is about loading at startup, not adding')
   assert.ok(t1.stats().peers > 0)
@@ -186,7 +186,7 @@ test('an empty file inside a multi-file torrent reads as zero bytes', { timeout:
   const fx = writeFixture(dir, { name: 'with empty', files: [{ path: 'a.bin', length: P + 5 }, { path: 'b empty.txt', length: 0 }, { path: 'c.bin', length: 1000 }] })
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const empty = torrent.info.files.find((x) => x.path === 'with empty/b empty.txt')
   if (empty === undefined) {
     t.diagnostic(`create-torrent left the empty file out: ${JSON.stringify(torrent.info.files.map((x) => x.path))}`)
@@ -205,7 +205,7 @@ test('uTP only (tcp: false): metadata and reads over uTP; close() is prompt', { 
   const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'utp.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P, utp: true })
   const { engine, close } = await createTestEngine(t, { add_timeout: 20, tcp: false, utp: true })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent over uTP')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'getOrAddTorrent over uTP')
   await readAndCompare(torrent, fx, torrent.info.files[0]!, MiB, 2 * MiB, deadlineIn(20_000), 'over uTP:')
   const st = await seeder.stats()
   t.diagnostic(`seeder wires: ${JSON.stringify(st.wireTypes)}`)
@@ -220,7 +220,7 @@ test('uTP: close() after the uTP peer vanished is bounded', { timeout: 90_000 },
   const fx = writeFixture(dir, singleFileSpec(1 * MiB, 'utp gone.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P, utp: true })
   const { engine, close } = await createTestEngine(t, { add_timeout: 20, tcp: false, utp: true })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent over uTP')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'getOrAddTorrent over uTP')
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 1000, deadlineIn(20_000), 'over uTP:')
   await seeder.stop()
   const t0 = performance.now()

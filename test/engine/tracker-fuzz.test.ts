@@ -53,7 +53,7 @@ async function addWithTrackers (t: TestContext, swarm: Swarm, trackers: string[]
   const { engine } = await createTestEngine(t, { add_timeout: 20, read_timeout: 15 })
   const { seeder, fx } = swarm
   const magnet = magnetLink(seeder.infoHash, seeder.name, trackers, [peerHint(seeder.port)])
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, magnet), 25_000, 'addTorrent (metadata via x.pe)')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, magnet), 25_000, 'getOrAddTorrent (metadata via x.pe)')
   const file = torrent.info.files[0]!
   return {
     read: async (what) => { await readAndCompare(torrent, fx, file, 50 * KiB + 3, 120 * KiB, deadlineIn(15_000), what) }

@@ -19,7 +19,7 @@ test('no download before a read; a one-byte read downloads exactly one piece', {
   const fx = writeFixture(dir, singleFileSpec(16 * MiB, 'wants.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   await sleep(300) // the metadata transfer itself (ut_metadata, which webtorrent counts as uploaded) settles
   const s0 = await seeder.stats()
   await sleep(1500)
@@ -36,7 +36,7 @@ test('a reader\'s read-ahead is bounded: one small read does not pull the file',
   const fx = writeFixture(dir, singleFileSpec(64 * MiB, 'window.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const reader = torrent.openReader(0)
   await readAndCompare(reader, fx, torrent.info.files[0]!, 10 * MiB, 64 * KiB, deadlineIn(10_000), 'small read:')
   await sleep(1500)
@@ -55,7 +55,7 @@ test('a reader told where its caller stops wants all of the rest at once, whatev
   const fx = writeFixture(dir, singleFileSpec(16 * MiB, 'bounded.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const reader = torrent.openReader(0)
   t.after(() => { reader.close() })
   reader.setReadahead(0) // no window of its own: only the bound moves pieces
@@ -75,7 +75,7 @@ test('remembered peers survive a restart: a bare magnet finds the seeder again',
   const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'remember.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const first = await createTestEngine(t, { add_timeout: 20, start_paused: false })
-  const t1 = await withTimeout(first.engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const t1 = await withTimeout(first.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   await readAndCompare(t1, fx, t1.info.files[0]!, 0, 1000, deadlineIn(10_000))
   await first.close()
   const second = await createTestEngine(t, { add_timeout: 5, start_paused: true }, first.dataDir)
@@ -90,7 +90,7 @@ test('cached pieces are served to another peer (upload), and counted', { timeout
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const port = await freePort()
   const { engine } = await createTestEngine(t, { add_timeout: 20, listen_port: port })
-  const torrent = await withTimeout(engine.addTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 8 * P, deadlineIn(10_000))
   await waitFor(() => torrent.stats().piecesCached >= 8, 5000, 'pieces 0-7 cached')
   await seeder.stop() // the engine is now the only source
@@ -110,7 +110,7 @@ test('max_connections_per_torrent caps connected peers', { timeout: 60_000 }, as
   const seeders = await Promise.all([0, 1, 2, 3].map(async () => await startSeeder(t, { path: fx.root, pieceLength: P })))
   const magnet = seeders[0]!.magnet + seeders.slice(1).map((s) => `&x.pe=127.0.0.1:${s.port}`).join('')
   const { engine } = await createTestEngine(t, { add_timeout: 20, max_connections_per_torrent: 2 })
-  const torrent = await withTimeout(engine.addTorrent(seeders[0]!.infoHash, magnet), 25_000, 'addTorrent')
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeders[0]!.infoHash, magnet), 25_000, 'addTorrent')
   let max = 0
   const reader = torrent.openReader(0)
   for (let off = 0; off < 4 * MiB; off += 256 * KiB) {

@@ -4,7 +4,7 @@
 // any tracker, so the engine has to survive all of them.
 //
 //   const tr = await startHostileHttpTracker(t, httpAnswers.truncated)
-//   engine.addTorrent(hash, magnetLink(hash, name, [tr.url], [peerHint(seeder.port)]))
+//   engine.getOrAddTorrent(hash, magnetLink(hash, name, [tr.url], [peerHint(seeder.port)]))
 //   await waitFor(() => tr.requests.length > 0, ...)   // the case is not vacuous
 //
 // Both are closed in t.after, open connections and pending timers included.

@@ -30,12 +30,12 @@ async function seedWithClient (t: TestContext, start: StartClient, fx: Fixture, 
   return { torrent, client }
 }
 
-async function addViaTracker (t: TestContext, engine: { addTorrent: (h: string, m: string) => Promise<Torrent> }, torrent: TorrentFileInfo, tracker: Tracker, client: ClientSeeder): Promise<Torrent> {
+async function addViaTracker (t: TestContext, engine: { getOrAddTorrent: (h: string, m: string) => Promise<Torrent> }, torrent: TorrentFileInfo, tracker: Tracker, client: ClientSeeder): Promise<Torrent> {
   const magnet = magnetLink(torrent.infoHash, torrent.name, [tracker.httpUrl])
   assert.ok(!magnet.includes('x.pe'))
   const t0 = performance.now()
   try {
-    const tor = await withTimeout(engine.addTorrent(torrent.infoHash, magnet), 40_000, 'engine.addTorrent (metadata from the client via the tracker)')
+    const tor = await withTimeout(engine.getOrAddTorrent(torrent.infoHash, magnet), 40_000, 'engine.addTorrent (metadata from the client via the tracker)')
     t.diagnostic(`metadata from the client in ${Math.round(performance.now() - t0)} ms`)
     return tor
   } catch (err) {
@@ -112,5 +112,5 @@ export async function interopUnusable (t: TestContext, start: StartClient, engin
   const { torrent } = await seedWithClient(t, start, fx, 64 * KiB, tracker)
   const { engine } = await createTestEngine(t, { add_timeout: 4, ...engineCfg })
   const magnet = magnetLink(torrent.infoHash, torrent.name, [tracker.httpUrl])
-  await expectDomainError(engine.addTorrent(torrent.infoHash, magnet), 'add_timeout', 4000 + 2000, 'addTorrent from a client the engine must not talk to')
+  await expectDomainError(engine.getOrAddTorrent(torrent.infoHash, magnet), 'add_timeout', 4000 + 2000, 'getOrAddTorrent from a client the engine must not talk to')
 }

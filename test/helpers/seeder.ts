@@ -2,7 +2,7 @@
 // shares nothing with the engine under test and its CPU can be measured on its own.
 //
 //   const seeder = await startSeeder(t, { path: fixture.root, pieceLength: 16 * KiB })
-//   engine.addTorrent(seeder.infoHash, seeder.magnet)   // magnet carries x.pe=127.0.0.1:PORT
+//   engine.getOrAddTorrent(seeder.infoHash, seeder.magnet)   // magnet carries x.pe=127.0.0.1:PORT
 //
 // Stopped in t.after (stop() is idempotent, so tests may stop it earlier and start another
 // one on the same data; the same data and piece length give the same info hash).
