@@ -7,6 +7,7 @@ import type { Config } from './config/schema.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { openDatabase } from './db/open.ts'
 import { migrate } from './db/migrate.ts'
+import { Startup } from './startup.ts'
 import { registerBasicAuth } from './http/auth.ts'
 import { registerRequestLogging } from './http/request-log.ts'
 import { registerHostCheck } from './http/host-check.ts'
@@ -48,18 +49,23 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const logger = opts.logger ?? createLogger(config.logging.level)
   const startedAt = new Date()
 
-  const db = openDatabase(config.database.path)
-  const applied = migrate(db)
-  if (applied.length > 0) logger.info({ applied }, 'database migrated')
-
-  mkdirSync(config.torrent.metadata_folder, { recursive: true })
-  mkdirSync(config.torrent.cache_folder, { recursive: true })
+  // each step that opens something says how to close it, should a later step fail
+  const startup = new Startup()
+  const db = await startup.step('open the database', () => openDatabase(config.database.path), (d) => { d.close() })
+  await startup.step('migrate the database', () => {
+    const applied = migrate(db)
+    if (applied.length > 0) logger.info({ applied }, 'database migrated')
+  })
+  await startup.step('create the torrent folders', () => {
+    mkdirSync(config.torrent.metadata_folder, { recursive: true })
+    mkdirSync(config.torrent.cache_folder, { recursive: true })
+  })
 
   const tmdb = new TmdbClient(config.tmdb, logger.child({ component: 'tmdb' }), opts.fetch)
   // assigned/unassigned, published by the assignment service and by deletes in the library
   const assignmentEvents = new AssignmentEvents()
   const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }), assignmentEvents })
-  const torrents = await createTorrentService(config.torrent, logger.child({ component: 'torrent' }))
+  const torrents = await startup.step('start the torrent engine', async () => await createTorrentService(config.torrent, logger.child({ component: 'torrent' })), async (t) => { await t.close() })
   const assignmentRepo = new AssignmentRepository(db, library.changed)
   const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }), assignmentEvents)
   const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignmentEvents)
@@ -77,13 +83,13 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     metrics,
     logger: logger.child({ component: 'streaming' })
   })
-  await streams.start()
+  await startup.step('start the streaming layer', async () => { await streams.start() }, async () => { await streams.close() })
   // an assigned file is warmed and pinned at once (warm_on_assign); an unassigned one loses its pins
   assignmentEvents.subscribe({ assigned: (a) => { streams.assigned(a) }, unassigned: (a) => { streams.unassigned(a) } })
   // opening is lazy: a handle touches the torrent on its first read, never while listing
   const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty }, async (assignment) => streams.open(assignment))
 
-  const server = Fastify({
+  const server = await startup.step('set up the HTTP server', () => Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // request-log.ts writes one line per response at a level fitting its status
     logController: new LogController({ disableRequestLogging: true }),
@@ -97,7 +103,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     // Fastify's and Node's own errors in the error format (http/errors.ts)
     frameworkErrors,
     clientErrorHandler
-  })
+  }), async (srv) => { await srv.close() })
   limitConnections(server.server, config.server.max_connections)
   registerRequestLogging(server)
   countHttpResponses(server, metrics)
@@ -109,22 +115,28 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   }
   // after the auth hook: /metrics asks for the same credentials as everything else
   registerMetricsRoute(server, metrics.registry)
-  await server.register(async (scope) => {
-    await registerApi(scope, {
-      library,
-      torrents,
-      assignments,
-      torrentAdmin,
-      tmdbConfigured: tmdb.configured,
-      startedAt,
-      logger: logger.child({ component: 'api' }),
-      streaming: streams
+  await startup.step('register the routes', async () => { await registerRoutes() })
+  startup.done()
+
+  async function registerRoutes (): Promise<void> {
+    await server.register(async (scope) => {
+      await registerApi(scope, {
+        library,
+        torrents,
+        assignments,
+        torrentAdmin,
+        tmdbConfigured: tmdb.configured,
+        startedAt,
+        logger: logger.child({ component: 'api' }),
+        streaming: streams
+      })
+    }, { prefix: '/api' })
+    await server.register(async (scope) => {
+      await registerWebdav(scope, { vfs, logger: logger.child({ component: 'webdav' }), prefix: '/dav' })
     })
-  }, { prefix: '/api' })
-  await server.register(async (scope) => {
-    await registerWebdav(scope, { vfs, logger: logger.child({ component: 'webdav' }), prefix: '/dav' })
-  })
-  await server.register(async (scope) => { await registerWebUi(scope) })
+    await server.register(async (scope) => { await registerWebUi(scope) })
+    await server.ready()
+  }
 
   let closed: Promise<void> | undefined
   const close = async (): Promise<void> => {

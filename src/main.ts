@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError } from './config/load.ts'
 import { createApp, type App } from './app.ts'
+import { StartupError } from './startup.ts'
 import { createLogger } from './logger.ts'
 import { installProcessGuards, type ProcessGuards } from './process-guards.ts'
 
@@ -33,7 +34,14 @@ async function main (argv: string[]): Promise<number> {
   const logger = createLogger(config.logging.level)
   const guards = installProcessGuards(logger.child({ component: 'process' }))
   const app = await createApp(config, { logger })
-  const url = await app.listen()
+  let url: string
+  try {
+    url = await app.listen()
+  } catch (err) {
+    // the address is taken or not ours: close what start-up opened, then say why
+    await app.close()
+    throw new StartupError(`listen on ${config.server.host}:${config.server.port}`, err)
+  }
   app.logger.info({ url, dav: `${url}/dav/` }, 'momoshtrem is serving')
   return await untilStopped(app, guards)
 }
@@ -68,7 +76,7 @@ main(process.argv.slice(2)).then((code) => {
   // after a failure, do not wait for handles the interrupted code may have left open
   if (code !== 0) process.exit(code)
 }, (err: unknown) => {
-  // could not start (e.g. the port is taken): say why and go, whatever was already opened
-  console.error(err)
+  // could not start: start-up closed what it had opened; say which step failed and why
+  console.error(err instanceof StartupError ? err.message : err)
   process.exit(1)
 })
