@@ -3,7 +3,7 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { startApp } from '../helpers/app.ts'
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts'
-import { apiClient } from './api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 async function setup (t: TestContext): Promise<{ api: ReturnType<typeof apiClient>, tmdb: FakeTmdb }> {
   const tmdb = await startFakeTmdb(t)

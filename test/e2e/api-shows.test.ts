@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { startApp } from '../helpers/app.ts'
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts'
-import { apiClient } from './api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 async function setup (t: TestContext): Promise<{ api: ReturnType<typeof apiClient>, tmdb: FakeTmdb, dataDir: string, url: string }> {
   const tmdb = await startFakeTmdb(t)

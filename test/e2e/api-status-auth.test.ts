@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { startApp } from '../helpers/app.ts'
 import { startFakeTmdb } from '../helpers/fake-tmdb.ts'
 import { version } from '../../src/version.ts'
-import { apiClient } from './api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 test('status reports version, uptime, counts, cache and torrents', async (t) => {
   const tmdb = await startFakeTmdb(t)

@@ -8,7 +8,7 @@ import { KiB, twoMoviesPackSpec, writeFixture } from '../helpers/fixtures.ts'
 import { dav } from '../helpers/dav.ts'
 import { folderBytes } from '../helpers/engine.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { apiClient } from './api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 async function setup (t: import('node:test').TestContext): Promise<{ api: ReturnType<typeof apiClient>, url: string, seeder: Seeder, dataDir: string }> {
   const fixture = writeFixture(tempDir(t), twoMoviesPackSpec())

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { startApp, tempDir, type TestApp } from '../helpers/app.ts'
 import { startSeeder, type Seeder } from '../helpers/seeder.ts'
 import { KiB, twoMoviesPackSpec, writeFixture } from '../helpers/fixtures.ts'
-import { apiClient } from './api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 type Api = ReturnType<typeof apiClient>
 

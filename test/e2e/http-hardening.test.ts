@@ -14,8 +14,8 @@ import { fixtureBytes } from '../helpers/fixtures.ts'
 import { waitFor, withTimeout } from '../helpers/wait.ts'
 import { createApp } from '../../src/app.ts'
 import { hostPolicy } from '../../src/http/host-check.ts'
-import { apiClient } from './api-client.ts'
-import { writeTorrentFolder } from './streaming-helpers.ts'
+import { apiClient } from '../helpers/api-client.ts'
+import { writeTorrentFolder } from '../helpers/streaming.ts'
 
 const KiB = 1024
 const portOf = (url: string): number => Number(new URL(url).port)

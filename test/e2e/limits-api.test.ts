@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startApp } from '../helpers/app.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { apiClient } from './api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 const lonely = (n: number): string => `magnet:?xt=urn:btih:${n.toString(16).padStart(40, '0')}`
 

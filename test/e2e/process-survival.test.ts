@@ -16,7 +16,7 @@ import { testConfig } from '../helpers/app.ts'
 import { magnetLink } from '../helpers/seeder.ts'
 import { startHostileHttpTracker, httpAnswers } from '../helpers/hostile-tracker.ts'
 import { waitFor, withTimeout } from '../helpers/wait.ts'
-import { apiClient } from './api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 

@@ -9,8 +9,8 @@ import { startFakeTmdb } from '../helpers/fake-tmdb.ts'
 import { startSeeder } from '../helpers/seeder.ts'
 import { fixtureBytes } from '../helpers/fixtures.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { apiClient } from './api-client.ts'
-import { range, torrentDetail, writeTorrentFolder } from './streaming-helpers.ts'
+import { apiClient } from '../helpers/api-client.ts'
+import { range, torrentDetail, writeTorrentFolder } from '../helpers/streaming.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB

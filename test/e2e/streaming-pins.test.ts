@@ -13,8 +13,8 @@ import { startSeeder } from '../helpers/seeder.ts'
 import { buildMp4, materialise } from '../helpers/media.ts'
 import { fixtureBytes } from '../helpers/fixtures.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { apiClient } from './api-client.ts'
-import { range, torrentDetail, waitForFile, writeTorrentFolder } from './streaming-helpers.ts'
+import { apiClient } from '../helpers/api-client.ts'
+import { range, torrentDetail, waitForFile, writeTorrentFolder } from '../helpers/streaming.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB

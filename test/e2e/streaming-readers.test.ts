@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { startApp, tempDir } from '../helpers/app.ts'
 import { startSeeder } from '../helpers/seeder.ts'
 import { fixtureBytes } from '../helpers/fixtures.ts'
-import { apiClient } from './api-client.ts'
-import { range, torrentDetail, writeTorrentFolder } from './streaming-helpers.ts'
+import { apiClient } from '../helpers/api-client.ts'
+import { range, torrentDetail, writeTorrentFolder } from '../helpers/streaming.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB

@@ -7,7 +7,7 @@ import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { startApp } from '../helpers/app.ts'
 import { startFakeTmdb } from '../helpers/fake-tmdb.ts'
-import { apiClient } from '../e2e/api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 const hasRclone = spawnSync('rclone', ['version'], { timeout: 10_000 }).status === 0
 

@@ -13,7 +13,7 @@ import { startTracker } from '../helpers/tracker.ts'
 import { makeTorrentFile, missingBinary, startAria2Seeder } from '../helpers/clients.ts'
 import { makeVideo } from '../helpers/media.ts'
 import type { Fixture } from '../helpers/fixtures.ts'
-import { apiClient } from '../e2e/api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 
 const run = promisify(execFile)
 

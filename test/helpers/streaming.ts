@@ -1,10 +1,10 @@
-// Shared by the stage 3 end-to-end tests: torrent content from given bytes, Range GETs over
+// Shared by the streaming end-to-end tests: torrent content from given bytes, Range GETs over
 // /dav, and the streaming figures of GET /api/torrents/:hash.
 import assert from 'node:assert/strict'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { apiClient } from './api-client.ts'
-import { waitFor } from '../helpers/wait.ts'
+import { waitFor } from './wait.ts'
 
 /** Writes `files` under `dir/name/` (a multi-file torrent's folder) and returns that folder. */
 export function writeTorrentFolder (dir: string, name: string, files: Array<{ path: string, bytes: Buffer }>): string {

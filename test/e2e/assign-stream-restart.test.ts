@@ -1,4 +1,4 @@
-// The stage document's 2.9 flow, automated on loopback: the real app (port 0, temp data,
+// The whole path on loopback: the real app (port 0, temp data,
 // fake TMDB), an independent seeder (webtorrent in a child process), a movie added by TMDB
 // id, its magnet assigned, the file listed over WebDAV and streamed by Range GETs, then
 // idle mode and a restart without the swarm.
@@ -11,7 +11,7 @@ import { startSeeder } from '../helpers/seeder.ts'
 import { KiB, MiB, writeFixture, type Fixture } from '../helpers/fixtures.ts'
 import { dav, okProps, parseMultistatus } from '../helpers/dav.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
-import { apiClient } from './api-client.ts'
+import { apiClient } from '../helpers/api-client.ts'
 import type { DeepPartial } from '../../src/config/load.ts'
 import type { Config } from '../../src/config/schema.ts'
 
