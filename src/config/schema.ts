@@ -1,5 +1,5 @@
 // The configuration: its shape, its defaults and the rule for each key. Key names follow
-// SPEC.md and the stage document; those names stay, new keys may be added.
+// the names users already have in their files; those names stay, new keys may be added.
 
 export interface Config {
   server: {

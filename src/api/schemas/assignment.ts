@@ -48,7 +48,7 @@ export const TorrentSummarySchema = Type.Object({
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
-/** Stage 3 figures per file that was opened, read or pinned since start. */
+/** Streaming figures per file that was opened, read or pinned since start. */
 export const StreamingFileSchema = Type.Object({
   file_index: Type.Integer(),
   reads: Type.Integer({ description: 'reads delivered or failed (aborted reads not counted)' }),
