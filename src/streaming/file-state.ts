@@ -24,7 +24,6 @@ export class FileState {
   indexReadyMs: number | null = null
   /** the next episode was warmed up from this file's playback */
   warmedNext = false
-  readonly createdAt = performance.now()
   /** handles attached so far: the newest one has the player's attention */
   attached = 0
   private boost: PrefetchHandle[] = []
@@ -33,7 +32,8 @@ export class FileState {
   private readonly parked: ParkedReader[] = []
   private disposed = false
 
-  constructor (readonly assignment: TreeAssignment, readonly torrent: Torrent, readonly file: TorrentFileInfo) {}
+  /** `createdAt`: when the first handle joined, on the streaming clock (ms) */
+  constructor (readonly assignment: TreeAssignment, readonly torrent: Torrent, readonly file: TorrentFileInfo, readonly createdAt: number) {}
 
   get parkedCount (): number { return this.parked.length }
 

@@ -3,7 +3,9 @@
 // layout, located once through the torrent read path and cached on disk; the opening prefetch
 // (index ranges urgent, media start read-ahead); parked readers for reopens. Per handle: a
 // reader whose window follows the read rate. Per assignment: a pin of head/tail/index ranges
-// (taken at assign when warm_on_assign). Per playback: next-episode warm-up.
+// (taken at startup or assign when the layout is known, located first when warm_on_assign;
+// released on unassign). Per playback: next-episode warm-up.
+import { assignedFile } from '../assignments/file-choice.ts'
 import type { Logger } from '../logger.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { PrefetchHandle, ReadOptions, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
@@ -19,7 +21,6 @@ import { ReadaheadController, openingPlan, type StreamingSettings } from './prio
 import { GraceRegistry } from './probe-grace.ts'
 import { NextEpisodeWarmer } from './warmup.ts'
 import { warmRanges } from './warm-read.ts'
-import { findFile } from './torrent-files.ts'
 
 export type { TorrentStreaming } from './describe.ts'
 
@@ -39,12 +40,6 @@ export interface FileStreamsOptions {
   layoutPath?: string
   metrics: AppMetrics
   logger: Logger
-  /**
-   * ms between library checks; default 2000. Assigns and unassigns arrive as events; the check
-   * catches what changes the library otherwise (an item deleted with its assignment, a torrent
-   * removed or reloaded) and pins files whose layout is known at startup.
-   */
-  checkIntervalMs?: number
   /** probe time, read rates and handle_grace run on it; default the process clock */
   clock?: Clock
 }
@@ -62,10 +57,9 @@ export class FileStreams {
   private readonly warmer: NextEpisodeWarmer
   private readonly generations = new WeakMap<Torrent, number>()
   private nextGeneration = 1
-  private timer: NodeJS.Timeout | undefined
-  private check: LibraryCheck | undefined
-  /** assignments being warmed (warm-on-assign) */
-  private readonly warming = new Set<number>()
+  private readonly check: LibraryCheck
+  /** warm-on-assign layout probes in flight, by assignment */
+  private readonly warming = new Map<number, Promise<void>>()
   private saving: Promise<void> = Promise.resolve()
   private saveQueued = false
   private closed = false
@@ -76,6 +70,7 @@ export class FileStreams {
     this.clock = o.clock ?? systemClock
     this.grace = new GraceRegistry<FileState>({ graceMs: o.graceMs, timers: this.clock, onExpire: (_key, state) => { state.dispose() } })
     this.warmer = new NextEpisodeWarmer({ ...o, layouts: this.layouts, at: o.nextEpisodeAt })
+    this.check = new LibraryCheck({ ...o, layouts: this.layouts, pins: this.pins })
     this.host = {
       torrents: o.torrents,
       metrics: o.metrics,
@@ -93,31 +88,38 @@ export class FileStreams {
     return new StreamHandle(this.host, a)
   }
 
-  /** Loads the layout cache and pins what is known; starts the library check. */
+  /** Loads the layout cache and pins the assigned files whose layout is known (the library check). */
   async start (): Promise<void> {
     const n = await this.layouts.load()
     if (n > 0) this.o.logger.debug({ layouts: n }, 'layout cache loaded')
-    this.check = new LibraryCheck({ ...this.o, layouts: this.layouts, pins: this.pins, warmer: this.warmer })
-    this.checkLibrary()
-    this.timer = setInterval(() => { this.checkLibrary() }, this.o.checkIntervalMs ?? 2000)
-    this.timer.unref()
+    if (this.closed) return
+    try { this.check.run() } catch (err) { this.o.logger.warn({ err }, 'streaming library check failed') }
   }
 
-  /** A file was just assigned (the user chose it): warmed at once with streaming.warm_on_assign. */
+  /**
+   * A file was just assigned (the user chose it): with streaming.warm_on_assign it is located
+   * and pinned at once; otherwise pinned when its layout is already known.
+   */
   assigned (a: TreeAssignment): void {
-    if (!this.closed && this.o.warmOnAssign === true) this.warmAssigned(a)
+    if (this.closed) return
+    if (this.o.warmOnAssign === true) this.warmAssigned(a)
+    else this.check.pinKnown(a)
   }
 
-  /** An assignment was deactivated: its pins and next-episode warm-up go at once. */
+  /**
+   * An assignment was deactivated: its pins and next-episode warm-up go at once, and pins that
+   * did not fit the budget get the room.
+   */
   unassigned (a: TreeAssignment): void {
     this.warming.delete(a.id) // a layout probe in flight pins nothing when it ends
     this.pins.release(a.id)
     this.warmer.unassigned(a.id)
+    if (!this.closed) this.check.retry()
   }
 
-  private checkLibrary (): void {
-    if (this.closed) return
-    try { this.check?.run() } catch (err) { this.o.logger.warn({ err }, 'streaming library check failed') }
+  /** Resolves when the warm-on-assign layout probes started so far have ended (pinned or failed). */
+  async settled (): Promise<void> {
+    await Promise.all(this.warming.values())
   }
 
   /**
@@ -129,20 +131,20 @@ export class FileStreams {
     const torrent = this.o.torrents.getTorrent(a.infoHash)
     if (torrent === undefined || this.warming.has(a.id)) return
     let file: TorrentFileInfo
-    try { file = findFile(torrent.info, a) } catch { return }
+    try { file = assignedFile(torrent.info, a) } catch { return }
     const key = layoutKey(a.infoHash, file.index, file.length)
     const located = this.layouts.get(key)
     if (located !== undefined) { pinLayout(this.pins, a, torrent, file, located, this.o.settings); return }
-    this.warming.add(a.id)
-    this.locate(torrent, file, { deadline: Date.now() + this.o.readTimeoutMs, priority: 'deferred' })
+    const probe = this.locate(torrent, file, { deadline: Date.now() + this.o.readTimeoutMs, priority: 'deferred' })
       .then((layout) => {
-        // still assigned, and the same torrent (the next library check drops it otherwise)
-        if (!this.closed && this.warming.has(a.id) && this.o.torrents.getTorrent(a.infoHash) === torrent) pinLayout(this.pins, a, torrent, file, layout, this.o.settings)
+        // still assigned (unassigned() took it out of warming), and the same torrent
+        if (!this.closed && this.warming.get(a.id) === probe && this.o.torrents.getTorrent(a.infoHash) === torrent) pinLayout(this.pins, a, torrent, file, layout, this.o.settings)
         this.o.logger.debug({ infoHash: a.infoHash, file: file.path, format: layout.format }, 'warmed on assign')
       }, (err: unknown) => {
         this.o.logger.debug({ err, file: file.path }, 'warm-on-assign layout probe failed')
       })
-      .finally(() => { this.warming.delete(a.id) })
+      .finally(() => { if (this.warming.get(a.id) === probe) this.warming.delete(a.id) })
+    this.warming.set(a.id, probe)
   }
 
   /**
@@ -150,7 +152,7 @@ export class FileStreams {
    * parked reader this read continues, else opens a new one (suspending parked ones).
    */
   private attach (a: TreeAssignment, torrent: Torrent, file: TorrentFileInfo, offset: number): Attachment {
-    const g = this.grace.acquire(this.stateKey(torrent, file), () => new FileState(a, torrent, file))
+    const g = this.grace.acquire(this.stateKey(torrent, file), () => new FileState(a, torrent, file, this.clock.now()))
     const state = g.state
     this.o.metrics.opened(a.infoHash, file.index, g.reused)
     this.warmer.opened(a.id)
@@ -255,7 +257,6 @@ export class FileStreams {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    clearInterval(this.timer)
     this.warmer.close()
     this.grace.dispose() // states are dropped without onExpire: the engine closes its readers itself
     this.pins.releaseAll()

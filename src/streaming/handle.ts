@@ -6,6 +6,7 @@
 // controller and reports playback progress (next-episode warm-up). Closing parks the engine
 // reader in the file's state instead of dropping it, for a reopen within handle_grace.
 import { NotFoundError, TimeoutError } from '../errors.ts'
+import { assignedFile } from '../assignments/file-choice.ts'
 import type { TreeAssignment } from '../library/tree-model.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { ReadOptions, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
@@ -13,7 +14,6 @@ import type { RandomAccessReader } from '../vfs/types.ts'
 import type { FileState, ParkedReader } from './file-state.ts'
 import type { GraceHandle } from './probe-grace.ts'
 import type { ReadaheadController } from './prioritiser.ts'
-import { findFile } from './torrent-files.ts'
 
 /** A handle's hold on its file's state: the state, its grace, and the handle's engine reader. */
 export interface Attachment {
@@ -96,7 +96,7 @@ export class StreamHandle implements RandomAccessReader {
     const a = this.assignment
     const torrents = this.host.torrents
     const torrent = torrents.getTorrent(a.infoHash) ?? await torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
-    const file = findFile(torrent.info, a)
+    const file = assignedFile(torrent.info, a)
     if (this.closed) throw new NotFoundError('file handle is closed')
     const attached = this.host.attach(a, torrent, file, offset)
     this.seq = ++attached.state.attached

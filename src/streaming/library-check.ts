@@ -1,12 +1,11 @@
-// The streaming layer's look at the library (at start, then every couple of seconds, a cheap
-// version check): assigned files whose layout is known (opened before, maybe before a restart)
-// are pinned in their loaded torrent without waking it, so listing the library never joins a
-// swarm. Every change of an assignment arrives as an event (FileStreams.assigned/unassigned):
-// assign, re-assign, unassign, forced torrent removal, and deleting a movie, show or episode.
-// The periodic run stays for two things the events do not do yet: pinning a file assigned
-// with warm_on_assign off whose layout is already known, and retrying pins that did not fit
-// the pin budget once others are released. Its reconcile of pins and warm-ups is then a no-op
-// safety net (a torrent is never removed or reloaded while an active assignment uses it).
+// The streaming layer's look at the library, once at startup: assigned files whose layout is
+// known (opened before, maybe before a restart) are pinned in their loaded torrent without
+// waking it, so listing the library never joins a swarm. From then on every change of an
+// assignment arrives as an event (FileStreams.assigned/unassigned): assign, re-assign,
+// unassign, forced torrent removal, and deleting a movie, show or episode. A file assigned
+// with warm_on_assign off whose layout is already known is pinned the same way (pinKnown),
+// and pins that did not fit the pin budget are tried again when an assignment ends and its
+// pins are released (retry).
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { LibraryTreeSource, TreeAssignment } from '../library/tree-model.ts'
@@ -14,47 +13,45 @@ import { layoutKey, type LayoutCache } from './container/index.ts'
 import { activeAssignments } from './next-episode.ts'
 import { pinLayout, type AssignmentPins } from './pins.ts'
 import type { StreamingSettings } from './prioritiser.ts'
-import type { NextEpisodeWarmer } from './warmup.ts'
 
 export interface LibraryCheckDeps {
   library: LibraryTreeSource
   torrents: TorrentService
   layouts: LayoutCache
   pins: AssignmentPins
-  warmer: NextEpisodeWarmer
   settings: StreamingSettings
   logger: Logger
 }
 
 export class LibraryCheck {
-  private version = -1
-  private assigned: TreeAssignment[] = []
-  private ids = new Set<number>()
-
   constructor (private readonly d: LibraryCheckDeps) {}
 
+  /** At startup: pins every active assignment whose file's layout is known. */
   run (): void {
-    const version = this.d.library.version()
-    if (version !== this.version) {
-      this.version = version
-      this.assigned = activeAssignments(this.d.library.movies(), this.d.library.shows())
-      this.ids = new Set(this.assigned.map((a) => a.id))
-      this.d.warmer.reconcile(this.ids)
-    }
-    this.d.pins.reconcile(this.ids, (h) => this.d.torrents.getTorrent(h))
-    for (const a of this.assigned) {
-      if (this.d.pins.has(a.id)) continue
-      const torrent = this.d.torrents.getTorrent(a.infoHash)
-      const file = torrent?.info.files[a.fileIndex]
-      if (torrent === undefined || file === undefined || file.length !== a.fileSize) continue
-      const layout = this.d.layouts.get(layoutKey(a.infoHash, file.index, file.length))
-      if (layout === undefined) continue
-      try {
-        pinLayout(this.d.pins, a, torrent, file, layout, this.d.settings, false)
-      } catch (err) {
-        // a torrent closed under us (removed, shutting down): the next run sees it gone
-        this.d.logger.debug({ err, infoHash: a.infoHash }, 'pin not taken')
-      }
+    for (const a of activeAssignments(this.d.library.movies(), this.d.library.shows())) this.pinKnown(a)
+  }
+
+  /** Pins the ones that did not fit the pin budget, now that an assignment's pins are gone. */
+  retry (): void {
+    for (const a of this.d.pins.unfit()) this.pinKnown(a)
+  }
+
+  /**
+   * Pins the assigned file in its loaded torrent when its layout is known, leaving the torrent
+   * asleep (the pieces come when it next wakes); nothing when it is pinned already.
+   */
+  pinKnown (a: TreeAssignment): void {
+    if (this.d.pins.has(a.id)) return
+    const torrent = this.d.torrents.getTorrent(a.infoHash)
+    const file = torrent?.info.files[a.fileIndex]
+    if (torrent === undefined || file === undefined || file.length !== a.fileSize) return
+    const layout = this.d.layouts.get(layoutKey(a.infoHash, file.index, file.length))
+    if (layout === undefined) return
+    try {
+      pinLayout(this.d.pins, a, torrent, file, layout, this.d.settings, false)
+    } catch (err) {
+      // a torrent closed under us (removed, shutting down): nothing to pin
+      this.d.logger.debug({ err, infoHash: a.infoHash }, 'pin not taken')
     }
   }
 }

@@ -3,7 +3,8 @@
 // by one long-lived background PrefetchHandle each: wanted (fetched when the torrent is active)
 // and pinned against eviction, inside the cache budget. A pin budget (a share of the cache)
 // keeps a large library from pinning the whole cache: over it, the media start is left out,
-// then nothing more is pinned.
+// then nothing more is pinned; the assignments left out are kept (unfit) to be tried again
+// once pins are released.
 import type { PrefetchHandle, Torrent, TorrentFileInfo } from '../torrent/types.ts'
 import type { TreeAssignment } from '../library/tree-model.ts'
 import type { PlaybackLayout } from './container/index.ts'
@@ -23,6 +24,8 @@ interface Pin {
 
 export class AssignmentPins {
   private readonly pins = new Map<number, Pin>()
+  /** assignments whose last pin did not fit the budget, oldest first */
+  private readonly waiting = new Map<number, TreeAssignment>()
   private total = 0
 
   /** `budget()`: bytes all pins together may hold (read on every pin: the cache limit may differ per run). */
@@ -33,6 +36,9 @@ export class AssignmentPins {
   get size (): number { return this.pins.size }
   has (assignmentId: number): boolean { return this.pins.has(assignmentId) }
 
+  /** Assignments whose last pin did not fit the budget (and were not released since), oldest first. */
+  unfit (): TreeAssignment[] { return [...this.waiting.values()] }
+
   /** Bytes pinned for one file of one torrent. */
   fileBytes (infoHash: string, fileIndex: number): number {
     let n = 0
@@ -42,14 +48,15 @@ export class AssignmentPins {
 
   /**
    * Pins `full` (or `lean` when `full` does not fit the budget) of the assignment's file in
-   * `torrent`, replacing what was pinned for it before. Returns the bytes pinned (0: none fit).
+   * `torrent`, replacing what was pinned for it before. Returns the bytes pinned (0: none fit,
+   * and the assignment is listed by unfit() until it is pinned or released).
    * `wake: false` leaves an idle or paused torrent asleep (the pieces come when it next wakes).
    */
   pin (a: TreeAssignment, torrent: Torrent, full: Ranges, lean: Ranges, opts: { wake?: boolean } = {}): number {
     const old = this.pins.get(a.id)
     const room = this.budget() - this.total + (old?.bytes ?? 0)
     const ranges = rangeBytes(full) <= room ? full : rangeBytes(lean) <= room ? lean : null
-    if (ranges === null) { this.release(a.id); return 0 }
+    if (ranges === null) { this.release(a.id); this.waiting.set(a.id, a); return 0 }
     const signature = JSON.stringify(ranges)
     if (old !== undefined && old.torrent === torrent && old.signature === signature) return old.bytes
     const handles = ranges.filter((r) => r.length > 0).map((r) => torrent.prefetch(a.fileIndex, r.offset, r.length, 'background', { wake: opts.wake !== false }))
@@ -61,19 +68,9 @@ export class AssignmentPins {
     return bytes
   }
 
-  /**
-   * Drops pins of assignments that are no longer active, and of torrents that were removed or
-   * reloaded (`current` no longer returns the same object). Returns how many were dropped.
-   */
-  reconcile (active: ReadonlySet<number>, current: (infoHash: string) => Torrent | undefined): number {
-    let dropped = 0
-    for (const [id, pin] of [...this.pins]) {
-      if (!active.has(id) || current(pin.infoHash) !== pin.torrent) { this.release(id); dropped++ }
-    }
-    return dropped
-  }
-
+  /** The assignment's pin goes (and it is no longer waiting for room). */
   release (assignmentId: number): void {
+    this.waiting.delete(assignmentId)
     const pin = this.pins.get(assignmentId)
     if (pin === undefined) return
     this.pins.delete(assignmentId)
@@ -82,6 +79,7 @@ export class AssignmentPins {
   }
 
   releaseAll (): void {
+    this.waiting.clear()
     for (const id of [...this.pins.keys()]) this.release(id)
   }
 }

@@ -2,6 +2,7 @@
 // (possibly in another torrent) gets its head, tail/index and first minutes fetched at
 // background priority, so "play next" starts from the cache. The prefetch handles are held
 // until that episode is opened (its own streams take over) or a newer warm-up pushes them out.
+import { assignedFile } from '../assignments/file-choice.ts'
 import type { Logger } from '../logger.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { PrefetchHandle, TorrentService } from '../torrent/types.ts'
@@ -10,7 +11,6 @@ import { layoutKey, mergeRanges, type LayoutCache } from './container/index.ts'
 import type { FileState } from './file-state.ts'
 import { nextEpisode } from './next-episode.ts'
 import { indexRanges, pastWarmupPoint, type ReadaheadController, type StreamingSettings } from './prioritiser.ts'
-import { findFile } from './torrent-files.ts'
 
 /** Warm-ups held at once: the next episode of what is playing, and of one more stream. */
 const MAX_HELD = 2
@@ -55,11 +55,6 @@ export class NextEpisodeWarmer {
   /** The assignment was deactivated: its warm-up goes. */
   unassigned (assignmentId: number): void { this.release(assignmentId) }
 
-  /** Drops warm-ups of assignments no longer active. */
-  reconcile (active: ReadonlySet<number>): void {
-    for (const id of [...this.held.keys()]) if (!active.has(id)) this.release(id)
-  }
-
   close (): void {
     this.closed = true
     for (const id of [...this.held.keys()]) this.release(id)
@@ -70,7 +65,7 @@ export class NextEpisodeWarmer {
     // another torrent may have to be joined: that is the point (the user is watching)
     const torrent = torrents.getTorrent(a.infoHash) ?? await torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
     if (this.closed) return
-    const file = findFile(torrent.info, a)
+    const file = assignedFile(torrent.info, a)
     const layout = layouts.get(layoutKey(a.infoHash, file.index, file.length)) ?? null
     const start = layout?.mediaOffset ?? 0
     // "the first minutes": readahead_bytes from where media starts (about a minute of 1080p)

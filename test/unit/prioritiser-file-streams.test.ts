@@ -13,7 +13,7 @@ import type { FileReader, PiecePriority, PrefetchHandle, Torrent, TorrentInfo, T
 import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow } from '../../src/library/tree-model.ts'
 import { buildMp4, materialise } from '../helpers/media.ts'
 import { tempDir } from '../helpers/app.ts'
-import { waitFor } from '../helpers/wait.ts'
+import { waitFor, withTimeout } from '../helpers/wait.ts'
 import { fakeClock } from '../helpers/clock.ts'
 
 const HASH = 'b'.repeat(40)
@@ -65,10 +65,12 @@ function assignment (id: number, fileIndex: number, size: number): TreeAssignmen
 function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows?: TreeShow[], layoutPath?: string, warmOnAssign?: boolean } = {}) {
   const fake = fakeTorrent(files)
   const clock = fakeClock()
+  /** the piece cache's limit; a quarter of it is the pin budget, read on every pin */
+  const cache = { limit: 1024 * 1024 * 1024 }
   const service = {
     getTorrent: () => fake.torrent,
     getOrAddTorrent: async () => fake.torrent,
-    cacheUsage: () => ({ used: 0, limit: 1024 * 1024 * 1024 }),
+    cacheUsage: () => ({ used: 0, limit: cache.limit }),
     listTorrents: () => [fake.torrent.stats()]
   } as unknown as TorrentService
   const lib = {
@@ -87,11 +89,11 @@ function setup (t: TestContext, files: Buffer[], opts: { graceMs?: number, shows
     torrents: service, library, metrics,
     settings: { ...streamingSettings(defaults.streaming), urgentBytes: 64 * KiB, readaheadBytes: 1024 * KiB },
     graceMs: opts.graceMs ?? 60_000, nextEpisodeAt: 0.9, readTimeoutMs: 5000,
-    logger: createLogger('silent'), checkIntervalMs: 10, warmOnAssign: opts.warmOnAssign ?? false, clock,
+    logger: createLogger('silent'), warmOnAssign: opts.warmOnAssign ?? false, clock,
     ...(opts.layoutPath === undefined ? {} : { layoutPath: opts.layoutPath })
   })
   t.after(async () => { await streams.close() })
-  return { ...fake, streams, metrics, lib, clock }
+  return { ...fake, streams, metrics, lib, clock, cache }
 }
 
 const mp4 = buildMp4({ mdatBytes: 600 * KiB, moovBytes: 40 * KiB })
@@ -140,8 +142,9 @@ test('first open probes the layout once, reads header and moov urgently, pins th
   assert.equal(s.probeReads.length, reads, 'no probe reads on reopen')
   await h3.close()
 
-  // unassigned: the pin goes at the next library check
+  // unassigned (the assignment service's event): the pin goes at once
   s.lib.assign()
+  s.streams.unassigned(a)
   await waitFor(() => pins.every((p) => p.released), 5000, 'pins released after unassign')
   assert.equal(s.streams.pins.bytes, 0)
 })
@@ -182,7 +185,7 @@ test('warm_on_assign: a file assigned while running is located and pinned before
   const early = assignment(1, 0, movie.length)
   s.lib.assign(early)
   await s.streams.start()
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  await withTimeout(s.streams.settled(), 5000, 'warm-ups started at startup ended')
   assert.equal(s.probeReads.length, 0, 'the library as found at startup is not warmed (start_paused keeps it asleep)')
   const late = assignment(2, 1, movie.length)
   s.lib.assign(early, late)
@@ -202,9 +205,47 @@ test('warm_on_assign off: nothing happens before a read', async (t) => {
   const a = assignment(1, 0, movie.length)
   s.lib.assign(a)
   s.streams.assigned(a)
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  await withTimeout(s.streams.settled(), 5000, 'warm-ups started by the assign ended')
   assert.equal(s.probeReads.length, 0)
   assert.equal(s.prefetches.length, 0)
+})
+
+test('a pin that did not fit the pin budget is taken when another assignment ends; with warm_on_assign off, a known layout is pinned at assign', async (t) => {
+  const s = setup(t, [movie, movie])
+  await s.streams.start()
+  const a1 = assignment(1, 0, movie.length)
+  const a2 = assignment(2, 1, movie.length)
+  s.lib.assign(a1, a2)
+  const fileOf = (i: number) => s.streams.describe(s.torrent).files.find((f) => f.fileIndex === i)
+  const h1 = await openAt(s.streams, a1, 0)
+  await waitFor(() => fileOf(0)?.indexReadyMs != null, 5000, 'first file pinned')
+  const bytes = fileOf(0)!.pinnedBytes
+  assert.ok(bytes > 0)
+  s.cache.limit = 4 * bytes // the pin budget now holds the first file's pins and no more
+  const h2 = await openAt(s.streams, a2, 0)
+  await waitFor(() => fileOf(1)?.indexReadyMs != null, 5000, 'second file opened')
+  assert.equal(fileOf(1)!.layout?.format, 'mp4', 'its layout located')
+  assert.equal(fileOf(1)!.pinnedBytes, 0, 'no room for its pins')
+  await h1.close(); await h2.close()
+
+  s.lib.assign(a2)
+  s.streams.unassigned(a1)
+  assert.equal(fileOf(0)?.pinnedBytes ?? 0, 0, 'the first file\'s pins went')
+  assert.equal(fileOf(1)!.pinnedBytes, bytes, 'the second file got the room')
+  const pinned = s.prefetches.filter((p) => p.fileIndex === 1 && p.priority === 'background' && !p.released)
+  assert.ok(pinned.length > 0 && pinned.every((p) => !p.wake), 'pinned without waking the torrent')
+
+  // a new assignment of a file whose layout is known: pinned at the assign, nothing read
+  s.cache.limit = 1024 * 1024 * 1024
+  const a3 = assignment(3, 0, movie.length)
+  s.lib.assign(a2, a3)
+  const readers = s.readers.length
+  const reads = s.probeReads.length
+  s.streams.assigned(a3)
+  assert.equal(fileOf(0)!.pinnedBytes, bytes, 'pinned at once')
+  assert.ok(s.prefetches.filter((p) => p.fileIndex === 0 && !p.released && p.priority === 'background').every((p) => !p.wake), 'the torrent left asleep')
+  assert.equal(s.readers.length, readers)
+  assert.equal(s.probeReads.length, reads)
 })
 
 test('closing a handle suspends its window; a read elsewhere leaves it suspended; returning resumes it; grace expiry closes it', async (t) => {
