@@ -2,20 +2,10 @@
 // Assignment, and the Assignment to the REST API's shapes. The only place either is built.
 import type { Assignment, AssignmentColumns, AssignmentJson, ItemAssignmentJson, ItemType } from './types.ts'
 
-/** A torrent_assignments row as SQLite returns it. */
-export interface AssignmentRow {
-  id: number
-  item_type: ItemType
-  item_id: number
-  info_hash: string
-  magnet_uri: string
-  file_path: string
-  file_index: number
-  file_size: number
-  resolution: string | null
-  source: string | null
+/** A torrent_assignments row as SQLite returns it: the API's fields, with SQLite's types. */
+export interface AssignmentRow extends Omit<AssignmentJson, 'is_active'> {
+  /** 0 or 1 */
   is_active: number
-  created_at: string
   deactivated_at: string | null
 }
 

@@ -1,40 +1,23 @@
 // Rules for movies: TMDB-backed or manual adds, one row per TMDB id, lookups, deletes.
-import { AssignmentEvents } from '../assignments/events.ts'
 import { deactivated, fromColumns } from '../assignments/mapper.ts'
-import { ConflictError, NotFoundError } from '../errors.ts'
-import type { Logger } from '../logger.ts'
-import type { TmdbClient } from '../tmdb/client.ts'
+import { NotFoundError } from '../errors.ts'
 import { toMovie } from './mappers.ts'
 import type { MovieRepository, NewMovie } from './movie-repository.ts'
-import { isUniqueViolation } from './sql.ts'
+import { TitleService } from './title-service.ts'
 import type { AddRequest, ListOptions, Movie, Page } from './types.ts'
 
-export class MovieService {
-  /** `events`: a deleted movie's assignment is published as unassigned (pins go with it). */
-  constructor (
-    private readonly repo: MovieRepository,
-    private readonly tmdb: TmdbClient,
-    private readonly log: Logger,
-    private readonly events = new AssignmentEvents()
-  ) {}
+export class MovieService extends TitleService<MovieRepository> {
+  protected readonly kind = 'movie'
 
   async add (req: AddRequest): Promise<Movie> {
     let movie: NewMovie
     if ('tmdbId' in req) {
-      this.rejectDuplicate(req.tmdbId)
-      const meta = await this.tmdb.movie(req.tmdbId)
+      const meta = await this.fetchNew(req.tmdbId, async (id) => await this.tmdb.movie(id))
       movie = { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
     } else {
       movie = { tmdb_id: null, title: req.title, year: req.year, overview: null, poster_path: null }
     }
-    let id: number
-    try {
-      id = this.repo.insert(movie)
-    } catch (err) {
-      // two adds of the same id raced past rejectDuplicate while TMDB answered
-      if (isUniqueViolation(err) && movie.tmdb_id !== null) this.rejectDuplicate(movie.tmdb_id)
-      throw err
-    }
+    const id = this.insertOnce(movie.tmdb_id, () => this.repo.insert(movie))
     this.log.info({ id, tmdbId: movie.tmdb_id, title: movie.title }, 'movie added')
     return this.get(id)
   }
@@ -65,12 +48,5 @@ export class MovieService {
   /** The library id of the movie with this TMDB id, or null. */
   idOfTmdb (tmdbId: number): number | null {
     return this.repo.findByTmdbId(tmdbId)?.id ?? null
-  }
-
-  private rejectDuplicate (tmdbId: number): void {
-    const existing = this.repo.findByTmdbId(tmdbId)
-    if (existing !== undefined) {
-      throw new ConflictError(`movie with tmdb_id ${tmdbId} is already in the library (id ${existing.id}, "${existing.title}")`, { id: existing.id })
-    }
   }
 }

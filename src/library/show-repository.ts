@@ -2,13 +2,12 @@
 // in one transaction (add) or merged into the stored tree (refresh), never partially.
 import type { Db } from '../db/open.ts'
 import type { SeasonMeta } from '../tmdb/types.ts'
-import type { NewMovie } from './movie-repository.ts'
-import { ASSIGNMENT_COLUMNS, activeAssignmentJoin, likePattern, now } from './sql.ts'
+import { ASSIGNMENT_COLUMNS, activeAssignmentJoin, now } from './sql.ts'
+import { TitleTable, type NewTitle } from './title-table.ts'
 import type { AssignmentColumns } from '../assignments/types.ts'
 import type { EpisodeRow, SeasonRow, ShowListRow, ShowRow } from './types.ts'
-import type { ListOptions } from './types.ts'
 
-export type NewShow = NewMovie
+export type NewShow = NewTitle
 export type EpisodeWithAssignment = EpisodeRow & AssignmentColumns
 /** An episode with where it sits, for code that assigns torrents to episodes. */
 export type EpisodeLocation = EpisodeRow & { season_number: number, show_id: number, show_title: string }
@@ -21,12 +20,11 @@ const SHOW_SELECT = `SELECT s.*,
 const SHOW_ORDER = 'ORDER BY s.title COLLATE NOCASE, s.year, s.id'
 const EPISODE_SELECT = `SELECT e.*, ${ASSIGNMENT_COLUMNS} FROM episodes e ${activeAssignmentJoin('episode', 'e.id')}`
 
-export class ShowRepository {
+export class ShowRepository extends TitleTable<ShowRow, ShowListRow> {
   private readonly stmts
   constructor (private readonly db: Db, private readonly onChange: () => void) {
+    super(db, { table: 'shows', alias: 's', select: SHOW_SELECT, order: SHOW_ORDER })
     this.stmts = {
-      insertShow: db.prepare(`INSERT INTO shows (tmdb_id, title, year, overview, poster_path, created_at)
-        VALUES (@tmdb_id, @title, @year, @overview, @poster_path, @created_at)`),
       updateShow: db.prepare(`UPDATE shows SET title = @title, year = @year, overview = @overview,
         poster_path = @poster_path WHERE id = @id`),
       insertSeason: db.prepare(`INSERT INTO seasons (show_id, season_number, name, air_date, created_at)
@@ -38,10 +36,6 @@ export class ShowRepository {
       findEpisode: db.prepare('SELECT * FROM episodes WHERE season_id = ? AND episode_number = ?'),
       // TMDB sometimes drops a name it had; keep what we know rather than blanking it
       updateEpisode: db.prepare('UPDATE episodes SET name = coalesce(?, name), air_date = coalesce(?, air_date) WHERE id = ?'),
-      byId: db.prepare(`${SHOW_SELECT} WHERE s.id = ?`),
-      byTmdbId: db.prepare('SELECT * FROM shows WHERE tmdb_id = ?'),
-      list: db.prepare(`${SHOW_SELECT} WHERE (@q IS NULL OR s.title LIKE @q ESCAPE '\\') ${SHOW_ORDER} LIMIT @limit OFFSET @offset`),
-      count: db.prepare(`SELECT COUNT(*) FROM shows s WHERE (@q IS NULL OR s.title LIKE @q ESCAPE '\\')`).pluck(),
       seasonsOf: db.prepare('SELECT * FROM seasons WHERE show_id = ? ORDER BY season_number'),
       episodesOf: db.prepare(`${EPISODE_SELECT} JOIN seasons se ON se.id = e.season_id WHERE se.show_id = ?
         ORDER BY se.season_number, e.episode_number`),
@@ -63,7 +57,7 @@ export class ShowRepository {
   insertTree (show: NewShow, seasons: SeasonMeta[]): number {
     const id = this.db.transaction(() => {
       const createdAt = now()
-      const showId = Number(this.stmts.insertShow.run({ ...show, created_at: createdAt }).lastInsertRowid)
+      const showId = this.insertTitle(show, createdAt)
       for (const season of seasons) {
         const seasonId = Number(this.stmts.insertSeason.run(showId, season.seasonNumber, season.name, season.airDate, createdAt).lastInsertRowid)
         for (const ep of season.episodes) this.stmts.insertEpisode.run(seasonId, ep.episodeNumber, ep.name, ep.airDate, createdAt)
@@ -142,20 +136,6 @@ export class ShowRepository {
     const deleted = this.stmts.deleteEpisode.run(id).changes > 0
     if (deleted) this.onChange()
     return deleted
-  }
-
-  findById (id: number): ShowListRow | undefined {
-    return this.stmts.byId.get(id) as ShowListRow | undefined
-  }
-
-  findByTmdbId (tmdbId: number): ShowRow | undefined {
-    return this.stmts.byTmdbId.get(tmdbId) as ShowRow | undefined
-  }
-
-  list (opts: ListOptions): { rows: ShowListRow[], total: number } {
-    const q = opts.q === undefined || opts.q === '' ? null : likePattern(opts.q)
-    const rows = this.stmts.list.all({ q, limit: opts.limit, offset: opts.offset }) as ShowListRow[]
-    return { rows, total: this.stmts.count.get({ q }) as number }
   }
 
   seasonsOf (showId: number): SeasonRow[] {

@@ -1,15 +1,13 @@
 // Rules for shows: adding a show stores every season TMDB lists (season 0 "Specials" too)
 // with every episode, in one transaction after all fetches succeeded; refresh merges new
 // episodes in without touching existing rows (their ids carry the assignments).
-import { AssignmentEvents } from '../assignments/events.ts'
 import { deactivated, fromColumns } from '../assignments/mapper.ts'
 import { ConflictError, NotFoundError, UnprocessableError, isDomainError } from '../errors.ts'
-import type { Logger } from '../logger.ts'
-import type { TmdbClient } from '../tmdb/client.ts'
 import type { SeasonMeta, ShowMeta } from '../tmdb/types.ts'
 import { toShow, toShowDetail } from './mappers.ts'
 import type { EpisodeLocation, EpisodeWithAssignment, NewShow, ShowRepository } from './show-repository.ts'
 import { isUniqueViolation } from './sql.ts'
+import { TitleService } from './title-service.ts'
 import type { AddRequest, ListOptions, Page, RefreshResult, Show, ShowDetail } from './types.ts'
 
 /** An episode added by hand. */
@@ -26,27 +24,15 @@ function toNewShow (meta: ShowMeta): NewShow {
   return { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
 }
 
-export class ShowService {
-  /** `events`: the assignments of deleted episodes are published as unassigned (pins go with them). */
-  constructor (
-    private readonly repo: ShowRepository,
-    private readonly tmdb: TmdbClient,
-    private readonly log: Logger,
-    private readonly events = new AssignmentEvents()
-  ) {}
+export class ShowService extends TitleService<ShowRepository> {
+  protected readonly kind = 'show'
 
   async add (req: AddRequest): Promise<ShowDetail> {
     let id: number
     if ('tmdbId' in req) {
-      this.rejectDuplicate(req.tmdbId)
-      const meta = await this.tmdb.tv(req.tmdbId)
+      const meta = await this.fetchNew(req.tmdbId, async (id) => await this.tmdb.tv(id))
       const seasons = await this.fetchSeasons(meta)
-      try {
-        id = this.repo.insertTree(toNewShow(meta), seasons)
-      } catch (err) {
-        if (isUniqueViolation(err)) this.rejectDuplicate(meta.tmdbId)
-        throw err
-      }
+      id = this.insertOnce(meta.tmdbId, () => this.repo.insertTree(toNewShow(meta), seasons))
       this.log.info({ id, tmdbId: meta.tmdbId, seasons: seasons.length }, 'show added')
     } else {
       // a manual show has no seasons: there is no source to list them from
@@ -173,12 +159,5 @@ export class ShowService {
     }
     await Promise.all(Array.from({ length: Math.min(SEASON_CONCURRENCY, numbers.length) }, worker))
     return out
-  }
-
-  private rejectDuplicate (tmdbId: number): void {
-    const existing = this.repo.findByTmdbId(tmdbId)
-    if (existing !== undefined) {
-      throw new ConflictError(`show with tmdb_id ${tmdbId} is already in the library (id ${existing.id}, "${existing.title}")`, { id: existing.id })
-    }
   }
 }

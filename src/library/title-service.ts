@@ -1,0 +1,48 @@
+// What the movie and show services share: their collaborators, and the rule that a TMDB id
+// is in the library at most once (checked before TMDB is asked, so a duplicate costs nothing).
+import { AssignmentEvents } from '../assignments/events.ts'
+import { ConflictError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { TmdbClient } from '../tmdb/client.ts'
+import { isUniqueViolation } from './sql.ts'
+
+interface TmdbLookup { findByTmdbId (tmdbId: number): { id: number, title: string } | undefined }
+
+export abstract class TitleService<Repo extends TmdbLookup> {
+  /** `events`: assignments ended by a delete are published as unassigned (pins go with them). */
+  constructor (
+    protected readonly repo: Repo,
+    protected readonly tmdb: TmdbClient,
+    protected readonly log: Logger,
+    protected readonly events = new AssignmentEvents()
+  ) {}
+
+  /** 'movie' or 'show', for messages */
+  protected abstract readonly kind: string
+
+  /** TMDB's details of a title not yet in the library (409 naming the row that has it). */
+  protected async fetchNew<Meta> (tmdbId: number, fetch: (tmdbId: number) => Promise<Meta>): Promise<Meta> {
+    this.rejectDuplicate(tmdbId)
+    return await fetch(tmdbId)
+  }
+
+  /**
+   * Runs an insert; two adds of the same TMDB id that both passed fetchNew while TMDB answered
+   * meet SQLite's UNIQUE constraint, and the second gets the same 409 as if it had come later.
+   */
+  protected insertOnce (tmdbId: number | null, insert: () => number): number {
+    try {
+      return insert()
+    } catch (err) {
+      if (isUniqueViolation(err) && tmdbId !== null) this.rejectDuplicate(tmdbId)
+      throw err
+    }
+  }
+
+  private rejectDuplicate (tmdbId: number): void {
+    const existing = this.repo.findByTmdbId(tmdbId)
+    if (existing !== undefined) {
+      throw new ConflictError(`${this.kind} with tmdb_id ${tmdbId} is already in the library (id ${existing.id}, "${existing.title}")`, { id: existing.id })
+    }
+  }
+}
