@@ -3,10 +3,10 @@ import { deactivated, fromColumns } from '../assignments/mapper.ts'
 import { NotFoundError } from '../errors.ts'
 import { toMovie } from './mappers.ts'
 import type { MovieRepository, NewMovie } from './movie-repository.ts'
-import { TitleService } from './title-service.ts'
+import { TitleService, type Public } from './title-service.ts'
 import type { AddRequest, ListOptions, Movie, Page } from './types.ts'
 
-export class MovieService extends TitleService<MovieRepository> {
+export class MovieService extends TitleService<Public<MovieRepository>> {
   protected readonly kind = 'movie'
 
   async add (req: AddRequest): Promise<Movie> {

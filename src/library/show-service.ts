@@ -7,7 +7,7 @@ import type { SeasonMeta, ShowMeta } from '../tmdb/types.ts'
 import { toShow, toShowDetail } from './mappers.ts'
 import type { EpisodeLocation, EpisodeWithAssignment, NewShow, ShowRepository } from './show-repository.ts'
 import { isUniqueViolation } from './sql.ts'
-import { TitleService } from './title-service.ts'
+import { TitleService, type Public } from './title-service.ts'
 import type { AddRequest, ListOptions, Page, RefreshResult, Show, ShowDetail } from './types.ts'
 
 /** An episode added by hand. */
@@ -24,7 +24,7 @@ function toNewShow (meta: ShowMeta): NewShow {
   return { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
 }
 
-export class ShowService extends TitleService<ShowRepository> {
+export class ShowService extends TitleService<Public<ShowRepository>> {
   protected readonly kind = 'show'
 
   async add (req: AddRequest): Promise<ShowDetail> {

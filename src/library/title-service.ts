@@ -8,11 +8,14 @@ import { isUniqueViolation } from './sql.ts'
 
 interface TmdbLookup { findByTmdbId (tmdbId: number): { id: number, title: string } | undefined }
 
+/** A class's public members: what a service needs of a collaborator, so tests can pass fakes. */
+export type Public<T> = Pick<T, keyof T>
+
 export abstract class TitleService<Repo extends TmdbLookup> {
   /** `events`: assignments ended by a delete are published as unassigned (pins go with them). */
   constructor (
     protected readonly repo: Repo,
-    protected readonly tmdb: TmdbClient,
+    protected readonly tmdb: Public<TmdbClient>,
     protected readonly log: Logger,
     protected readonly events = new AssignmentEvents()
   ) {}
