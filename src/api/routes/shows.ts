@@ -4,24 +4,14 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Library } from '../../library/index.ts'
-import { DEFAULT_LIMIT, IdParams, ListQuery, errorResponses } from '../schemas/common.ts'
-import { AddBody, EpisodePatchBody, NewEpisodeBody, EpisodeRefSchema, RefreshSchema, ShowDetailSchema, ShowPage, episodeOut, parseAddBody, parseEpisodePatch, parseNewEpisode } from '../schemas/library.ts'
+import { IdParams, errorResponses } from '../schemas/common.ts'
+import { EpisodePatchBody, NewEpisodeBody, EpisodeRefSchema, RefreshSchema, ShowDetailSchema, ShowPage, episodeOut, parseEpisodePatch, parseNewEpisode } from '../schemas/library.ts'
+import { titleRoutes } from './titles.ts'
 
 export async function showRoutes (app: FastifyInstance, deps: { library: Library }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const shows = deps.library.shows
-
-  r.post('/shows', { schema: { body: AddBody, response: { 201: ShowDetailSchema, ...errorResponses } } }, async (req, reply) => {
-    return await reply.code(201).send(await shows.add(parseAddBody(req.body)))
-  })
-
-  r.get('/shows', { schema: { querystring: ListQuery, response: { 200: ShowPage, ...errorResponses } } }, async (req) => {
-    return shows.list({ limit: req.query.limit ?? DEFAULT_LIMIT, offset: req.query.offset ?? 0, q: req.query.q?.normalize('NFC').trim() })
-  })
-
-  r.get('/shows/:id', { schema: { params: IdParams, response: { 200: ShowDetailSchema, ...errorResponses } } }, async (req) => {
-    return shows.get(req.params.id)
-  })
+  titleRoutes(app, 'shows', shows, { item: ShowDetailSchema, page: ShowPage })
 
   r.post('/shows/:id/refresh', { schema: { params: IdParams, response: { 200: RefreshSchema, ...errorResponses } } }, async (req) => {
     return await shows.refresh(req.params.id)
@@ -38,11 +28,6 @@ export async function showRoutes (app: FastifyInstance, deps: { library: Library
 
   r.delete('/episodes/:id', { schema: { params: IdParams, response: { 204: Type.Null({ description: 'deleted; its assignment deactivated' }), ...errorResponses } } }, async (req, reply) => {
     shows.deleteEpisode(req.params.id)
-    return await reply.code(204).send(null)
-  })
-
-  r.delete('/shows/:id', { schema: { params: IdParams, response: { 204: Type.Null({ description: 'deleted' }), ...errorResponses } } }, async (req, reply) => {
-    shows.delete(req.params.id)
     return await reply.code(204).send(null)
   })
 }
