@@ -2,21 +2,17 @@
 import { deactivated, fromColumns } from '../assignments/mapper.ts'
 import { NotFoundError } from '../errors.ts'
 import { toMovie } from './mappers.ts'
-import type { MovieRepository, NewMovie } from './movie-repository.ts'
-import { TitleService, type Public } from './title-service.ts'
+import type { MovieRepository } from './movie-repository.ts'
+import { TitleService, titleByHand, titleFromTmdb, type Public } from './title-service.ts'
 import type { AddRequest, ListOptions, Movie, Page } from './types.ts'
 
 export class MovieService extends TitleService<Public<MovieRepository>> {
   protected readonly kind = 'movie'
 
   async add (req: AddRequest): Promise<Movie> {
-    let movie: NewMovie
-    if ('tmdbId' in req) {
-      const meta = await this.fetchNew(req.tmdbId, async (id) => await this.tmdb.movie(id))
-      movie = { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
-    } else {
-      movie = { tmdb_id: null, title: req.title, year: req.year, overview: null, poster_path: null }
-    }
+    const movie = 'tmdbId' in req
+      ? titleFromTmdb(await this.fetchNew(req.tmdbId, async (id) => await this.tmdb.movie(id)))
+      : titleByHand(req)
     const id = this.insertOnce(movie.tmdb_id, () => this.repo.insert(movie))
     this.log.info({ id, tmdbId: movie.tmdb_id, title: movie.title }, 'movie added')
     return this.get(id)

@@ -5,9 +5,9 @@ import { deactivated, fromColumns } from '../assignments/mapper.ts'
 import { ConflictError, NotFoundError, UnprocessableError, isDomainError } from '../errors.ts'
 import type { SeasonMeta, ShowMeta } from '../tmdb/types.ts'
 import { toShow, toShowDetail } from './mappers.ts'
-import type { EpisodeLocation, EpisodeWithAssignment, NewShow, ShowRepository } from './show-repository.ts'
+import type { EpisodeLocation, EpisodeWithAssignment, ShowRepository } from './show-repository.ts'
 import { isUniqueViolation } from './sql.ts'
-import { TitleService, type Public } from './title-service.ts'
+import { TitleService, titleByHand, titleFromTmdb, type Public } from './title-service.ts'
 import type { AddRequest, ListOptions, Page, RefreshResult, Show, ShowDetail } from './types.ts'
 
 /** An episode added by hand. */
@@ -20,10 +20,6 @@ const pad = (n: number): string => String(n).padStart(2, '0')
 /** Season requests in flight at once: fast for long shows, gentle on TMDB's rate limit. */
 const SEASON_CONCURRENCY = 4
 
-function toNewShow (meta: ShowMeta): NewShow {
-  return { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
-}
-
 export class ShowService extends TitleService<Public<ShowRepository>> {
   protected readonly kind = 'show'
 
@@ -32,11 +28,11 @@ export class ShowService extends TitleService<Public<ShowRepository>> {
     if ('tmdbId' in req) {
       const meta = await this.fetchNew(req.tmdbId, async (id) => await this.tmdb.tv(id))
       const seasons = await this.fetchSeasons(meta)
-      id = this.insertOnce(meta.tmdbId, () => this.repo.insertTree(toNewShow(meta), seasons))
+      id = this.insertOnce(meta.tmdbId, () => this.repo.insertTree(titleFromTmdb(meta), seasons))
       this.log.info({ id, tmdbId: meta.tmdbId, seasons: seasons.length }, 'show added')
     } else {
       // a manual show has no seasons: there is no source to list them from
-      id = this.repo.insertTree({ tmdb_id: null, title: req.title, year: req.year, overview: null, poster_path: null }, [])
+      id = this.repo.insertTree(titleByHand(req), [])
       this.log.info({ id, title: req.title }, 'show added manually')
     }
     return this.get(id)
@@ -64,7 +60,7 @@ export class ShowService extends TitleService<Public<ShowRepository>> {
     // the show may have been deleted while TMDB answered; merging would resurrect nothing
     // useful and fail on the foreign key, so answer as for any missing show
     if (this.repo.findById(id) === undefined) throw new NotFoundError(`show ${id} is not in the library`)
-    const counts = this.repo.merge(id, toNewShow(meta), seasons)
+    const counts = this.repo.merge(id, titleFromTmdb(meta), seasons)
     this.log.info({ id, ...counts }, 'show refreshed')
     return { show: this.get(id), added_seasons: counts.addedSeasons, added_episodes: counts.addedEpisodes, updated_episodes: counts.updatedEpisodes }
   }

@@ -5,8 +5,20 @@ import { ConflictError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { TmdbClient } from '../tmdb/client.ts'
 import { isUniqueViolation } from './sql.ts'
+import type { MovieMeta } from '../tmdb/types.ts'
+import type { NewTitle } from './title-table.ts'
 
 interface TmdbLookup { findByTmdbId (tmdbId: number): { id: number, title: string } | undefined }
+
+/** A title as TMDB describes it (a movie or a show), as it is first stored. */
+export function titleFromTmdb (meta: MovieMeta): NewTitle {
+  return { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
+}
+
+/** A title added by hand: what the user typed, nothing else. */
+export function titleByHand (req: { title: string, year: number | null }): NewTitle {
+  return { tmdb_id: null, title: req.title, year: req.year, overview: null, poster_path: null }
+}
 
 /** A class's public members: what a service needs of a collaborator, so tests can pass fakes. */
 export type Public<T> = Pick<T, keyof T>

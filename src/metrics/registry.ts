@@ -99,7 +99,18 @@ function args (a: LabelValues | number | undefined, b: number | undefined, dflt:
   return [a, v]
 }
 
-abstract class Scalar extends Metric<{ v: number }> {
+/** `Self`: the concrete metric, handed to its `collect` option before each render. */
+abstract class Scalar<Self> extends Metric<{ v: number }> {
+  private readonly collector: ((m: Self) => void) | undefined
+
+  constructor (opts: MetricOptions & { collect?: (m: Self) => void }) {
+    super(opts)
+    this.collector = opts.collect
+  }
+
+  // a Scalar<Self> is always the Self that extends it (Counter extends Scalar<Counter>)
+  override collect (): void { this.collector?.(this as unknown as Self) }
+
   protected override renderSeries (lines: string[]): void {
     // An unlabelled metric always has its one series, 0 until touched (client convention).
     if (this.labelNames.length === 0 && this.series.size === 0) this.entry(undefined, () => ({ v: 0 }))
@@ -112,16 +123,8 @@ abstract class Scalar extends Metric<{ v: number }> {
   }
 }
 
-export class Counter extends Scalar {
+export class Counter extends Scalar<Counter> {
   readonly type = 'counter' as const
-  private readonly collector: ((c: Counter) => void) | undefined
-
-  constructor (opts: MetricOptions & { collect?: (c: Counter) => void }) {
-    super(opts)
-    this.collector = opts.collect
-  }
-
-  override collect (): void { this.collector?.(this) }
 
   inc (value?: number): void
   inc (labels: LabelValues, value?: number): void
@@ -132,16 +135,8 @@ export class Counter extends Scalar {
   }
 }
 
-export class Gauge extends Scalar {
+export class Gauge extends Scalar<Gauge> {
   readonly type = 'gauge' as const
-  private readonly collector: ((g: Gauge) => void) | undefined
-
-  constructor (opts: MetricOptions & { collect?: (g: Gauge) => void }) {
-    super(opts)
-    this.collector = opts.collect
-  }
-
-  override collect (): void { this.collector?.(this) }
 
   set (value: number): void
   set (labels: LabelValues, value: number): void
