@@ -54,6 +54,7 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
   private readonly timers = new Set<NodeJS.Timeout>()
   private metaLoading = false
   private ticksSinceSave = 0
+  private ticks = 0
 
   constructor (readonly ctx: EngineContext, readonly infoHash: string, readonly record: TorrentRecord, readonly log: Logger) {
     this.addedAt = new Date(record.addedAt)
@@ -202,7 +203,8 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
       store: this.transfer?.store ?? null,
       swarm: this.swarm,
       addedAt: this.addedAt,
-      lastActivity: this.ctx.activity.lastActivity(this.infoHash)
+      lastActivity: this.ctx.activity.lastActivity(this.infoHash),
+      ticks: this.ticks
     })
   }
 
@@ -291,6 +293,7 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
   /** Periodic work (service timer): rates, request timeouts, dialing, endgame stealing. */
   tick (): void {
     if (this.closed) return
+    this.ticks++
     this.swarm.tick()
     if (this.swarm.recordDirty && this.meta !== null && ++this.ticksSinceSave >= SAVE_EVERY_TICKS) {
       this.swarm.recordDirty = false

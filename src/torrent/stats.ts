@@ -12,9 +12,10 @@ export interface StatsInput {
   swarm: Pick<Swarm, 'peers' | 'knownCount' | 'downRate' | 'upRate' | 'downloaded' | 'useful' | 'uploaded'>
   addedAt: Date
   lastActivity: Date | null
+  ticks: number
 }
 
-export function torrentStats ({ infoHash, state, info, store, swarm, addedAt, lastActivity }: StatsInput): TorrentStats {
+export function torrentStats ({ infoHash, state, info, store, swarm, addedAt, lastActivity, ticks }: StatsInput): TorrentStats {
   const have = store?.have.count() ?? 0
   let peers = 0
   let seeders = 0
@@ -41,7 +42,8 @@ export function torrentStats ({ infoHash, state, info, store, swarm, addedAt, la
     uploaded: swarm.uploaded,
     cacheBytes: store?.bytes ?? 0,
     addedAt,
-    lastActivity
+    lastActivity,
+    ticks
   }
 }
 

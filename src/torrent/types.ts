@@ -56,6 +56,12 @@ export interface TorrentStats {
   cacheBytes: number
   addedAt: Date
   lastActivity: Date | null
+  /**
+   * Engine ticks this torrent has had (one every 500 ms: rates, pipelines, chokes, a scheduler
+   * pass). Something that did not happen within a few ticks had its chances to: tests wait on
+   * this rather than on the clock.
+   */
+  ticks: number
 }
 
 export interface ReadOptions {

@@ -8,8 +8,8 @@ import { KiB, MiB, fixtureDir, singleFileSpec, writeFixture } from '../helpers/f
 import { startSeeder } from '../helpers/seeder.ts'
 import { startTracker } from '../helpers/tracker.ts'
 import { createTestEngine } from '../helpers/engine.ts'
-import { readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
-import { sleep, withTimeout, waitFor } from '../helpers/wait.ts'
+import { afterTicks, readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
+import { withTimeout, waitFor } from '../helpers/wait.ts'
 
 const P = 64 * KiB
 const IDLE_S = 1.5
@@ -36,10 +36,10 @@ test('idle: zero bytes on the wire after idle_timeout, and a read resumes', { ti
   assert.equal(idleListed?.state, 'idle', 'listTorrents shows idle')
 
   // let in-flight traffic (cancels, disconnects) settle, then measure a window
-  await sleep(300)
+  await afterTicks(torrent, 1, 'in-flight traffic settles')
   const s0 = await seeder.stats()
   const e0 = torrent.stats()
-  await sleep(WINDOW_MS)
+  await afterTicks(torrent, WINDOW_MS / 500, 'the idle window')
   const s1 = await seeder.stats()
   const e1 = torrent.stats()
   t.diagnostic(`idle window ${WINDOW_MS} ms: seeder socket bytes +${s1.bytes - s0.bytes}, payload +${s1.uploaded - s0.uploaded}, open peer sockets ${s1.openPeerSockets}, wires ${s1.wires}; engine downloaded +${e1.downloaded - e0.downloaded}, uploaded +${e1.uploaded - e0.uploaded}, peers ${e1.peers}, downloadRate ${e1.downloadRate}`)
@@ -71,7 +71,7 @@ test('idle: stats() rates fall to 0 once nothing moves', { timeout: 60_000 }, as
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 2 * MiB, deadlineIn(10_000))
   await waitFor(() => torrent.stats().state === 'idle', IDLE_S * 1000 + 5000, 'state idle')
   const atIdle = torrent.stats()
-  await sleep(5000)
+  await afterTicks(torrent, 10, 'ten ticks idle')
   const later = torrent.stats()
   assert.equal(later.downloadRate, 0, `downloadRate is ${later.downloadRate} B/s after ${IDLE_S} s without reads + 5 s idle (was ${atIdle.downloadRate} when it went idle): a stale rate`)
   assert.equal(later.uploadRate, 0, `uploadRate is ${later.uploadRate} B/s while idle`)
@@ -87,9 +87,9 @@ test('idle: no tracker announces while idle; announces resume on a read', { time
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 1000, deadlineIn(10_000))
   await waitFor(() => tracker.announcesFrom('-MM') > 0, 5000, 'the engine to announce')
   await waitFor(() => torrent.stats().state === 'idle', IDLE_S * 1000 + 5000, 'state idle')
-  await sleep(500) // a 'stopped' announce on going idle is fine
+  await afterTicks(torrent, 1, 'a \'stopped\' announce on going idle (that one is fine)')
   const since = Date.now()
-  await sleep(4000) // four tracker intervals
+  await afterTicks(torrent, 8, 'four tracker intervals')
   const during = tracker.log.filter((e) => e.peerId.startsWith(Buffer.from('-MM').toString('hex')) && e.at >= since)
   assert.equal(during.length, 0, `the idle engine announced ${during.length} time(s) in 4 s (tracker interval 1 s): ${JSON.stringify(during)}`)
   await readAndCompare(torrent, fx, torrent.info.files[0]!, MiB, 1000, deadlineIn(10_000), 'after idle:')
@@ -102,6 +102,6 @@ test('idle_enabled false: a torrent never goes idle', { timeout: 60_000 }, async
   const { engine } = await createTestEngine(t, { add_timeout: 20, idle_enabled: false, idle_timeout: 0.5, idle_check_interval: 0.1 })
   const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 0, 1000, deadlineIn(10_000))
-  await sleep(1500)
+  await afterTicks(torrent, 3, 'three times idle_timeout')
   assert.notEqual(torrent.stats().state, 'idle')
 })

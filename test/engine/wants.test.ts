@@ -9,8 +9,8 @@ import { startSeeder, WebTorrentProcess, magnetLink } from '../helpers/seeder.ts
 import { createTestEngine } from '../helpers/engine.ts'
 import { freePort } from '../helpers/clients.ts'
 import { tempDir } from '../helpers/app.ts'
-import { readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
-import { sleep, withTimeout, waitFor } from '../helpers/wait.ts'
+import { afterTicks, readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
+import { withTimeout, waitFor } from '../helpers/wait.ts'
 
 const P = 64 * KiB
 
@@ -20,13 +20,13 @@ test('no download before a read; a one-byte read downloads exactly one piece', {
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const { engine } = await createTestEngine(t, { add_timeout: 20 })
   const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
-  await sleep(300) // the metadata transfer itself (ut_metadata, which webtorrent counts as uploaded) settles
+  await afterTicks(torrent, 1, 'the metadata transfer (ut_metadata, which webtorrent counts as uploaded) settles')
   const s0 = await seeder.stats()
-  await sleep(1500)
+  await afterTicks(torrent, 3, 'three ticks connected, no read')
   assert.equal(torrent.stats().downloaded, 0, `downloaded ${torrent.stats().downloaded} bytes with no read`)
   assert.equal((await seeder.stats()).uploaded - s0.uploaded, 0, 'the seeder uploaded payload with no read')
   await readAndCompare(torrent, fx, torrent.info.files[0]!, 100 * P + 7, 1, deadlineIn(10_000), 'one byte:')
-  await sleep(1000)
+  await afterTicks(torrent, 2)
   assert.equal(torrent.stats().downloaded, P, `a one-byte read downloaded ${torrent.stats().downloaded} bytes (piece length ${P})`)
   assert.equal(torrent.stats().piecesCached, 1)
 })
@@ -39,14 +39,14 @@ test('a reader\'s read-ahead is bounded: one small read does not pull the file',
   const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
   const reader = torrent.openReader(0)
   await readAndCompare(reader, fx, torrent.info.files[0]!, 10 * MiB, 64 * KiB, deadlineIn(10_000), 'small read:')
-  await sleep(1500)
+  await afterTicks(torrent, 3)
   const d = torrent.stats().downloaded
-  t.diagnostic(`one 64 KiB read through a reader downloaded ${d} bytes after 1.5 s`)
+  t.diagnostic(`one 64 KiB read through a reader downloaded ${d} bytes after 3 ticks`)
   assert.ok(d <= 8 * MiB, `one 64 KiB reader read pulled ${d} bytes (read-ahead should start small, ~2 MiB)`)
   reader.close()
-  await sleep(500)
+  await afterTicks(torrent, 1, 'requests in flight at the close arrive')
   const d2 = torrent.stats().downloaded
-  await sleep(1000)
+  await afterTicks(torrent, 2)
   assert.equal(torrent.stats().downloaded, d2, 'downloads continued after the only reader closed')
 })
 
@@ -63,10 +63,10 @@ test('a reader told where its caller stops wants all of the rest at once, whatev
   await readAndCompare(reader, fx, torrent.info.files[0]!, 3 * MiB, 1, deadlineIn(10_000), 'first byte:')
   // pieces 48..64 (4 MiB + 10 bytes ends in piece 64)
   await waitFor(() => torrent.stats().downloaded >= 17 * P, 10_000, 'the rest of the bounded range')
-  await sleep(500)
+  await afterTicks(torrent, 1)
   assert.equal(torrent.stats().downloaded, 17 * P, 'nothing past the bound')
   reader.limit(Infinity)
-  await sleep(500)
+  await afterTicks(torrent, 1)
   assert.equal(torrent.stats().downloaded, 17 * P, 'without a bound a window of 0 wants nothing more')
 })
 

@@ -1,7 +1,8 @@
 // Assertions shared by the engine conformance tests.
 import assert from 'node:assert/strict'
 import { isDomainError } from '../../src/errors.ts'
-import type { Torrent, TorrentInfo, TorrentFileInfo, FileReader, ReadOptions } from '../../src/torrent/types.ts'
+import type { Torrent, TorrentInfo, TorrentFileInfo, TorrentStats, FileReader, ReadOptions } from '../../src/torrent/types.ts'
+import { waitFor } from './wait.ts'
 import type { Fixture } from './fixtures.ts'
 
 /** Awaits `p`, expects a DomainError with `code`, settled within `maxMs`; returns the elapsed ms. */
@@ -69,4 +70,14 @@ export async function readAndCompare (
 
 export function deadlineIn (ms: number): ReadOptions {
   return { deadline: Date.now() + ms }
+}
+
+/**
+ * Waits until `torrent` has had `n` more engine ticks (500 ms each when the machine keeps up):
+ * what did not happen by then had its chances to. Used where a test asserts that nothing
+ * moved, instead of a sleep that a loaded machine can outrun.
+ */
+export async function afterTicks (torrent: { stats (): TorrentStats }, n: number, what = `${n} engine ticks`): Promise<void> {
+  const start = torrent.stats().ticks
+  await waitFor(() => torrent.stats().ticks >= start + n, n * 500 + 15_000, what)
 }
