@@ -9,7 +9,7 @@ import { KiB, MiB, fixtureDir, singleFileSpec, writeFixture } from '../helpers/f
 import { startSeeder } from '../helpers/seeder.ts'
 import { createTestEngine, folderBytes, listFiles } from '../helpers/engine.ts'
 import { tempDir } from '../helpers/app.ts'
-import { expectDomainError, readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
+import { afterTicks, expectDomainError, readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
 import { withTimeout, waitFor } from '../helpers/wait.ts'
 
 const P = 64 * KiB
@@ -40,7 +40,7 @@ test('removeTorrent: pending reads reject closed, cache bytes freed, metadata fo
   const pendingReader = reader.read(3 * MiB + 5000, 1000, deadlineIn(30_000))
   pending.catch(() => {}) // handled below; keeps the rejection from counting as unhandled meanwhile
   pendingReader.catch(() => {})
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  await afterTicks(torrent, 1, 'the reads are under way')
   await withTimeout(engine.removeTorrent(seeder.infoHash), 10_000, 'removeTorrent')
   await expectDomainError(pending, 'closed', 2000, 'pending read when its torrent is removed')
   await expectDomainError(pendingReader, 'closed', 2000, 'pending reader.read when its torrent is removed')
@@ -68,7 +68,7 @@ test('close() and removeTorrent() while an add waits for metadata: the add rejec
   const first = await createTestEngine(t, { add_timeout: 30 })
   const adding = first.engine.getOrAddTorrent(hash, magnet)
   adding.catch(() => {}) // handled below
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  await waitFor(() => first.engine.listTorrents().some((x) => x.infoHash === hash), 5000, 'the add under way')
   await withTimeout(first.engine.removeTorrent(hash), 5000, 'removeTorrent during add')
   const err1 = await withTimeout(adding.then(() => null, (e: unknown) => e), 3000, 'the add to settle after removeTorrent')
   assert.ok(err1 !== null, 'getOrAddTorrent resolved although the torrent was removed while waiting for metadata')
@@ -77,7 +77,7 @@ test('close() and removeTorrent() while an add waits for metadata: the add rejec
 
   const adding2 = first.engine.getOrAddTorrent(hash, magnet)
   adding2.catch(() => {})
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  await waitFor(() => first.engine.listTorrents().some((x) => x.infoHash === hash), 5000, 'the second add under way')
   const t0 = performance.now()
   await first.close()
   assert.ok(performance.now() - t0 < 5000, 'close() took more than 5 s with an add pending')
@@ -135,7 +135,7 @@ test('close(): pending reads reject with closed', { timeout: 60_000 }, async (t)
   await seeder.stop()
   const pending = torrent.read(0, MiB, 1000, deadlineIn(30_000))
   pending.catch(() => {}) // handled below
-  await new Promise((resolve) => setTimeout(resolve, 100))
+  await afterTicks(torrent, 1, 'the read is under way')
   await close()
   await expectDomainError(pending, 'closed', 2000, 'pending read at close()')
 })

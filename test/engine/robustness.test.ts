@@ -9,7 +9,7 @@ import { KiB, MiB, fixtureDir, singleFileSpec, writeFixture, rng, type Fixture }
 import { startSeeder } from '../helpers/seeder.ts'
 import { startTracker } from '../helpers/tracker.ts'
 import { createTestEngine } from '../helpers/engine.ts'
-import { readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
+import { afterTicks, readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
 import { isDomainError } from '../../src/errors.ts'
 import { sleep, withTimeout, waitFor } from '../helpers/wait.ts'
 
@@ -128,7 +128,7 @@ test('rapid seeking with aborted reads: later reads are fast and right, stale wo
   }
   assert.ok(!outcomes.includes('WRONG'), 'a read that resolved before its abort returned wrong bytes')
   const before = torrent.stats().downloaded
-  await sleep(1000)
+  await afterTicks(torrent, 2)
   const drift = torrent.stats().downloaded - before
   t.diagnostic(`${outcomes.filter((o) => o === 'aborted').length}/40 reads aborted; ${drift} bytes arrived in the second after the last abort; total downloaded ${torrent.stats().downloaded}`)
   for (let i = 0; i < 8; i++) {
@@ -170,7 +170,9 @@ test('start_paused: an added torrent stays connected; a restarted one makes no c
 
   const s0 = await seeder.stats()
   const second = await createTestEngine(t, { add_timeout: 20, start_paused: true }, first.dataDir)
-  await sleep(2000)
+  const loaded = second.engine.getTorrent(seeder.infoHash)
+  assert.ok(loaded !== undefined, 'the persisted torrent is loaded')
+  await afterTicks(loaded, 4, 'four ticks paused')
   const s1 = await seeder.stats()
   const listed = second.engine.listTorrents().find((s) => s.infoHash === seeder.infoHash)
   assert.equal(listed?.state, 'paused')
