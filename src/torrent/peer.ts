@@ -12,7 +12,9 @@ import type Wire from 'bittorrent-protocol'
 import utMetadata from 'ut_metadata'
 import utPex from 'ut_pex'
 import ltDontHave from 'lt_donthave'
-import { BLOCK, pieceSize, type TorrentMeta } from './metadata.ts'
+import type { TorrentMeta } from './metadata.ts'
+import { DEFAULT_MAX_PIPELINE, INITIAL_PIPELINE, MAX_PIPELINE, MIN_PIPELINE, nextRate, pipelineBlocks, slowStart } from './pipeline.ts'
+import { isDict, isExtId, maxMessageLength, messageViolation, u32 } from './wire-checks.ts'
 import type { TorrentInfo } from './types.ts'
 
 /** Where a peer's piece traffic goes once the torrent's metadata is known (its Transfer). */
@@ -54,134 +56,6 @@ export interface PeerHost {
 export interface OutstandingBlock { piece: number, block: number, offset: number, length: number, sentAt: number }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000
-/** before the first block told us the peer's round trip */
-const INITIAL_PIPELINE = 4
-const MIN_PIPELINE = 2
-/**
- * Most requests kept at a peer that did not say how many it queues (BEP 10 `reqq`; 250 is
- * libtorrent's default). A peer that did is held to its own figure, up to MAX_PIPELINE:
- * Transmission says 512, and answers ~400 ms after a request even on loopback, so 256 blocks
- * capped it at 10 MiB/s.
- */
-export const DEFAULT_MAX_PIPELINE = 256
-const MAX_PIPELINE = 1024
-/**
- * Queue kept at a peer beyond two round trips. Blocks a peer has queued cannot be recalled
- * (a throttled client has already read them into its send buffer, CANCEL arrives too late),
- * so everything requested from a peer is a FIFO commitment: the deeper its queue, the longer
- * the next urgent (seek) request waits behind stale read-ahead.
- */
-const QUEUE_MARGIN_MS = 20
-
-/**
- * Blocks to keep requested from a peer delivering `rate` bytes/s whose shortest
- * request-to-block time is `latencyMs`: rate x (2 x latency + QUEUE_MARGIN_MS), within
- * [MIN_PIPELINE, max]; growth is immediate, shrinking at most 10 % per call.
- */
-export function pipelineBlocks (rate: number, latencyMs: number, current: number, max = DEFAULT_MAX_PIPELINE): number {
-  const target = Math.ceil(rate * (2 * latencyMs + QUEUE_MARGIN_MS) / 1000 / BLOCK)
-  const next = target >= current ? target : Math.max(target, Math.floor(current * 0.9))
-  return Math.max(MIN_PIPELINE, Math.min(max, next))
-}
-
-/**
- * A peer's delivery rate after a tick of `ms` in which `bytes` arrived: half the old estimate,
- * half the new sample. An `idle` tick (nothing asked, nothing received) is no sample at all.
- */
-export function nextRate (rate: number, bytes: number, ms: number, idle: boolean): number {
-  return idle ? rate : rate * 0.5 + (bytes * 1000 / ms) * 0.5
-}
-
-/**
- * Slow start, for a peer whose pipeline is full while more is wanted from it: a block that
- * waited at most 1.5 x the shortest request-to-block time plus half the margin found no queue
- * at the peer, so the pipeline gets one more slot (up to `max`).
- */
-export function slowStart (current: number, latencyMs: number, minLatencyMs: number, max = DEFAULT_MAX_PIPELINE): number {
-  return latencyMs <= minLatencyMs * 1.5 + QUEUE_MARGIN_MS / 2 ? Math.min(max, current + 1) : current
-}
-
-/**
- * The longest message accepted from a peer before its id is even read: an extension message
- * carrying a ut_metadata piece (16 KiB and its bencoded header) is the largest we ever ask
- * for, a PIECE (9 + BLOCK) is smaller. Bitfields get room for one bit per piece; before the
- * metadata the piece count is unknown and the library's own bitfield cap (400 000 pieces)
- * bounds it. bittorrent-protocol itself would wait for (and buffer) up to 2^31 - 1 bytes, and
- * reads a prefix of 2^31 or more as a negative number, i.e. a keep-alive.
- */
-const MAX_FRAME = 2 + BLOCK + 1024
-const MAX_BITFIELD_PIECES = 400_000
-/** BEP 3: requests above 128 KiB are grounds to close the connection (we serve up to this much) */
-const MAX_REQUEST = 128 * 1024
-
-export function maxMessageLength (info: TorrentInfo | null): number {
-  return Math.max(MAX_FRAME, 1 + Math.ceil((info?.pieceCount ?? MAX_BITFIELD_PIECES) / 8))
-}
-
-function u32 (b: Uint8Array, at: number): number {
-  return ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!
-}
-
-/** BEP 10: an extension id is one byte, and 0 means the peer turned the extension off. */
-export function isExtId (v: unknown): boolean {
-  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 255
-}
-
-/** A block range inside the torrent: `index` exists and [offset, offset+length) lies in it. */
-function inPiece (info: TorrentInfo, index: number, offset: number, length: number): boolean {
-  return index < info.pieceCount && offset + length <= pieceSize(info, index)
-}
-
-/** BEP 3: one bit per piece, the spare bits at the end cleared. */
-function bitfieldViolation (bits: Uint8Array, pieceCount: number): string | null {
-  if (bits.length !== Math.ceil(pieceCount / 8)) return `bitfield of ${bits.length} bytes for ${pieceCount} pieces`
-  const used = pieceCount % 8
-  return used !== 0 && (bits[bits.length - 1]! & (0xff >> used)) !== 0 ? 'bitfield with spare bits set' : null
-}
-
-/**
- * Why message `msg` (id and payload, without the length prefix) breaks the protocol, or null.
- * `info` is null before the metadata (nothing to check indexes against yet); `ours` the ids we
- * gave our extensions (wire.extendedMapping).
- */
-export function messageViolation (msg: Uint8Array, info: TorrentInfo | null, ours: Record<number, string>): string | null {
-  const id = msg[0]!
-  const n = msg.length
-  const sized = (want: number): string | null => n === want ? null : `message ${id} of ${n} bytes, expected ${want}`
-  switch (id) {
-    case 0: case 1: case 2: case 3: case 0x0E: case 0x0F: // choke .. uninterested, have-all, have-none
-      return sized(1)
-    case 4: // have
-      return sized(5) ?? (info !== null && u32(msg, 1) >= info.pieceCount ? `have ${u32(msg, 1)} of ${info.pieceCount} pieces` : null)
-    case 5: // bitfield
-      return info === null ? null : bitfieldViolation(msg.subarray(1), info.pieceCount)
-    case 6: { // request
-      const bad = sized(13)
-      if (bad !== null) return bad
-      const [index, offset, length] = [u32(msg, 1), u32(msg, 5), u32(msg, 9)]
-      if (length === 0 || length > MAX_REQUEST) return `request of ${length} bytes`
-      return info !== null && !inPiece(info, index, offset, length) ? `request outside the torrent (${index}, ${offset}, ${length})` : null
-    }
-    case 7: { // piece
-      if (n <= 9) return `piece message of ${n} bytes`
-      const [index, offset, length] = [u32(msg, 1), u32(msg, 5), n - 9]
-      if (length > BLOCK) return `block of ${length} bytes`
-      return info !== null && !inPiece(info, index, offset, length) ? `block outside the torrent (${index}, ${offset}, ${length})` : null
-    }
-    case 8: case 0x10: // cancel, reject
-      return sized(13)
-    case 9: // port
-      return sized(3)
-    case 0x0D: case 0x11: // suggest, allowed-fast
-      return sized(5)
-    case 20: // extended
-      if (n < 2) return 'extended message without an id'
-      return msg[1] === 0 || ours[msg[1]!] !== undefined ? null : `extended message for id ${msg[1]}, which we never gave`
-    default: // BEP 3: unknown messages are ignored
-      return null
-  }
-}
-
 /**
  * 'ip:port' as we dial and announce it: a dual-stack listener reports IPv4 peers as
  * '::ffff:a.b.c.d', which is the IPv4 address; other IPv6 addresses go in brackets.
@@ -190,11 +64,6 @@ export function dialable (ip: string, port: number): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
   if (mapped !== null) return `${mapped[1]}:${port}`
   return isIPv6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`
-}
-
-/** A bencoded dictionary as bencode decodes it (not a list, string or integer). */
-function isDict (v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v)
 }
 
 export class Peer {

@@ -21,7 +21,7 @@ import {
   HostileListener, HostilePeer, bdecode, bencode, describeCrashes, extended, extendedHandshake, fastPexInterval, handshake,
   message, trapCrashes, u32, type BValue
 } from '../helpers/hostile-peer.ts'
-import { maxMessageLength } from '../../src/torrent/peer.ts'
+import { maxMessageLength } from '../../src/torrent/wire-checks.ts'
 import type { Torrent, TorrentService } from '../../src/torrent/types.ts'
 
 const P = 16 * KiB

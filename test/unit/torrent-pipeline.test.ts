@@ -3,7 +3,7 @@
 // round trip, not a fixed count.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { nextRate, pipelineBlocks, slowStart } from '../../src/torrent/peer.ts'
+import { nextRate, pipelineBlocks, slowStart } from '../../src/torrent/pipeline.ts'
 
 const KiB = 1024
 const MiB = 1024 * KiB
