@@ -8,12 +8,20 @@ export interface SeasonHint {
   source: string
 }
 
-/** Read in order; a range (S01-S03, Season 1-3) speaks for no single season. */
+/**
+ * A range ("S01-S03", "S01-03", "Season 1-3") speaks for no single season, so neither of its
+ * ends may match; "S2 - 04" (spaces round the dash) is season 2 and episode 4, not a range.
+ */
+const NOT_RANGE_START = '(?![ ._]*-[ ._]*s\\d|-\\d)'
+const NOT_RANGE_END = '(?<!\\d[ ._]*-[ ._]*s?)'
+
+/** Read in order, first match wins. */
 const SEASON_RULES: RegExp[] = [
-  /^(?:specials?|extras? episodes|season[ ._-]?0+|s0+)$/i,
-  /(?<![a-z0-9])(?:season|staffel|saison|temporada|stagione|series|seizoen|sezon)[ ._-]*(\d{1,2})(?![\d])(?![ ._]*-[ ._]*\d)/i,
-  /(?<![a-z0-9])s(\d{1,2})(?!\d)(?![ ._]*-[ ._]*s?\d)/i,
-  /(?<![a-z0-9])(\d{1,2})(?:st|nd|rd|th)[ ._-]season(?![a-z])/i
+  /^(?:specials?|season[ ._-]?0+|s0+)$/i,
+  // "2nd Season" first: "Season - 16" after it is an episode, not a season
+  /(?<![a-z0-9])(\d{1,2})(?:st|nd|rd|th)[ ._-]season(?![a-z])/i,
+  new RegExp(`(?<![a-z0-9])(?:season|staffel|saison|temporada|stagione|series|seizoen|sezon)(?:[ ._]{0,2}|-)(\\d{1,2})(?!\\d)${NOT_RANGE_START}`, 'i'),
+  new RegExp(`(?<![a-z0-9])${NOT_RANGE_END}s(\\d{1,2})(?!\\d)${NOT_RANGE_START}`, 'i')
 ]
 
 /** The season a single folder name speaks for, or null. */
