@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { parse as parseYaml } from 'yaml'
 import { defaults, rules, type Config, type Rule } from './schema.ts'
+import { isTrackerUrl } from '../torrent/magnet.ts'
 
 export class ConfigError extends Error {
   readonly problems: string[]
@@ -135,10 +136,6 @@ function valid (value: unknown, rule: Rule): boolean {
 
 function isHttpUrl (s: string): boolean {
   try { const u = new URL(s); return u.protocol === 'http:' || u.protocol === 'https:' } catch { return false }
-}
-
-function isTrackerUrl (s: string): boolean {
-  try { return ['http:', 'https:', 'udp:', 'ws:', 'wss:'].includes(new URL(s).protocol) } catch { return false }
 }
 
 export function isLoopbackHost (host: string): boolean {

@@ -11,7 +11,6 @@
 import type { EventEmitter } from 'node:events'
 import Discovery from 'torrent-discovery'
 import type { Logger } from '../logger.ts'
-import { defaults } from '../config/schema.ts'
 import { trackerProxyOptions } from './tracker-http.ts'
 
 export interface DiscoveryOptions {
@@ -20,8 +19,8 @@ export interface DiscoveryOptions {
   port: number
   /** announce URLs in order of preference: the first `maxTrackers` usable ones are kept */
   trackers: string[]
-  /** torrent.max_trackers (default: the config default) */
-  maxTrackers?: number
+  /** torrent.max_trackers */
+  maxTrackers: number
   dht: unknown
   lsd: boolean
 }
@@ -111,7 +110,7 @@ export class PeerDiscovery {
   /** The capped announce list, computed (and its trimming logged) on first use. */
   private trackers (): string[] {
     if (this.selection === null) {
-      const max = this.opts.maxTrackers ?? defaults.torrent.max_trackers
+      const max = this.opts.maxTrackers
       const s = selectTrackers(this.opts.trackers, max)
       if (s.duplicates + s.unusable + s.overCap > 0) {
         this.log.info({ kept: s.kept.length, duplicates: s.duplicates, unusable: s.unusable, overCap: s.overCap, maxTrackers: max }, 'announce list trimmed')

@@ -65,10 +65,13 @@ function infoHashOf (xts: string[]): string {
   throw new InvalidInputError(`magnet_uri: "${raw.slice(0, 80)}" is not an info hash (40 hex or 32 base32 characters)`)
 }
 
+/** An announce URL a magnet or the configuration may name: http(s), udp or ws(s). */
+export function isTrackerUrl (url: string): boolean {
+  try { return TRACKER_PROTOCOLS.has(new URL(url).protocol) } catch { return false }
+}
+
 function checkTracker (tr: string): string {
-  let ok = false
-  try { ok = TRACKER_PROTOCOLS.has(new URL(tr).protocol) } catch {}
-  if (!ok) throw new InvalidInputError(`magnet_uri: tracker "${tr.slice(0, 200)}" is not an http(s), udp or ws(s) URL`)
+  if (!isTrackerUrl(tr)) throw new InvalidInputError(`magnet_uri: tracker "${tr.slice(0, 200)}" is not an http(s), udp or ws(s) URL`)
   return tr
 }
 
