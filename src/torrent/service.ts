@@ -145,9 +145,6 @@ class Engine implements TorrentService {
     if (loaded !== null) return loaded
     const session = new TorrentSession(this.ctx, hash, record, this.log.child({ infoHash: hash }))
     this.sessions.set(hash, session)
-    const hints = parsed.peers.slice(0, this.cfg.max_peer_hints)
-    if (hints.length < parsed.peers.length) this.log.info({ infoHash: hash, kept: hints.length, dropped: parsed.peers.length - hints.length }, 'magnet peer hints over torrent.max_peer_hints dropped')
-    for (const addr of hints) session.swarm.addAddr(addr, 'magnet')
     session.begin(false)
     this.ctx.activity.markActive(hash)
     let timer: NodeJS.Timeout | undefined

@@ -63,7 +63,8 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
       newPeer: (wire, socket, addr, outgoing) => new Peer(wire, socket, addr, outgoing, this),
       requestTimedOut: (peer, piece, offset) => { this.transfer?.scheduler.release(peer, piece, offset, true) }
     }, log, record)
-    for (const addr of magnetHints(record.magnet, ctx.cfg.max_peer_hints)) this.swarm.addAddr(addr, 'magnet')
+    // a runtime add and a load at startup alike: the magnet's x.pe hints are dialable peers
+    for (const addr of magnetHints(record.magnet, ctx.cfg.max_peer_hints, log)) this.swarm.addAddr(addr, 'magnet')
     let resolve!: () => void
     let reject!: (err: Error) => void
     const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
@@ -345,7 +346,10 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
 
 export type { TorrentState }
 
-/** The stored magnet's x.pe hints (at most `max`); none when it no longer parses. */
-function magnetHints (magnetUri: string, max: number): string[] {
-  try { return parseMagnet(magnetUri).peers.slice(0, max) } catch { return [] }
+/** The magnet's x.pe hints, at most `max` (the rest are logged as dropped); none when it no longer parses. */
+function magnetHints (magnetUri: string, max: number, log: Logger): string[] {
+  let peers: string[]
+  try { peers = parseMagnet(magnetUri).peers } catch { return [] }
+  if (peers.length > max) log.info({ kept: max, dropped: peers.length - max }, 'magnet peer hints over torrent.max_peer_hints dropped')
+  return peers.slice(0, max)
 }
