@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'read_timeout'
   | 'closed'
   | 'limit_reached'
+  | 'rate_limited'
 
 export class DomainError extends Error {
   readonly code: ErrorCode
@@ -78,6 +79,18 @@ export class LimitError extends DomainError {
   readonly retryAfter: number | undefined
   constructor (message: string, retryAfter?: number) {
     super('limit_reached', 503, message)
+    this.retryAfter = retryAfter
+  }
+}
+
+/**
+ * An outside service (OpenSubtitles, an indexer) refuses more requests for now: its rate limit
+ * or its daily quota. 429 like theirs, with `retryAfter` (seconds) when they said how long.
+ */
+export class RateLimitedError extends DomainError {
+  readonly retryAfter: number | undefined
+  constructor (message: string, retryAfter?: number, details?: Record<string, unknown>) {
+    super('rate_limited', 429, message, details)
     this.retryAfter = retryAfter
   }
 }

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { codeForStatus, payload, toErrorAnswer } from './error-answer.ts'
 import type { Logger } from '../logger.ts'
-import { LimitError } from '../errors.ts'
+import { LimitError, RateLimitedError } from '../errors.ts'
 import { isApiUrl, sendError } from './error-reply.ts'
 
 /**
@@ -21,7 +21,7 @@ export function registerErrorHandling (app: FastifyInstance, log: Logger): void 
     const { status, body } = toErrorAnswer(err, req.id, log)
     if (reply.raw.headersSent) { reply.raw.destroy(); return }
     // a bound reached for a moment (torrent.max_concurrent_adds) says when to come back
-    if (err instanceof LimitError && err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter))
+    if ((err instanceof LimitError || err instanceof RateLimitedError) && err.retryAfter !== undefined) void reply.header('retry-after', String(err.retryAfter))
     await sendError(reply, req.url, status, body.error.code, body.error.message, body.error.details)
   })
   app.setNotFoundHandler(async (req, reply) => {
