@@ -20,6 +20,7 @@ import { LibraryVfs } from './vfs/library-vfs.ts'
 import { AssignmentRepository } from './assignments/repository.ts'
 import { AssignmentEvents } from './assignments/events.ts'
 import { AssignmentService } from './assignments/service.ts'
+import { PackAssignService } from './assignments/pack-assign.ts'
 import { TorrentAdmin } from './assignments/torrent-admin.ts'
 import { registerApi } from './api/index.ts'
 import { registerWebdav } from './webdav/index.ts'
@@ -68,6 +69,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const torrents = await startup.step('start the torrent engine', async () => await createTorrentService(config.torrent, logger.child({ component: 'torrent' })), async (t) => { await t.close() })
   const assignmentRepo = new AssignmentRepository(db, library.changed)
   const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }), assignmentEvents)
+  const packs = new PackAssignService(assignmentRepo, assignments.claims, assignmentEvents, logger.child({ component: 'packs' }))
   const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignmentEvents)
   // every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
   const metrics: AppMetrics = new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes })
@@ -124,6 +126,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
         library,
         torrents,
         assignments,
+        packs,
         torrentAdmin,
         tmdbConfigured: tmdb.configured,
         startedAt,

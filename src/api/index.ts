@@ -5,6 +5,7 @@ import type { Library } from '../library/index.ts'
 import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { AssignmentService } from '../assignments/service.ts'
+import type { PackAssignService } from '../assignments/pack-assign.ts'
 import type { TorrentAdmin } from '../assignments/torrent-admin.ts'
 import type { TorrentRouteDeps } from './routes/torrents.ts'
 import { apiValidatorCompiler } from './validation.ts'
@@ -12,12 +13,15 @@ import { movieRoutes } from './routes/movies.ts'
 import { showRoutes } from './routes/shows.ts'
 import { searchRoutes, statusRoutes } from './routes/status.ts'
 import { assignmentRoutes } from './routes/assignments.ts'
+import { packAssignRoutes } from './routes/pack-assign.ts'
 import { torrentRoutes } from './routes/torrents.ts'
 
 export interface ApiDeps {
   library: Library
   torrents: TorrentService
   assignments: AssignmentService
+  /** season packs assigned to a show in one call */
+  packs: PackAssignService
   /** loaded torrents with their users, guarded removal */
   torrentAdmin: TorrentAdmin
   tmdbConfigured: boolean
@@ -38,5 +42,6 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await showRoutes(app, deps)
   await searchRoutes(app, deps)
   await assignmentRoutes(app, deps)
+  await packAssignRoutes(app, deps)
   await torrentRoutes(app, deps)
 }

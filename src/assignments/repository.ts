@@ -3,7 +3,7 @@
 // never a moment with two or with none by accident.
 import type { Db } from '../db/open.ts'
 import { fromRow, type AssignmentRow as Row } from './mapper.ts'
-import type { Assignment, ItemType, NewAssignment } from './types.ts'
+import type { Assignment, ItemType, NewAssignment, NewItemAssignment, ShowEpisodeSlot, StoredAssignment } from './types.ts'
 
 export class AssignmentRepository {
   private readonly db: Db
@@ -30,19 +30,58 @@ export class AssignmentRepository {
 
   /** Stores a new active assignment, deactivating the item's previous one atomically. */
   create (itemType: ItemType, itemId: number, a: NewAssignment, now = new Date()): Assignment {
+    return this.createMany([{ itemType, itemId, assignment: a }], now)[0]!.assignment
+  }
+
+  /**
+   * Stores several assignments in one transaction (a season pack): all or none. Each item's
+   * previous active assignment is deactivated and returned beside the new one.
+   */
+  createMany (entries: readonly NewItemAssignment[], now = new Date()): StoredAssignment[] {
     const stamp = now.toISOString()
-    const row = this.db.transaction(() => {
-      this.db.prepare(`UPDATE torrent_assignments SET is_active = 0, deactivated_at = ?
-        WHERE item_type = ? AND item_id = ? AND is_active = 1`).run(stamp, itemType, itemId)
-      const info = this.db.prepare(`INSERT INTO torrent_assignments
-        (item_type, item_id, info_hash, magnet_uri, file_path, file_index, file_size, resolution, source, is_active, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`).run(
-        itemType, itemId, a.infoHash, a.magnetUri, a.filePath, a.fileIndex, a.fileSize,
-        a.resolution ?? null, a.source ?? null, stamp)
-      return this.db.prepare('SELECT * FROM torrent_assignments WHERE id = ?').get(info.lastInsertRowid) as Row
-    })()
-    this.onChange()
-    return fromRow(row)
+    const deactivate = this.db.prepare(`UPDATE torrent_assignments SET is_active = 0, deactivated_at = ?
+      WHERE item_type = ? AND item_id = ? AND is_active = 1 RETURNING *`)
+    const insert = this.db.prepare(`INSERT INTO torrent_assignments
+      (item_type, item_id, info_hash, magnet_uri, file_path, file_index, file_size, resolution, source, is_active, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING *`)
+    const stored = this.db.transaction(() => entries.map(({ itemType, itemId, assignment: a }) => {
+      const previous = deactivate.get(stamp, itemType, itemId) as Row | undefined
+      const row = insert.get(itemType, itemId, a.infoHash, a.magnetUri, a.filePath, a.fileIndex, a.fileSize,
+        a.resolution ?? null, a.source ?? null, stamp) as Row
+      return { assignment: fromRow(row), previous: previous === undefined ? null : fromRow(previous) }
+    }))()
+    if (stored.length > 0) this.onChange()
+    return stored
+  }
+
+  /** Whether the show exists (season packs are assigned to a show). */
+  showExists (showId: number): boolean {
+    return this.db.prepare('SELECT 1 FROM shows WHERE id = ?').get(showId) !== undefined
+  }
+
+  /** Every episode of the show with its numbers, air date and active assignment, in order. */
+  showEpisodes (showId: number): ShowEpisodeSlot[] {
+    const rows = this.db.prepare(`SELECT e.id AS episode_id, s.season_number AS season, e.episode_number AS episode,
+        e.name AS name, e.air_date AS air_date
+      FROM episodes e JOIN seasons s ON s.id = e.season_id
+      WHERE s.show_id = ? ORDER BY s.season_number, e.episode_number`).all(showId) as Array<{
+      episode_id: number, season: number, episode: number, name: string | null, air_date: string | null
+    }>
+    const active = new Map(this.activeForShow(showId).map((a) => [a.itemId, a]))
+    return rows.map((r) => ({
+      episodeId: r.episode_id,
+      season: r.season,
+      episode: r.episode,
+      name: r.name,
+      airDate: r.air_date,
+      active: active.get(r.episode_id) ?? null
+    }))
+  }
+
+  private activeForShow (showId: number): Assignment[] {
+    return (this.db.prepare(`SELECT a.* FROM torrent_assignments a
+      JOIN episodes e ON a.item_type = 'episode' AND a.item_id = e.id AND a.is_active = 1
+      JOIN seasons s ON s.id = e.season_id WHERE s.show_id = ?`).all(showId) as Row[]).map(fromRow)
   }
 
   getActive (itemType: ItemType, itemId: number): Assignment | null {

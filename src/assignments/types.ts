@@ -32,6 +32,29 @@ export interface NewAssignment {
   source?: string | null
 }
 
+/** One assignment of a batch (a season pack): the item and what to store for it. */
+export interface NewItemAssignment {
+  itemType: ItemType
+  itemId: number
+  assignment: NewAssignment
+}
+
+/** A stored assignment and the item's assignment it replaced, if any. */
+export interface StoredAssignment {
+  assignment: Assignment
+  previous: Assignment | null
+}
+
+/** An episode of a show as a season-pack assign sees it. */
+export interface ShowEpisodeSlot {
+  episodeId: number
+  season: number
+  episode: number
+  name: string | null
+  airDate: string | null
+  active: Assignment | null
+}
+
 /** The file an assignment points at: what the published tree and the streaming layer need. */
 export type AssignedFile = Pick<Assignment, 'id' | 'infoHash' | 'magnetUri' | 'filePath' | 'fileIndex' | 'fileSize' | 'createdAt'>
 
