@@ -88,9 +88,9 @@ const TABLE: ReadonlyArray<readonly [string, string, string]> = [
 ]
 
 /**
- * Codes that are also common words or tags and so are never read from a name: "may" (Malay),
- * "per" (Persian), "ice" (Icelandic), "arm" (Armenian), "sin" (Sinhala) are left out of the table;
- * these are in it for their language but are too word-like to trust outside the tail.
+ * Codes that are also common words or tags: "may" (Malay), "per" (Persian), "ice" (Icelandic),
+ * "arm" (Armenian), "sin" (Sinhala) are left out of the table altogether; these are in it but
+ * count only as the last word of a name that follows the video's own name or sits in Subs/.
  */
 const WORDLIKE = new Set(['cat', 'mac', 'mal', 'lit', 'est', 'ben', 'tam', 'tel', 'geo', 'wel', 'fil', 'jap'])
 
@@ -172,7 +172,8 @@ interface ReadOptions {
 function readTokens (tokens: string[], from: number, opts: ReadOptions): SubtitleTags {
   let forced = false
   let sdh = false
-  let hi = false
+  // where a "hi" was seen: Hindi only with a word before it, like any two-letter code
+  let hi = -1
   let number = false
   let i = tokens.length - 1
   for (; i >= from; i--) {
@@ -180,7 +181,7 @@ function readTokens (tokens: string[], from: number, opts: ReadOptions): Subtitl
     if (FORCED.has(t)) forced = true
     else if (SDH.has(t)) sdh = true
     // "hi" is Hindi alone and hearing-impaired next to another language (Jellyfin's rule)
-    else if (t === 'hi') hi = true
+    else if (t === 'hi') hi = i
     else if (/^\d+$/.test(t)) number = true
     else if (!NEUTRAL.has(t)) break
   }
@@ -189,7 +190,9 @@ function readTokens (tokens: string[], from: number, opts: ReadOptions): Subtitl
   if (tail !== undefined && i >= from) {
     const short = SHORT.get(tail)
     const codeAllowed = !number && (i > 0 || opts.bareCode)
-    language = (codeAllowed ? short : undefined) ?? LONG.get(tail) ?? null
+    // "The.Cat.srt" is not Catalan; "Movie.2019.cat.srt" beside Movie.2019.mkv is
+    const wordAllowed = opts.wide || !WORDLIKE.has(tail)
+    language = (codeAllowed ? short : undefined) ?? (wordAllowed ? LONG.get(tail) : undefined) ?? null
   }
   if (opts.wide) {
     for (let j = from; j < i; j++) {
@@ -203,9 +206,9 @@ function readTokens (tokens: string[], from: number, opts: ReadOptions): Subtitl
       if (!WORDLIKE.has(t)) language = LONG.get(t) ?? null
     }
   }
-  if (hi) {
-    if (language === null) language = 'hi'
-    else sdh = true
+  if (hi >= 0) {
+    if (language !== null) sdh = true
+    else if (hi > 0 || opts.bareCode) language = 'hi'
   }
   return { language, forced, sdh }
 }

@@ -44,6 +44,8 @@ const CASES: Case[] = [
   { path: 'Movie.zho.srt', video: 'Movie', language: 'zh' },
   { path: 'Movie.cze.srt', video: 'Movie', language: 'cs' },
   { path: 'Movie.nob.srt', video: 'Movie', language: 'nb' },
+  // word-like codes count only after the video's name ("The.Cat.srt" below is not Catalan)
+  { path: 'Movie.2019.1080p.cat.srt', video: 'Movie.2019.1080p', language: 'ca' },
   { path: 'Movie.pt-BR.srt', video: 'Movie', language: 'pt' },
   { path: 'Movie.pt_BR.srt', video: 'Movie', language: 'pt' },
   { path: 'Movie.es-419.srt', video: 'Movie', language: 'es' },
@@ -113,6 +115,8 @@ const NO_LANGUAGE: Case[] = [
   { path: 'Movie.2019.srt', video: 'Movie.2019', language: null },
   // "Brazil" alone is a country, "latin" here a qualifier
   { path: 'Brazil.1985.srt', language: null },
+  { path: 'The.Cat.srt', language: null },
+  { path: 'Hi.srt', language: null },
   // a folder named after a film is not a language folder
   { path: 'The Italian Job (2003)/The Italian Job (2003).srt', video: 'The Italian Job (2003)', language: null },
   { path: 'Subs/S01E02/Show.S01E02.srt', video: 'Show.S01E02', language: null }

@@ -224,6 +224,27 @@ const CASES: Case[] = [
     }
   },
   {
+    name: 'movie collection: each Subs/ folder belongs to the one video beside it',
+    files: [
+      ['Collection (2001-2003)/Movie One (2001)/Movie.One.2001.1080p.BluRay.x264.mkv', GB],
+      ['Collection (2001-2003)/Movie One (2001)/Subs/English.srt', SRT],
+      ['Collection (2001-2003)/Movie Two (2003)/Movie.Two.2003.1080p.BluRay.x264.mkv', GB],
+      ['Collection (2001-2003)/Movie Two (2003)/Subtitles/2_English.srt', SRT],
+      ['Collection (2001-2003)/Movie Two (2003)/French.srt', SRT],
+      ['Collection (2001-2003)/Subs/English.srt', SRT]
+    ],
+    want: {
+      'Collection (2001-2003)/Movie One (2001)/Movie.One.2001.1080p.BluRay.x264.mkv': [
+        'Collection (2001-2003)/Movie One (2001)/Subs/English.srt en (in the "Subs" folder beside the video)'
+      ],
+      'Collection (2001-2003)/Movie Two (2003)/Movie.Two.2003.1080p.BluRay.x264.mkv': [
+        'Collection (2001-2003)/Movie Two (2003)/Subtitles/2_English.srt en (in the "Subtitles" folder beside the video)',
+        'Collection (2001-2003)/Movie Two (2003)/French.srt fr (the only video in its folder)'
+      ]
+    },
+    unmatched: { 'Collection (2001-2003)/Subs/English.srt': 'no name, folder or episode code ties it to one of the 2 videos' }
+  },
+  {
     name: 'multi-episode file: subtitles of either episode or of both',
     files: [
       ['Show.S01/Show.S01E01E02.720p.mkv', GB],
