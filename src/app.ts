@@ -21,6 +21,8 @@ import { AssignmentRepository } from './assignments/repository.ts'
 import { AssignmentEvents } from './assignments/events.ts'
 import { AssignmentService } from './assignments/service.ts'
 import { PackAssignService } from './assignments/pack-assign.ts'
+import { SubtitleRepository } from './subtitles/repository.ts'
+import { createSubtitles } from './subtitles/index.ts'
 import { TorrentAdmin } from './assignments/torrent-admin.ts'
 import { registerApi } from './api/index.ts'
 import { registerWebdav } from './webdav/index.ts'
@@ -65,7 +67,8 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const tmdb = new TmdbClient(config.tmdb, logger.child({ component: 'tmdb' }), opts.fetch)
   // assigned/unassigned, published by the assignment service and by deletes in the library
   const assignmentEvents = new AssignmentEvents()
-  const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }), assignmentEvents })
+  const subtitleRepo = new SubtitleRepository(db)
+  const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }), assignmentEvents, subtitles: () => subtitleRepo.allVisible() })
   const torrents = await startup.step('start the torrent engine', async () => await createTorrentService(config.torrent, logger.child({ component: 'torrent' })), async (t) => { await t.close() })
   const assignmentRepo = new AssignmentRepository(db, library.changed)
   const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }), assignmentEvents)
@@ -86,10 +89,14 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     logger: logger.child({ component: 'streaming' })
   })
   await startup.step('start the streaming layer', async () => { await streams.start() }, async () => { await streams.close() })
-  // an assigned file is warmed and pinned at once (warm_on_assign); an unassigned one loses its pins
+  const subtitles = createSubtitles(config, { repo: subtitleRepo, torrents, assignments: assignmentRepo, logger: logger.child({ component: 'subtitles' }), fetch: opts.fetch })
+  await startup.step('scan torrents for subtitles', () => { subtitles.start() }, async () => { await subtitles.close() })
+  // an assigned file is warmed and pinned at once (warm_on_assign); an unassigned one loses its
+  // pins; its torrent's subtitles are found and pinned, and missing languages downloaded
   assignmentEvents.subscribe({ assigned: (a) => { streams.assigned(a) }, unassigned: (a) => { streams.unassigned(a) } })
+  assignmentEvents.subscribe(subtitles.listener)
   // opening is lazy: a handle touches the torrent on its first read, never while listing
-  const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty }, async (assignment) => streams.open(assignment))
+  const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty, openSubtitle: subtitles.open }, async (assignment) => streams.open(assignment))
 
   const server = await startup.step('set up the HTTP server', () => Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -127,6 +134,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
         torrents,
         assignments,
         packs,
+        subtitles: subtitles.service,
         torrentAdmin,
         tmdbConfigured: tmdb.configured,
         startedAt,
@@ -145,6 +153,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const close = async (): Promise<void> => {
     closed ??= (async () => {
       await server.close()
+      await subtitles.close()
       await streams.close()
       await torrents.close()
       db.close()

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts'
 import type { TorrentService } from '../torrent/types.ts'
 import type { AssignmentService } from '../assignments/service.ts'
 import type { PackAssignService } from '../assignments/pack-assign.ts'
+import type { SubtitleService } from '../subtitles/service.ts'
 import type { TorrentAdmin } from '../assignments/torrent-admin.ts'
 import type { TorrentRouteDeps } from './routes/torrents.ts'
 import { apiValidatorCompiler } from './validation.ts'
@@ -14,6 +15,7 @@ import { showRoutes } from './routes/shows.ts'
 import { searchRoutes, statusRoutes } from './routes/status.ts'
 import { assignmentRoutes } from './routes/assignments.ts'
 import { packAssignRoutes } from './routes/pack-assign.ts'
+import { subtitleRoutes } from './routes/subtitles.ts'
 import { torrentRoutes } from './routes/torrents.ts'
 
 export interface ApiDeps {
@@ -22,6 +24,8 @@ export interface ApiDeps {
   assignments: AssignmentService
   /** season packs assigned to a show in one call */
   packs: PackAssignService
+  /** subtitles from torrents and OpenSubtitles */
+  subtitles: SubtitleService
   /** loaded torrents with their users, guarded removal */
   torrentAdmin: TorrentAdmin
   tmdbConfigured: boolean
@@ -43,5 +47,6 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await searchRoutes(app, deps)
   await assignmentRoutes(app, deps)
   await packAssignRoutes(app, deps)
+  await subtitleRoutes(app, deps)
   await torrentRoutes(app, deps)
 }

@@ -59,9 +59,23 @@ function mergeLayer (target: Record<string, Record<string, unknown>>, layer: unk
     if (values === null || values === undefined) continue
     if (typeof values !== 'object' || Array.isArray(values)) { problems.push(`${source}: ${section} must be a mapping`); continue }
     for (const [key, value] of Object.entries(values)) {
-      if (sectionRules[key] === undefined) { problems.push(`${source}: unknown key "${section}.${key}"`); continue }
-      if (value !== undefined) target[section]![key] = value
+      const rule = sectionRules[key]
+      if (rule === undefined) { problems.push(`${source}: unknown key "${section}.${key}"`); continue }
+      if (value === undefined) continue
+      if (rule.type === 'record') mergeRecord(target[section]!, key, value, rule.rules, `${section}.${key}`, source, problems)
+      else target[section]![key] = value
     }
+  }
+}
+
+/** A nested mapping merges key by key, so a file that sets one key keeps the others' defaults. */
+function mergeRecord (target: Record<string, unknown>, key: string, value: unknown, keyRules: Readonly<Record<string, Rule>>, name: string, source: string, problems: string[]): void {
+  if (value === null) return
+  if (typeof value !== 'object' || Array.isArray(value)) { problems.push(`${source}: ${name} must be a mapping`); return }
+  const record = target[key] as Record<string, unknown>
+  for (const [k, v] of Object.entries(value)) {
+    if (keyRules[k] === undefined) { problems.push(`${source}: unknown key "${name}.${k}"`); continue }
+    if (v !== undefined) record[k] = v
   }
 }
 
@@ -73,13 +87,28 @@ function envLayer (env: NodeJS.ProcessEnv, problems: string[]): Record<string, R
     const rest = name.slice('MOMOSHTREM_'.length).toLowerCase()
     const section = Object.keys(rules).find((s) => rest.startsWith(s + '_'))
     const key = section === undefined ? undefined : rest.slice(section.length + 1)
-    const rule = section === undefined || key === undefined ? undefined : (rules as Record<string, Record<string, Rule>>)[section]![key]
-    if (section === undefined || key === undefined || rule === undefined) { problems.push(`environment: unknown variable ${name}`); continue }
-    const value = coerceEnv(raw, rule)
-    if (value === undefined) { problems.push(`environment: ${name}=${JSON.stringify(raw)} is not ${describe(rule)}`); continue }
-    ;(layer[section] ??= {})[key] = value
+    const found = section === undefined || key === undefined ? undefined : envKey((rules as Record<string, Record<string, Rule>>)[section]!, key)
+    if (section === undefined || found === undefined) { problems.push(`environment: unknown variable ${name}`); continue }
+    const value = coerceEnv(raw, found.rule)
+    if (value === undefined) { problems.push(`environment: ${name}=${JSON.stringify(raw)} is not ${describe(found.rule)}`); continue }
+    const sectionLayer = (layer[section] ??= {})
+    if (found.sub === undefined) sectionLayer[found.key] = value
+    else ((sectionLayer[found.key] ??= {}) as Record<string, unknown>)[found.sub] = value
   }
   return layer
+}
+
+/** `opensubtitles_api_key` -> key opensubtitles, sub api_key (MOMOSHTREM_SUBTITLES_OPENSUBTITLES_API_KEY). */
+function envKey (sectionRules: Record<string, Rule>, rest: string): { key: string, sub?: string, rule: Rule } | undefined {
+  const direct = sectionRules[rest]
+  if (direct !== undefined && direct.type !== 'record') return { key: rest, rule: direct }
+  for (const [key, rule] of Object.entries(sectionRules)) {
+    if (rule.type !== 'record' || !rest.startsWith(key + '_')) continue
+    const sub = rest.slice(key.length + 1)
+    const subRule = rule.rules[sub]
+    if (subRule !== undefined && subRule.type !== 'record') return { key, sub, rule: subRule }
+  }
+  return undefined
 }
 
 function coerceEnv (raw: string, rule: Rule): unknown {
@@ -107,17 +136,26 @@ function describe (rule: Rule): string {
     case 'number': return `a number from ${rule.min} to ${rule.max}`
     case 'bool': return 'true or false'
     case 'enum': return `one of ${rule.values.join(', ')}`
-    case 'list': return 'a list of strings'
+    case 'list': return rule.hint === undefined ? 'a list of strings' : `a list of ${rule.hint}`
+    case 'record': return 'a mapping'
   }
 }
 
 function validate (config: Record<string, Record<string, unknown>>, problems: string[]): void {
   for (const [section, keys] of Object.entries(rules as Record<string, Record<string, Rule>>)) {
-    for (const [key, rule] of Object.entries(keys)) {
-      const value = config[section]![key]
-      if (!valid(value, rule)) problems.push(`${section}.${key}: ${JSON.stringify(value)} is not ${describe(rule)}`)
-    }
+    for (const [key, rule] of Object.entries(keys)) validateKey(config[section]!, key, rule, `${section}.${key}`, problems)
   }
+}
+
+function validateKey (parent: Record<string, unknown>, key: string, rule: Rule, name: string, problems: string[]): void {
+  const value = parent[key]
+  if (rule.type === 'record') {
+    for (const [k, r] of Object.entries(rule.rules)) validateKey(value as Record<string, unknown>, k, r, `${name}.${k}`, problems)
+    return
+  }
+  // a secret's value never goes into a message
+  const shown = /password|api_key|token/.test(key) ? '(hidden)' : JSON.stringify(value)
+  if (!valid(value, rule)) problems.push(`${name}: ${shown} is not ${describe(rule)}`)
 }
 
 function valid (value: unknown, rule: Rule): boolean {
@@ -130,7 +168,8 @@ function valid (value: unknown, rule: Rule): boolean {
     case 'number': return typeof value === 'number' && Number.isFinite(value) && value >= rule.min && value <= rule.max
     case 'bool': return typeof value === 'boolean'
     case 'enum': return typeof value === 'string' && rule.values.includes(value)
-    case 'list': return Array.isArray(value) && value.every((v) => typeof v === 'string' && (rule.url !== true || isTrackerUrl(v)))
+    case 'list': return Array.isArray(value) && value.every((v) => typeof v === 'string' && (rule.url !== true || isTrackerUrl(v)) && (rule.pattern === undefined || rule.pattern.test(v)))
+    case 'record': return typeof value === 'object' && value !== null
   }
 }
 
@@ -153,6 +192,10 @@ function crossChecks (c: Config): string[] {
   if (typeof c.server?.host === 'string' && !isLoopbackHost(c.server.host) && !(hasUser && hasPass) && c.auth.allow_anonymous_remote !== true) {
     out.push(`server.host: ${c.server.host} is reachable from other machines but no credentials are set; ` +
       'set auth.username and auth.password, or set auth.allow_anonymous_remote: true to allow anonymous access on purpose')
+  }
+  const os = c.subtitles?.opensubtitles
+  if (typeof os?.username === 'string' && typeof os.password === 'string' && (os.username === '') !== (os.password === '')) {
+    out.push('subtitles.opensubtitles: set both username and password, or neither')
   }
   if (typeof c.tmdb?.api_key === 'string' && c.tmdb.api_key !== '' && c.tmdb.bearer_token !== '') {
     out.push('tmdb: set tmdb.api_key or tmdb.bearer_token, not both')

@@ -70,7 +70,26 @@ export interface Config {
     /** a file assigned while running gets its layout located and its pins fetched at once */
     warm_on_assign: boolean
   }
+  subtitles: {
+    /** ISO 639-1 codes downloaded from OpenSubtitles after each assign (empty: only on request) */
+    languages: string[]
+    /** where downloaded subtitles are stored */
+    folder: string
+    opensubtitles: OpenSubtitlesConfig
+  }
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' }
+}
+
+export interface OpenSubtitlesConfig {
+  /** consumer key from opensubtitles.com/consumers; empty = OpenSubtitles off */
+  api_key: string
+  /** account for downloads beyond the anonymous quota (both or neither) */
+  username: string
+  password: string
+  base_url: string
+  user_agent: string
+  /** seconds per request */
+  timeout: number
 }
 
 export const defaults: Config = {
@@ -116,6 +135,11 @@ export const defaults: Config = {
     next_episode_at: 0.9,
     warm_on_assign: true
   },
+  subtitles: {
+    languages: [],
+    folder: './data/subtitles',
+    opensubtitles: { api_key: '', username: '', password: '', base_url: 'https://api.opensubtitles.com/api/v1', user_agent: 'momoshtrem v0.1.0', timeout: 15 }
+  },
   logging: { level: 'info' }
 }
 
@@ -126,7 +150,9 @@ export type Rule =
   | { type: 'number', min: number, max: number }
   | { type: 'bool' }
   | { type: 'enum', values: readonly string[] }
-  | { type: 'list', url?: boolean }
+  | { type: 'list', url?: boolean, pattern?: RegExp, hint?: string }
+  /** a nested mapping with its own keys (subtitles.opensubtitles) */
+  | { type: 'record', rules: Readonly<Record<string, Rule>> }
 
 const str: Rule = { type: 'string' }
 const path: Rule = { type: 'string', nonEmpty: true }
@@ -190,6 +216,21 @@ export const rules: { [S in keyof Config]: { [K in keyof Config[S]]: Rule } } = 
     handle_grace: { type: 'number', min: 0, max: 3600 },
     next_episode_at: { type: 'number', min: 0, max: 1 },
     warm_on_assign: bool
+  },
+  subtitles: {
+    languages: { type: 'list', pattern: /^[a-z]{2}(-[A-Z]{2})?$/, hint: 'ISO 639-1 codes such as en, de, pt-BR' },
+    folder: path,
+    opensubtitles: {
+      type: 'record',
+      rules: {
+        api_key: str,
+        username: str,
+        password: str,
+        base_url: { type: 'string', nonEmpty: true, url: true },
+        user_agent: { type: 'string', nonEmpty: true },
+        timeout: { type: 'number', min: 0.1, max: 600 }
+      }
+    }
   },
   logging: { level: { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } }
 }

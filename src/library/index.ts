@@ -12,7 +12,7 @@ import { SearchService } from './search-service.ts'
 import { ShowRepository } from './show-repository.ts'
 import { ShowService } from './show-service.ts'
 import { StatsRepository } from './stats-repository.ts'
-import { createTreeSource } from './tree-source.ts'
+import { createTreeSource, type SubtitleRows } from './tree-source.ts'
 import type { LibraryCounts } from './types.ts'
 
 export type { MovieService } from './movie-service.ts'
@@ -37,8 +37,11 @@ export interface Library {
   changed (): void
 }
 
-/** `assignmentEvents`: where deleting an item publishes the assignments it ends. */
-export function createLibrary (deps: { db: Db, tmdb: TmdbClient, logger: Logger, assignmentEvents?: AssignmentEvents }): Library {
+/**
+ * `assignmentEvents`: where deleting an item publishes the assignments it ends; `subtitles`:
+ * the subtitles the tree shows next to the videos.
+ */
+export function createLibrary (deps: { db: Db, tmdb: TmdbClient, logger: Logger, assignmentEvents?: AssignmentEvents, subtitles?: SubtitleRows }): Library {
   const changes = createChangeTracker(deps.db)
   const changed = (): void => { changes.changed() }
   const movieRepo = new MovieRepository(deps.db, changed)
@@ -50,7 +53,7 @@ export function createLibrary (deps: { db: Db, tmdb: TmdbClient, logger: Logger,
     movies,
     shows,
     search: new SearchService(deps.tmdb, movies, shows),
-    treeSource: createTreeSource(movieRepo, showRepo, changes),
+    treeSource: createTreeSource(movieRepo, showRepo, changes, deps.subtitles),
     counts: () => stats.counts(),
     changed
   }

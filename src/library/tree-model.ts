@@ -2,6 +2,9 @@
 // tree (vfs/) and the streaming layer (pins, next-episode warm-up) read it. The library
 // implements LibraryTreeSource; neither reader runs SQL.
 import type { AssignedFile } from '../assignments/types.ts'
+import type { TreeSubtitle } from '../subtitles/types.ts'
+
+export type { TreeSubtitle } from '../subtitles/types.ts'
 
 /** The file an item's active assignment points at. */
 export type TreeAssignment = AssignedFile
@@ -12,6 +15,8 @@ export interface TreeMovie {
   year: number | null
   createdAt: Date
   assignment: TreeAssignment | null
+  /** published next to the video (none without an assignment) */
+  subtitles?: TreeSubtitle[]
 }
 
 export interface TreeEpisode {
@@ -20,6 +25,8 @@ export interface TreeEpisode {
   name: string | null
   createdAt: Date
   assignment: TreeAssignment | null
+  /** published next to the video (none without an assignment) */
+  subtitles?: TreeSubtitle[]
 }
 
 export interface TreeSeason {

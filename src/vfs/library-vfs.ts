@@ -1,7 +1,7 @@
 // The LibraryVFS: the published tree, built from library rows (never from torrents) and
 // rebuilt as soon as the library's version changes, so API changes show at once.
 import { NotFoundError } from '../errors.ts'
-import type { LibraryTreeSource, TreeAssignment } from '../library/tree-model.ts'
+import type { LibraryTreeSource, TreeAssignment, TreeSubtitle } from '../library/tree-model.ts'
 import type { RandomAccessReader, Vfs, VfsEntry } from './types.ts'
 import { buildTree, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
 import { nameKey } from './names.ts'
@@ -13,6 +13,9 @@ import { nameKey } from './names.ts'
  */
 export type OpenFile = (assignment: TreeAssignment, entry: VfsEntry) => Promise<RandomAccessReader>
 
+/** Opens a subtitle published next to a video (from its torrent or from the data folder). */
+export type OpenSubtitle = (subtitle: TreeSubtitle, entry: VfsEntry) => Promise<RandomAccessReader>
+
 /** Splits a decoded path into NFC segments; ignores empty segments (trailing or doubled '/'). */
 export function pathSegments (path: string): string[] {
   return path.normalize('NFC').split('/').filter((s) => s !== '')
@@ -22,12 +25,14 @@ export class LibraryVfs implements Vfs {
   private readonly source: LibraryTreeSource
   private readonly opts: TreeOptions
   private readonly openFile: OpenFile | undefined
+  private readonly openSubtitle: OpenSubtitle | undefined
   private cached: { version: number, root: DirNode } | undefined
 
-  constructor (source: LibraryTreeSource, opts: { showEmpty: boolean }, openFile?: OpenFile) {
+  constructor (source: LibraryTreeSource, opts: { showEmpty: boolean, openSubtitle?: OpenSubtitle }, openFile?: OpenFile) {
     this.source = source
     this.opts = { showEmpty: opts.showEmpty }
     this.openFile = openFile
+    this.openSubtitle = opts.openSubtitle
   }
 
   /** The tree for the library's current version (built at most once per version). */
@@ -64,6 +69,10 @@ export class LibraryVfs implements Vfs {
   async open (path: string): Promise<RandomAccessReader> {
     const node = this.lookup(path)
     if (node?.kind !== 'file') throw new NotFoundError(`no file at ${path}`)
+    if (node.subtitle !== undefined) {
+      if (this.openSubtitle === undefined) throw new NotFoundError('subtitles not available')
+      return await this.openSubtitle(node.subtitle, node.entry)
+    }
     if (this.openFile === undefined) throw new NotFoundError('streaming not available')
     return await this.openFile(node.assignment, node.entry)
   }

@@ -1,9 +1,13 @@
 // Pure tree building: library rows (LibraryTreeSource) -> folder and file nodes.
 //   /Movies/<Title (Year)>/<Title (Year)>.<ext>
 //   /TV Shows/<Title (Year)>/Season NN/<Title (Year)> - SNNEMM - <Episode name>.<ext>
+// A file backing several episodes (S01E01E02) is published once, as Plex and Jellyfin name
+// multi-episode files: <Title (Year)> - S01E01-E02 - <first episode's name>.<ext>.
+// Subtitles sit next to their video: <video base>.<lang>[.forced|.sdh].<ext> (subtitles/naming.ts).
 // No I/O and no clock: the same rows always give the same tree (names, dates, ETags).
 import { createHash } from 'node:crypto'
-import type { TreeAssignment, TreeMovie, TreeSeason, TreeShow } from '../library/tree-model.ts'
+import type { TreeAssignment, TreeEpisode, TreeMovie, TreeSeason, TreeShow, TreeSubtitle } from '../library/tree-model.ts'
+import { sidecarNames } from '../subtitles/naming.ts'
 import type { VfsEntry } from './types.ts'
 import { extensionOf, nameKey, sanitizeName, uniqueNames } from './names.ts'
 import { contentTypeFor } from './content-types.ts'
@@ -22,7 +26,10 @@ export interface DirNode {
 export interface FileNode {
   kind: 'file'
   entry: VfsEntry
+  /** the video's assignment (for a subtitle: the assignment of the video it sits next to) */
   assignment: TreeAssignment
+  /** set when the file is a subtitle: its bytes are this subtitle's, not the video's */
+  subtitle?: TreeSubtitle
 }
 
 export type TreeNode = DirNode | FileNode
@@ -84,6 +91,53 @@ function file (base: string, a: TreeAssignment): FileNode {
   }
 }
 
+function subtitleEtag (s: TreeSubtitle): string {
+  const src = s.source.kind === 'torrent' ? `${s.source.infoHash.toLowerCase()}:${s.source.fileIndex}` : `local:${s.source.storedName}`
+  return createHash('sha1').update(`${src}:${s.size}`).digest('hex')
+}
+
+/** VobSub halves (.sub and .idx of one path in one torrent) by each other's id: they keep one base name. */
+function vobSubPairs (subtitles: readonly TreeSubtitle[]): Map<number, number> {
+  const stemOf = (s: TreeSubtitle): string | null => s.source.kind === 'torrent' && (s.format === 'sub' || s.format === 'idx')
+    ? `${s.source.infoHash}:${s.source.filePath.slice(0, s.source.filePath.lastIndexOf('.'))}`
+    : null
+  const byStem = new Map<string, TreeSubtitle[]>()
+  for (const s of subtitles) {
+    const stem = stemOf(s)
+    if (stem !== null) byStem.set(stem, [...(byStem.get(stem) ?? []), s])
+  }
+  const out = new Map<number, number>()
+  for (const [a, b] of byStem.values()) {
+    if (a !== undefined && b !== undefined && a.format !== b.format) { out.set(a.id, b.id); out.set(b.id, a.id) }
+  }
+  return out
+}
+
+/** The video and, next to it, its subtitles named after its (final, unique) base name. */
+function videoWithSubtitles (base: string, a: TreeAssignment, subtitles: readonly TreeSubtitle[] | undefined): FileNode[] {
+  const video = file(base, a)
+  if (subtitles === undefined || subtitles.length === 0) return [video]
+  const pairs = vobSubPairs(subtitles)
+  const names = sidecarNames(base, subtitles.map((s) => {
+    const pair = pairs.get(s.id)
+    return { id: s.id, language: s.language, forced: s.forced, sdh: s.sdh, ext: s.format, ...(pair === undefined ? {} : { pair }) }
+  }))
+  return [video, ...subtitles.map((s): FileNode => ({
+    kind: 'file',
+    entry: {
+      name: names.get(s.id)!,
+      kind: 'file',
+      size: s.size,
+      created: s.createdAt,
+      modified: s.createdAt,
+      etag: subtitleEtag(s),
+      contentType: contentTypeFor(s.format)
+    },
+    assignment: a,
+    subtitle: s
+  }))]
+}
+
 function titled (title: string, year: number | null, fallback: string): string {
   const t = sanitizeName(title, fallback)
   return year === null ? t : `${t} (${year})`
@@ -96,7 +150,7 @@ function movieFolders (movies: TreeMovie[], opts: TreeOptions): TreeNode[] {
   const names = uniqueNames(shown.map((m) => ({ id: m.id, base: titled(m.title, m.year, `Movie ${m.id}`), ext: '' })))
   return shown.map((m) => {
     const name = names.get(m.id)!
-    const children = m.assignment === null ? [] : [file(name, m.assignment)]
+    const children = m.assignment === null ? [] : videoWithSubtitles(name, m.assignment, m.subtitles)
     return dir(name, m.createdAt, m.createdAt, children)
   })
 }
@@ -105,20 +159,40 @@ function hasFiles (season: TreeSeason): boolean {
   return season.episodes.some((e) => e.assignment !== null)
 }
 
+/** Assigned episodes grouped by the file backing them (a multi-episode file backs several), in episode order. */
+function byFile (episodes: readonly TreeEpisode[]): TreeEpisode[][] {
+  const groups = new Map<string, TreeEpisode[]>()
+  for (const e of [...episodes].sort((x, y) => x.episodeNumber - y.episodeNumber)) {
+    if (e.assignment === null) continue
+    const key = `${e.assignment.infoHash}:${e.assignment.fileIndex}`
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [e])
+    else group.push(e)
+  }
+  return [...groups.values()]
+}
+
+function episodeCode (season: number, group: readonly TreeEpisode[]): string {
+  const first = group[0]!.episodeNumber
+  const last = group[group.length - 1]!.episodeNumber
+  return `S${pad2(season)}E${pad2(first)}${last === first ? '' : `-E${pad2(last)}`}`
+}
+
 function seasonFolder (showName: string, season: TreeSeason): DirNode {
-  const assigned = season.episodes.filter((e) => e.assignment !== null)
-  const bases = assigned.map((e) => {
-    const episodeName = e.name === null ? '' : sanitizeName(e.name, '')
-    const code = `S${pad2(season.seasonNumber)}E${pad2(e.episodeNumber)}`
-    const base = `${showName} - ${code}${episodeName === '' ? '' : ` - ${episodeName}`}`
-    return { id: e.id, base, ext: extensionOf(e.assignment!.filePath) }
+  const groups = byFile(season.episodes)
+  const bases = groups.map((group) => {
+    const first = group[0]!
+    const episodeName = first.name === null ? '' : sanitizeName(first.name, '')
+    const base = `${showName} - ${episodeCode(season.seasonNumber, group)}${episodeName === '' ? '' : ` - ${episodeName}`}`
+    return { id: first.id, base, ext: extensionOf(first.assignment!.filePath) }
   })
   // uniqueness on the full name (base + extension); file() adds the extension back
   const names = uniqueNames(bases)
-  const files = assigned.map((e, i) => {
+  const files = groups.flatMap((group, i) => {
+    const first = group[0]!
     const ext = bases[i]!.ext
-    const full = names.get(e.id)!
-    return file(ext === '' ? full : full.slice(0, -(ext.length + 1)), e.assignment!)
+    const full = names.get(first.id)!
+    return videoWithSubtitles(ext === '' ? full : full.slice(0, -(ext.length + 1)), first.assignment!, first.subtitles)
   })
   return dir(`Season ${pad2(season.seasonNumber)}`, season.createdAt, season.createdAt, files)
 }

@@ -48,6 +48,7 @@ export function testConfig (dataDir: string, overrides: DeepPartial<Config> = {}
       pex: false,
       listen_port: 0
     },
+    subtitles: { folder: join(dataDir, 'subtitles') },
     logging: { level: (process.env.TEST_LOG_LEVEL as Config['logging']['level'] | undefined) ?? 'silent' }
   }
   const merged: Record<string, Record<string, unknown>> = {}
