@@ -86,6 +86,7 @@ declare module 'bittorrent-dht' {
     listen (port?: number, cb?: () => void): void
     destroy (cb?: (err?: Error) => void): void
     addNode (node: { host: string, port: number }): void
+    lookup (infoHash: string | Uint8Array, cb?: (err?: Error | null) => void): () => void
   }
 }
 
