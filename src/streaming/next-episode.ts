@@ -1,6 +1,7 @@
 // "What plays after this episode?", answered from the same library data the VFS tree is built
 // from (no SQL of its own): the next assigned episode of the same season, else the first
-// assigned episode of a later season. Specials (season 0) only lead to other specials.
+// assigned episode of a later season. Specials (season 0) only lead to other specials. A
+// multi-episode file is one playback: what follows it is the episode after its last one.
 import type { TreeAssignment, TreeShow } from '../library/tree-model.ts'
 
 export interface NextEpisode {
@@ -19,8 +20,11 @@ export function nextEpisode (shows: readonly TreeShow[], assignmentId: number): 
     const i = episodes.findIndex((x) => x.e.assignment?.id === assignmentId)
     if (i < 0) continue
     const current = episodes[i]!
+    const playing = current.e.assignment!
     for (const x of episodes.slice(i + 1)) {
       if ((current.season === 0) !== (x.season === 0)) continue
+      // the rest of a multi-episode file (S01E01-E02) is what is playing: the next is after it
+      if (x.e.assignment !== null && sameFile(x.e.assignment, playing)) continue
       if (x.e.assignment !== null) {
         return { showId: show.id, seasonNumber: x.season, episodeNumber: x.e.episodeNumber, assignment: x.e.assignment }
       }
@@ -28,6 +32,10 @@ export function nextEpisode (shows: readonly TreeShow[], assignmentId: number): 
     return null
   }
   return null
+}
+
+function sameFile (a: TreeAssignment, b: TreeAssignment): boolean {
+  return a.infoHash === b.infoHash && a.fileIndex === b.fileIndex
 }
 
 /** Every active assignment (for pinning files whose layout is known at startup). */

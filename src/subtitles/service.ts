@@ -36,6 +36,7 @@ export interface SubtitleServiceDeps {
 
 export interface SearchResult { candidates: SubtitleCandidate[], best: BestMatch[], movieHash: string | null }
 
+const SEEN_KEPT = 2000
 const FORMATS: ReadonlySet<string> = new Set(['srt', 'ass', 'ssa', 'vtt', 'sub'])
 
 export class SubtitleService {
@@ -44,6 +45,8 @@ export class SubtitleService {
   /** downloads paused until then (the quota or rate limit said so) */
   private pausedUntil = 0
   private closed = false
+  /** candidates of recent searches by file id: a download by file id keeps their language and flags */
+  private readonly seen = new Map<number, SubtitleCandidate>()
   /** the last failure of an automatic download, for /api/status */
   lastError: { message: string, at: Date } | null = null
 
@@ -86,13 +89,20 @@ export class SubtitleService {
       throw new InvalidInputError(`${itemType} ${itemId} has no TMDB id and no assigned file to hash: nothing to search OpenSubtitles by`)
     }
     const candidates = await client.search(query)
+    for (const c of candidates) {
+      this.seen.delete(c.fileId)
+      this.seen.set(c.fileId, c)
+    }
+    while (this.seen.size > SEEN_KEPT) this.seen.delete(this.seen.keys().next().value!)
     return { candidates, best: wanted.length === 0 ? [] : bestPerLanguage(candidates, wanted), movieHash: hash }
   }
 
   /** Downloads one OpenSubtitles file for the item and stores it next to its video. */
-  async download (itemType: ItemType, itemId: number, fileId: number, about?: SubtitleCandidate): Promise<Subtitle> {
+  async download (itemType: ItemType, itemId: number, fileId: number, candidate?: SubtitleCandidate): Promise<Subtitle> {
     const client = this.requireClient()
     this.requireItem(itemType, itemId)
+    // a file id from an earlier search: its language and flags name the file
+    const about = candidate ?? this.seen.get(fileId) ?? await this.findCandidate(itemType, itemId, fileId)
     if (this.deps.repo.hasDownload(itemType, itemId, String(fileId))) {
       throw new ConflictError(`OpenSubtitles file ${fileId} is already stored for ${itemType} ${itemId}`)
     }
@@ -118,6 +128,15 @@ export class SubtitleService {
     } catch (err) {
       await unlink(path).catch(() => {})
       throw err
+    }
+  }
+
+  /** The candidate of `fileId` among the item's search results in every language (undefined when not among them). */
+  private async findCandidate (itemType: ItemType, itemId: number, fileId: number): Promise<SubtitleCandidate | undefined> {
+    try {
+      return (await this.search(itemType, itemId, [])).candidates.find((c) => c.fileId === fileId)
+    } catch {
+      return undefined
     }
   }
 

@@ -159,3 +159,19 @@ test('next episode: same season, then the first assigned episode of a later seas
   assert.equal(nextEpisode(shows, 2), null, 'specials do not lead into season 1')
   assert.equal(nextEpisode(shows, 999), null)
 })
+
+test('next episode after a multi-episode file is the one after its last episode', () => {
+  const shared = assignment(5)
+  const ep = (n: number, a: TreeAssignment | null) => ({ id: n, episodeNumber: n, name: null, createdAt: new Date(0), assignment: a })
+  const shows: TreeShow[] = [{
+    id: 1,
+    title: 'Show',
+    year: 2000,
+    createdAt: new Date(0),
+    seasons: [{ id: 11, seasonNumber: 1, createdAt: new Date(0), episodes: [ep(1, shared), ep(2, { ...shared, id: 6 }), ep(3, assignment(7))] }]
+  }]
+  // S01E01-E02 is one file behind assignments 5 and 6: playing it warms S01E03, not itself
+  assert.equal(nextEpisode(shows, 5)?.assignment.id, 7)
+  assert.equal(nextEpisode(shows, 6)?.assignment.id, 7)
+  assert.equal(nextEpisode(shows, 7), null)
+})
