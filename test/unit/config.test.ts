@@ -57,3 +57,26 @@ test('unreadable or malformed YAML names the file', (t) => {
   assert.throws(() => loadConfig({ file: `${dir}/missing.yaml`, env: {} }), /missing\.yaml/)
   assert.equal(defaults.server.port, 4444, 'defaults are never mutated')
 })
+
+test('nested mappings (subtitles.opensubtitles): merged key by key, from YAML and environment, validated, secrets never shown', (t) => {
+  const file = `${tempDir(t)}/c.yaml`
+  writeFileSync(file, 'subtitles:\n  languages: [en, pt-BR]\n  opensubtitles:\n    api_key: k1\n    timeout: 5\n')
+  const c = loadConfig({ file, env: { MOMOSHTREM_SUBTITLES_OPENSUBTITLES_USER_AGENT: 'me v1' } })
+  assert.deepEqual(c.subtitles.languages, ['en', 'pt-BR'])
+  assert.deepEqual(c.subtitles.opensubtitles, { ...defaults.subtitles.opensubtitles, api_key: 'k1', timeout: 5, user_agent: 'me v1' })
+
+  writeFileSync(file, 'subtitles:\n  languages: [english]\n  opensubtitles:\n    api_kee: x\n    password: s3cret!\n    timeout: 0\n')
+  try {
+    loadConfig({ file, env: { MOMOSHTREM_SUBTITLES_OPENSUBTITLES_NOPE: '1' } })
+    assert.fail('expected a ConfigError')
+  } catch (err) {
+    assert.ok(err instanceof ConfigError)
+    const text = err.problems.join('\n')
+    assert.match(text, /unknown key "subtitles\.opensubtitles\.api_kee"/)
+    assert.match(text, /subtitles\.languages: .* ISO 639-1/)
+    assert.match(text, /subtitles\.opensubtitles\.timeout/)
+    assert.match(text, /set both username and password/)
+    assert.match(text, /unknown variable MOMOSHTREM_SUBTITLES_OPENSUBTITLES_NOPE/)
+    assert.doesNotMatch(text, /s3cret/)
+  }
+})
