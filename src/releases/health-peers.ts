@@ -31,10 +31,10 @@ export interface PoolOptions {
 
 const DIAL_TIMEOUT_MS = 4000
 /** a handshaken peer that showed no pieces this long has none to show */
-export const SETTLE_MS = 1000
+const SETTLE_MS = 1000
 const MAX_KNOWN = 1000
 
-interface View { readyAt: number, closedAt: number, shown: boolean, extended: boolean, haveAll: boolean, banned: boolean, metadataFailed: boolean }
+interface View { readyAt: number, closedAt: number, bitfieldBytes: number | null, shown: boolean, extended: boolean, haveAll: boolean, banned: boolean, metadataFailed: boolean }
 
 export class PeerPool implements PeerHost {
   /** set by the probe once the metadata is in: bounds the peers' messages and judges bitfields */
@@ -86,7 +86,8 @@ export class PeerPool implements PeerHost {
       if (view.readyAt === 0 || view.banned) continue
       // silence means no pieces only from a peer that had time to speak
       if (!view.shown && (view.closedAt || now) - view.readyAt < SETTLE_MS) continue
-      const kind = peerKind(view.haveAll ? new Uint8Array(0) : peer.wire.peerPieces.buffer, view.haveAll, count)
+      const bits = view.haveAll ? new Uint8Array(0) : peer.wire.peerPieces.buffer
+      const kind = peerKind({ bits, haveAll: view.haveAll, bitfieldBytes: view.bitfieldBytes }, count)
       if (kind === 'seeder') out.seeders++
       else if (kind === 'leecher') out.leechers++
     }
@@ -138,7 +139,7 @@ export class PeerPool implements PeerHost {
     // BEP 6 (fast extension): a seeder can say HAVE_ALL; Peer offers only DHT, so add it
     const handshake = wire.handshake.bind(wire)
     wire.handshake = (infoHash, peerId, ext) => { handshake(infoHash, peerId, { ...ext, fast: true }) }
-    const view: View = { readyAt: 0, closedAt: 0, shown: false, extended: false, haveAll: false, banned: false, metadataFailed: false }
+    const view: View = { readyAt: 0, closedAt: 0, bitfieldBytes: null, shown: false, extended: false, haveAll: false, banned: false, metadataFailed: false }
     const peer = new Peer(wire, socket, addr, true, this)
     this.peers.add(peer)
     this.views.set(peer, view)
@@ -146,7 +147,8 @@ export class PeerPool implements PeerHost {
     // with the fast extension the first message after the handshakes must say what we have: nothing
     wire.once('handshake', () => { if (wire.hasFast === true && !peer.closed) wire.haveNone() })
     const shown = (): void => { view.shown = true; this.o.changed() }
-    for (const ev of ['bitfield', 'have', 'have-none']) wire.on(ev, shown)
+    for (const ev of ['have', 'have-none']) wire.on(ev, shown)
+    wire.on('bitfield', () => { view.bitfieldBytes = wire.peerPieces.buffer.length; shown() })
     wire.on('have-all', () => { view.haveAll = true; shown() })
     wire.on('extended', (ext: string) => { if (ext === 'handshake') { view.extended = true; this.o.changed() } })
     wire.ut_metadata.on('warning', () => { view.metadataFailed = true; this.o.changed() })

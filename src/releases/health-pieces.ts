@@ -6,28 +6,35 @@ import { dialable } from '../torrent/peer.ts'
 
 export type PeerKind = 'seeder' | 'leecher' | 'unknown'
 
+/** What a peer announced: its pieces with HAVEs applied, HAVE_ALL, and the size of its BITFIELD message. */
+export interface Announced {
+  /** wire order; empty when it announced nothing */
+  bits: Uint8Array
+  haveAll: boolean
+  /** bytes of the BITFIELD it sent, null without one (HAVEs alone grow `bits` in steps, so its length says nothing) */
+  bitfieldBytes: number | null
+}
+
 /**
- * A peer's kind from its announced pieces: `bits` its bitfield with HAVEs applied (wire
- * order, empty when it sent none), `haveAll` a HAVE_ALL, `pieceCount` null without the metadata.
+ * A peer's kind from what it announced; `pieceCount` null without the metadata.
  *
- * With the piece count a peer is a seeder exactly when every piece is set in a bitfield of
- * the right size. Without it, a bitfield of L bytes stands for 8(L-1)+1 .. 8L pieces with the
- * spare bits at the end cleared (BEP 3): a piece missing before the last set bit, or within
- * the first 8(L-1) bits, or no piece at all, proves the peer incomplete; a run of set bits
- * that ends in the last byte could be complete, and stays unknown.
+ * With the piece count a peer is a seeder exactly when every piece is set. Without it, a
+ * BITFIELD of L bytes stands for 8(L-1)+1 .. 8L pieces with the spare bits at the end cleared
+ * (BEP 3): a piece missing before the last set bit, or within the first 8(L-1) bits, or no
+ * piece at all, proves the peer incomplete; a run of set bits that ends in the last byte could
+ * be complete, and stays unknown (as does a run of HAVEs without a BITFIELD).
  */
-export function peerKind (bits: Uint8Array, haveAll: boolean, pieceCount: number | null): PeerKind {
-  if (haveAll) return 'seeder'
-  const ones = countOnes(bits)
+export function peerKind (a: Announced, pieceCount: number | null): PeerKind {
+  if (a.haveAll) return 'seeder'
+  const ones = countOnes(a.bits)
+  const zero = firstZero(a.bits)
   if (pieceCount !== null) {
     // bits past the last piece (a bitfield or HAVE before the metadata bounded them) break BEP 3
     if (ones > pieceCount) return 'unknown'
-    return ones >= pieceCount && firstZero(bits) >= pieceCount ? 'seeder' : 'leecher'
+    return ones === pieceCount && zero >= pieceCount ? 'seeder' : 'leecher'
   }
-  if (ones === 0) return 'leecher'
-  const zero = firstZero(bits)
-  if (zero < ones) return 'leecher' // a gap before the last set bit
-  return zero < 8 * (bits.length - 1) ? 'leecher' : 'unknown'
+  if (ones === 0 || zero < ones) return 'leecher' // nothing, or a gap before the last set bit
+  return a.bitfieldBytes !== null && zero < 8 * (a.bitfieldBytes - 1) ? 'leecher' : 'unknown'
 }
 
 /** The index of the first clear bit (bits.length * 8 when all are set). */

@@ -8,12 +8,13 @@ import assert from 'node:assert/strict'
 import { Client as Dht } from 'bittorrent-dht'
 import { freePort } from '../helpers/clients.ts'
 import { KiB, fixtureDir, singleFileSpec, writeFixture } from '../helpers/fixtures.ts'
-import { HostileListener, type HostilePeer, extendedHandshake, handshake, message } from '../helpers/hostile-peer.ts'
+import { HostileListener, type HostilePeer, describeCrashes, extendedHandshake, handshake, message, trapCrashes, u32 } from '../helpers/hostile-peer.ts'
 import { magnetLink, peerHint, startSeeder, type Seeder, type SeederStats } from '../helpers/seeder.ts'
 import { startTracker, type Tracker } from '../helpers/tracker.ts'
 import { waitFor, withTimeout } from '../helpers/wait.ts'
 import { createLogger } from '../../src/logger.ts'
 import { SwarmHealth, type SwarmHealthSettings } from '../../src/releases/health.ts'
+import { peerAddress, peerKind } from '../../src/releases/health-pieces.ts'
 
 /** the probe's peer id starts with this, so the tracker's log tells its announces apart */
 const PROBE_PREFIX = '-MMHLTH-'
@@ -145,6 +146,21 @@ test('a leecher-only swarm: the peer is a leecher, there is no metadata, and the
   assertAskedNothing(leecher.accepted)
 })
 
+test('a peer that breaks the protocol is dropped and counted as neither seeder nor leecher; nothing escapes', { timeout: 30_000 }, async (t) => {
+  const crashes = trapCrashes(t)
+  const infoHash = randomBytes(20).toString('hex')
+  // a complete-looking bitfield, then a length prefix far beyond any message the probe accepts
+  const liar = await HostileListener.start(t, (p) => {
+    void p.send(handshake(infoHash, { extended: true }), extendedHandshake({ m: {} }), message(5, Buffer.from([0xff])), u32(0x7fff_ffff))
+  })
+  const leecher = await scriptedPeer(t, infoHash, Buffer.alloc(1))
+  const health = healthService(t, { timeoutMs: 120_000 })
+  const [r] = await health.check([magnetLink(infoHash, 'liar', [], [peerHint(liar.port), peerHint(leecher.port)])])
+  assert.deepEqual({ reached: r?.peersReached, seeders: r?.seeders, leechers: r?.leechers }, { reached: 2, seeders: 0, leechers: 1 })
+  await liar.accepted[0]!.waitClosed(5000, 'the probe to drop the peer')
+  assert.equal(crashes.length, 0, describeCrashes(crashes))
+})
+
 test('a dead hash: the tracker knows no peers; an unreachable tracker is reported; both end without waiting for the timeout', { timeout: 30_000 }, async (t) => {
   const tracker = await startTracker(t)
   const health = healthService(t, { timeoutMs: 120_000 })
@@ -250,4 +266,33 @@ test('peers from the DHT: a get_peers lookup on a loopback DHT finds the seeder,
   assert.equal(r.seeders, 1)
   assert.equal(r.metadata, true)
   assert.equal(probeNode.listenerCount('peer'), 0, "the probe's DHT listener is gone")
+})
+
+test('peerKind: seeders only with every piece (or HAVE_ALL); without the metadata only what a bitfield proves', () => {
+  const b = (...bytes: number[]): Uint8Array => Uint8Array.from(bytes)
+  const kind = (bits: Uint8Array, pieceCount: number | null, bitfieldBytes: number | null = bits.length, haveAll = false): string =>
+    peerKind({ bits, haveAll, bitfieldBytes }, pieceCount)
+  // with the piece count (10 pieces: two bytes, six spare bits)
+  assert.equal(kind(b(0xff, 0xc0), 10), 'seeder')
+  assert.equal(kind(b(0xff, 0x80), 10), 'leecher', 'one piece short')
+  assert.equal(kind(b(0xff, 0xc0, 0, 0), 10, null), 'seeder', 'HAVEs grew the buffer with zero bytes')
+  assert.equal(kind(b(0xff, 0xe0), 10), 'unknown', 'a spare bit set breaks BEP 3')
+  assert.equal(kind(b(), 10, null), 'leecher', 'announced nothing')
+  assert.equal(kind(b(), 10, null, true), 'seeder', 'HAVE_ALL')
+  // without it
+  assert.equal(kind(b(0, 0), null), 'leecher', 'an empty bitfield')
+  assert.equal(kind(b(0xfe, 0xc0), null), 'leecher', 'a gap before the last set bit')
+  assert.equal(kind(b(0xff, 0x00, 0x00), null), 'leecher', 'the first of three bytes alone cannot be every piece')
+  assert.equal(kind(b(0xff, 0xc0), null), 'unknown', 'could be 10 of 10 pieces, or 10 of 16')
+  assert.equal(kind(b(0xff, 0xc0, 0, 0), null, null), 'unknown', 'HAVEs alone: the length says nothing')
+  assert.equal(kind(b(), null, null, true), 'seeder')
+})
+
+test('peerAddress: IP addresses with a port from trackers and the DHT; host names only from magnet hints', () => {
+  assert.equal(peerAddress('127.0.0.1:6881'), '127.0.0.1:6881')
+  assert.equal(peerAddress('[::1]:6881'), '[::1]:6881')
+  assert.equal(peerAddress('::ffff:10.0.0.1:51413'), '10.0.0.1:51413')
+  for (const bad of ['127.0.0.1:0', '127.0.0.1:65536', '127.0.0.1', ':80', '127.0.0.1:8a', 'tracker.example:80']) assert.equal(peerAddress(bad), null, bad)
+  assert.equal(peerAddress('seedbox.lan:51413', true), 'seedbox.lan:51413')
+  assert.equal(peerAddress('bad host:1', true), null)
 })
