@@ -54,9 +54,16 @@ function mergeLayer (target: Record<string, Record<string, unknown>>, layer: unk
     return
   }
   for (const [section, values] of Object.entries(layer)) {
-    const sectionRules = (rules as Record<string, Record<string, Rule>>)[section]
-    if (sectionRules === undefined) { problems.push(`${source}: unknown section "${section}"`); continue }
+    const found = (rules as unknown as Record<string, Record<string, Rule> | Rule>)[section]
+    if (found === undefined) { problems.push(`${source}: unknown section "${section}"`); continue }
     if (values === null || values === undefined) continue
+    if (isListRule(found)) {
+      // a list section is replaced whole by the layer that sets it
+      const list = listLayer(values, found, section, source, problems)
+      if (list !== undefined) (target as Record<string, unknown>)[section] = list
+      continue
+    }
+    const sectionRules = found as Record<string, Rule>
     if (typeof values !== 'object' || Array.isArray(values)) { problems.push(`${source}: ${section} must be a mapping`); continue }
     for (const [key, value] of Object.entries(values)) {
       const rule = sectionRules[key]
@@ -66,6 +73,28 @@ function mergeLayer (target: Record<string, Record<string, unknown>>, layer: unk
       else target[section]![key] = value
     }
   }
+}
+
+type RecordsRule = Extract<Rule, { type: 'records' }>
+
+function isListRule (r: Record<string, Rule> | Rule): r is RecordsRule {
+  return (r as { type?: unknown }).type === 'records'
+}
+
+/** Section rules of the mapping sections (list sections such as indexers left out). */
+function mappingSections (): Array<[string, Record<string, Rule>]> {
+  return Object.entries(rules as unknown as Record<string, Record<string, Rule> | Rule>)
+    .filter((e): e is [string, Record<string, Rule>] => !isListRule(e[1]))
+}
+
+/** A list of mappings (indexers): each entry's unknown keys are problems, missing optional keys take their defaults. */
+function listLayer (value: unknown, rule: RecordsRule, name: string, source: string, problems: string[]): unknown[] | undefined {
+  if (!Array.isArray(value)) { problems.push(`${source}: ${name} must be a list of mappings`); return undefined }
+  return value.map((entry, i) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) { problems.push(`${source}: ${name}[${i}] must be a mapping`); return {} }
+    for (const k of Object.keys(entry)) if (rule.rules[k] === undefined) problems.push(`${source}: unknown key "${name}[${i}].${k}"`)
+    return { ...structuredClone(rule.defaults), ...entry }
+  })
 }
 
 /** A nested mapping merges key by key, so a file that sets one key keeps the others' defaults. */
@@ -85,9 +114,11 @@ function envLayer (env: NodeJS.ProcessEnv, problems: string[]): Record<string, R
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('MOMOSHTREM_') || raw === undefined) continue
     const rest = name.slice('MOMOSHTREM_'.length).toLowerCase()
-    const section = Object.keys(rules).find((s) => rest.startsWith(s + '_'))
+    const sections = mappingSections()
+    const entry = sections.find(([s]) => rest.startsWith(s + '_'))
+    const section = entry?.[0]
     const key = section === undefined ? undefined : rest.slice(section.length + 1)
-    const found = section === undefined || key === undefined ? undefined : envKey((rules as Record<string, Record<string, Rule>>)[section]!, key)
+    const found = entry === undefined || key === undefined ? undefined : envKey(entry[1], key)
     if (section === undefined || found === undefined) { problems.push(`environment: unknown variable ${name}`); continue }
     const value = coerceEnv(raw, found.rule)
     if (value === undefined) { problems.push(`environment: ${name}=${JSON.stringify(raw)} is not ${describe(found.rule)}`); continue }
@@ -137,14 +168,29 @@ function describe (rule: Rule): string {
     case 'bool': return 'true or false'
     case 'enum': return `one of ${rule.values.join(', ')}`
     case 'list': return rule.hint === undefined ? 'a list of strings' : `a list of ${rule.hint}`
+    case 'ints': return `a list of integers from ${rule.min} to ${rule.max}`
     case 'record': return 'a mapping'
+    case 'records': return `a list of mappings with ${rule.required.join(', ')}`
   }
 }
 
 function validate (config: Record<string, Record<string, unknown>>, problems: string[]): void {
-  for (const [section, keys] of Object.entries(rules as Record<string, Record<string, Rule>>)) {
-    for (const [key, rule] of Object.entries(keys)) validateKey(config[section]!, key, rule, `${section}.${key}`, problems)
+  for (const [section, found] of Object.entries(rules as unknown as Record<string, Record<string, Rule> | Rule>)) {
+    if (isListRule(found)) { validateList(config[section] as unknown as unknown[], found, section, problems); continue }
+    for (const [key, rule] of Object.entries(found)) validateKey(config[section]!, key, rule, `${section}.${key}`, problems)
   }
+}
+
+function validateList (list: unknown[], rule: RecordsRule, name: string, problems: string[]): void {
+  const seen = new Set<unknown>()
+  list.forEach((entry, i) => {
+    const e = entry as Record<string, unknown>
+    for (const k of rule.required) if (e[k] === undefined) problems.push(`${name}[${i}]: ${k} is required`)
+    for (const [k, r] of Object.entries(rule.rules)) if (e[k] !== undefined) validateKey(e, k, r, `${name}[${i}].${k}`, problems)
+    const id = e[rule.unique]
+    if (id !== undefined && seen.has(id)) problems.push(`${name}[${i}]: ${rule.unique} ${JSON.stringify(id)} is used twice`)
+    seen.add(id)
+  })
 }
 
 function validateKey (parent: Record<string, unknown>, key: string, rule: Rule, name: string, problems: string[]): void {
@@ -169,7 +215,8 @@ function valid (value: unknown, rule: Rule): boolean {
     case 'bool': return typeof value === 'boolean'
     case 'enum': return typeof value === 'string' && rule.values.includes(value)
     case 'list': return Array.isArray(value) && value.every((v) => typeof v === 'string' && (rule.url !== true || isTrackerUrl(v)) && (rule.pattern === undefined || rule.pattern.test(v)))
-    case 'record': return typeof value === 'object' && value !== null
+    case 'ints': return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= rule.min && v <= rule.max)
+    case 'record': case 'records': return typeof value === 'object' && value !== null
   }
 }
 

@@ -70,6 +70,22 @@ export interface Config {
     /** a file assigned while running gets its layout located and its pins fetched at once */
     warm_on_assign: boolean
   }
+  /** Torznab endpoints (Prowlarr per-indexer or aggregate, Jackett .../torznab/api) searched for releases */
+  indexers: IndexerConfig[]
+  releases: {
+    /** ranking preferences, each list best first; tags read like release names ("WEB" is WEB-DL) */
+    prefer: { resolutions: string[], sources: string[], codecs: string[] }
+    /** fewer reported seeders drops a release */
+    min_seeders: number
+    /** GiB, 0 = no limit */
+    max_size_gb: number
+    /** whole words or quality tags that drop a release (CAM, TS, ...) */
+    exclude: string[]
+    /** seconds a live swarm health check may take per release */
+    health_timeout: number
+    /** seconds a health result is reused */
+    health_cache: number
+  }
   subtitles: {
     /** ISO 639-1 codes downloaded from OpenSubtitles after each assign (empty: only on request) */
     languages: string[]
@@ -78,6 +94,16 @@ export interface Config {
     opensubtitles: OpenSubtitlesConfig
   }
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' }
+}
+
+export interface IndexerConfig {
+  name: string
+  url: string
+  api_key: string
+  /** Torznab categories searched (default: 2000 movies, 5000 TV) */
+  categories: number[]
+  /** seconds per search of this indexer */
+  timeout: number
 }
 
 export interface OpenSubtitlesConfig {
@@ -135,6 +161,15 @@ export const defaults: Config = {
     next_episode_at: 0.9,
     warm_on_assign: true
   },
+  indexers: [],
+  releases: {
+    prefer: { resolutions: ['1080p', '2160p', '720p'], sources: ['WEB-DL', 'BluRay', 'WEBRip', 'HDTV'], codecs: ['x264', 'x265'] },
+    min_seeders: 1,
+    max_size_gb: 0,
+    exclude: ['CAM', 'TS', 'TC', 'SCR'],
+    health_timeout: 15,
+    health_cache: 600
+  },
   subtitles: {
     languages: [],
     folder: './data/subtitles',
@@ -151,8 +186,11 @@ export type Rule =
   | { type: 'bool' }
   | { type: 'enum', values: readonly string[] }
   | { type: 'list', url?: boolean, pattern?: RegExp, hint?: string }
+  | { type: 'ints', min: number, max: number }
   /** a nested mapping with its own keys (subtitles.opensubtitles) */
   | { type: 'record', rules: Readonly<Record<string, Rule>> }
+  /** a list of mappings (indexers): `required` keys must be set, the others default from `defaults` */
+  | { type: 'records', rules: Readonly<Record<string, Rule>>, required: readonly string[], defaults: Readonly<Record<string, unknown>>, unique: string }
 
 const str: Rule = { type: 'string' }
 const path: Rule = { type: 'string', nonEmpty: true }
@@ -160,7 +198,8 @@ const bool: Rule = { type: 'bool' }
 const port: Rule = { type: 'int', min: 0, max: 65535 }
 const bytes: Rule = { type: 'int', min: 0, max: 2 ** 40 }
 
-export const rules: { [S in keyof Config]: { [K in keyof Config[S]]: Rule } } = {
+/** Sections are mappings of keys; a list section (indexers) has one rule for the whole list. */
+export const rules: { [S in keyof Config]: Config[S] extends unknown[] ? Rule : { [K in keyof Config[S]]: Rule } } = {
   server: {
     host: { type: 'string', nonEmpty: true },
     port,
@@ -216,6 +255,27 @@ export const rules: { [S in keyof Config]: { [K in keyof Config[S]]: Rule } } = 
     handle_grace: { type: 'number', min: 0, max: 3600 },
     next_episode_at: { type: 'number', min: 0, max: 1 },
     warm_on_assign: bool
+  },
+  indexers: {
+    type: 'records',
+    required: ['name', 'url', 'api_key'],
+    unique: 'name',
+    defaults: { categories: [], timeout: 15 },
+    rules: {
+      name: { type: 'string', nonEmpty: true },
+      url: { type: 'string', nonEmpty: true, url: true },
+      api_key: str,
+      categories: { type: 'ints', min: 1, max: 999_999 },
+      timeout: { type: 'number', min: 0.5, max: 300 }
+    }
+  },
+  releases: {
+    prefer: { type: 'record', rules: { resolutions: { type: 'list' }, sources: { type: 'list' }, codecs: { type: 'list' } } },
+    min_seeders: { type: 'int', min: 0, max: 1_000_000 },
+    max_size_gb: { type: 'number', min: 0, max: 100_000 },
+    exclude: { type: 'list' },
+    health_timeout: { type: 'number', min: 1, max: 300 },
+    health_cache: { type: 'number', min: 0, max: 86400 }
   },
   subtitles: {
     languages: { type: 'list', pattern: /^[a-z]{2}(-[A-Z]{2})?$/, hint: 'ISO 639-1 codes such as en, de, pt-BR' },

@@ -80,3 +80,17 @@ test('nested mappings (subtitles.opensubtitles): merged key by key, from YAML an
     assert.doesNotMatch(text, /s3cret/)
   }
 })
+
+test('indexers: a list of mappings with required keys, defaults for the rest, unique names', (t) => {
+  const file = `${tempDir(t)}/c.yaml`
+  writeFileSync(file, 'indexers:\n  - name: a\n    url: http://127.0.0.1:9696/1/api\n    api_key: k\n  - name: b\n    url: http://127.0.0.1:9117/api/v2.0/indexers/all/results/torznab/api\n    api_key: k2\n    categories: [2000, 5040]\n    timeout: 4\n')
+  const c = loadConfig({ file, env: {} })
+  assert.deepEqual(c.indexers.map((i) => [i.name, i.categories, i.timeout]), [['a', [], 15], ['b', [2000, 5040], 4]])
+  writeFileSync(file, 'indexers:\n  - name: a\n    url: ftp://x\n    api_key: k\n    categories: [x]\n  - name: a\n    url: http://127.0.0.1/\n    apikey: k\n  - 7\n')
+  assert.throws(() => loadConfig({ file, env: {} }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError)
+    const text = err.problems.join('\n')
+    for (const re of [/indexers\[0\]\.url/, /indexers\[0\]\.categories/, /unknown key "indexers\[1\]\.apikey"/, /indexers\[1\]: api_key is required/, /indexers\[1\]: name "a" is used twice/, /indexers\[2\] must be a mapping/]) assert.match(text, re)
+    return true
+  })
+})
