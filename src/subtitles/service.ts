@@ -55,6 +55,8 @@ export class SubtitleService {
   }
 
   get configured (): boolean { return this.deps.client !== null }
+  /** subtitles.languages */
+  get languages (): readonly string[] { return this.deps.languages }
 
   /** Removes downloaded files that no row refers to (left by a crash or a deleted item). */
   sweep (): number {

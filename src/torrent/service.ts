@@ -38,6 +38,10 @@ class Engine implements TorrentService {
 
   constructor (private readonly cfg: Readonly<Config['torrent']>, private readonly log: Logger) {}
 
+  swarmIdentity (): { peerId: Buffer, port: number, dht: import('bittorrent-dht').Client | null } {
+    return { peerId: this.ctx.peerId, port: this.ctx.network.port, dht: this.ctx.network.dht }
+  }
+
   async start (): Promise<void> {
     const cfg = this.cfg
     await mkdir(cfg.cache_folder, { recursive: true })

@@ -161,6 +161,11 @@ export interface TorrentService {
   listTorrents (): TorrentStats[]
   /** Bytes in the piece cache across all torrents, and the budget. */
   cacheUsage (): { used: number, limit: number }
+  /**
+   * What a side probe of a swarm (the release health check) shares with the engine: its peer id
+   * (so the engine is not counted as a peer), the port it announces, its DHT node (null when off).
+   */
+  swarmIdentity (): { peerId: Buffer, port: number, dht: import('bittorrent-dht').Client | null }
   /** Ends every timer, socket and file handle. */
   close (): Promise<void>
 }

@@ -24,6 +24,7 @@ test('status reports version, uptime, counts, cache and torrents', async (t) => 
   assert.equal(r.body.cache.limit_bytes, 64 * 1024 * 1024)
   assert.equal(typeof r.body.cache.used_bytes, 'number')
   assert.equal(r.body.torrents.loaded, 0)
+  assert.deepEqual(r.body.subtitles, { opensubtitles_configured: false, languages: [], last_error: null })
 })
 
 test('unknown /api routes, malformed JSON and wrong content types get JSON errors', async (t) => {

@@ -130,8 +130,14 @@ test('OpenSubtitles down or not configured: the assign and the read still work',
   const video = await fetch(`${app.url}/dav/${FOLDER.split('/').map(encodeURIComponent).join('/')}/${encodeURIComponent('Fight Club (1999).mkv')}`, { signal: AbortSignal.timeout(30_000) })
   assert.equal(video.status, 200)
   assert.deepEqual(Buffer.from(await video.arrayBuffer()), fixture.expected(fixture.files[0]!.path, 0, fixture.files[0]!.length))
-  // the stalled search times out in the background and is reported as a warning state, not a failed assign
-  await waitFor(() => os.requests.some((r) => r.path === '/subtitles'), 10_000, 'the background search')
+  // the stalled search times out in the background and shows in /api/status, not as a failed assign
+  const status = await waitFor(async () => {
+    const s = (await api.get('/api/status')).body.subtitles
+    return s.last_error === null ? null : s
+  }, 20_000, 'the failed background download in /api/status')
+  assert.equal(status.opensubtitles_configured, true)
+  assert.deepEqual(status.languages, ['en', 'de'])
+  assert.match(status.last_error.message, /OpenSubtitles|timed out|timeout/i)
 
   const plain = await startApp(t, { tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey } })
   const papi = apiClient(plain.url)

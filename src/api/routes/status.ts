@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../../errors.ts'
 import type { Library } from '../../library/index.ts'
 import type { TorrentService } from '../../torrent/types.ts'
+import type { SubtitleService } from '../../subtitles/service.ts'
 import { version } from '../../version.ts'
 import { errorResponses } from '../schemas/common.ts'
 import { SearchQuery, SearchResultsSchema, StatusSchema } from '../schemas/status.ts'
@@ -17,7 +18,7 @@ export async function searchRoutes (app: FastifyInstance, deps: { library: Libra
   })
 }
 
-export async function statusRoutes (app: FastifyInstance, deps: { library: Library, torrents: TorrentService, tmdbConfigured: boolean, startedAt: Date }): Promise<void> {
+export async function statusRoutes (app: FastifyInstance, deps: { library: Library, torrents: TorrentService, subtitles: SubtitleService, tmdbConfigured: boolean, startedAt: Date }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   r.get('/status', { schema: { response: { 200: StatusSchema, ...errorResponses } } }, async () => {
     const cache = deps.torrents.cacheUsage()
@@ -29,7 +30,12 @@ export async function statusRoutes (app: FastifyInstance, deps: { library: Libra
       tmdb_configured: deps.tmdbConfigured,
       counts: deps.library.counts(),
       cache: { used_bytes: cache.used, limit_bytes: cache.limit },
-      torrents: { loaded: deps.torrents.listTorrents().length }
+      torrents: { loaded: deps.torrents.listTorrents().length },
+      subtitles: {
+        opensubtitles_configured: deps.subtitles.configured,
+        languages: [...deps.subtitles.languages],
+        last_error: deps.subtitles.lastError === null ? null : { message: deps.subtitles.lastError.message, at: deps.subtitles.lastError.at.toISOString() }
+      }
     }
   })
 }

@@ -38,5 +38,10 @@ export const StatusSchema = Type.Object({
     active_assignments: Type.Integer()
   }),
   cache: Type.Object({ used_bytes: Type.Integer(), limit_bytes: Type.Integer() }),
-  torrents: Type.Object({ loaded: Type.Integer() })
+  torrents: Type.Object({ loaded: Type.Integer() }),
+  subtitles: Type.Object({
+    opensubtitles_configured: Type.Boolean(),
+    languages: Type.Array(Type.String(), { description: 'downloaded automatically after each assign' }),
+    last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }), Type.Null()], { description: 'the last automatic download that failed' })
+  })
 })
