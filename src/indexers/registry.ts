@@ -26,7 +26,8 @@ export interface IndexerStatus {
 interface Entry {
   client: TorznabClient
   caps: { value: TorznabCaps, at: number } | null
-  pending: Promise<TorznabCaps> | null
+  /** the caps request under way, with the signal bounding it */
+  pending: { caps: Promise<TorznabCaps>, signal: AbortSignal } | null
   lastError: LastError | null
   lastSuccessAt: number | null
   retryAt: number | null
@@ -61,15 +62,18 @@ export class IndexerRegistry {
     const e = this.entry(name)
     if (opts.refresh !== true) {
       if (e.caps !== null && this.now() - e.caps.at < CAPS_TTL_MS) return e.caps.value
-      if (e.pending !== null) return await e.pending
+      // a request whose deadline has passed is about to fail with it: not ours to share
+      if (e.pending !== null && !e.pending.signal.aborted) return await e.pending.caps
     }
-    const pending = this.track(name, e.client.caps(opts.signal)).then((value) => {
+    const signal = opts.signal ?? e.client.deadline()
+    const caps = this.track(name, e.client.caps(signal)).then((value) => {
       e.caps = { value, at: this.now() }
       return value
     })
+    const pending = { caps, signal }
     e.pending = pending
     try {
-      return await pending
+      return await caps
     } finally {
       if (e.pending === pending) e.pending = null
     }

@@ -45,6 +45,12 @@ test('3 indexers, one stalled past its timeout and one refusing the key: the ans
   assert.equal(status.locked?.lastError?.code, 'auth_failed')
   assert.equal(status.good?.lastError, null)
   assert.equal(status.good?.caps?.server, 'Prowlarr')
+
+  // the next search asks the stalled indexer afresh: it does not inherit the first one's dead request
+  const again = byName((await withTimeout(search.search(FIGHT_CLUB), 5000, 'the second search')).indexers)
+  assert.equal(again.slow?.error?.code, 'timeout')
+  assert.ok((again.slow?.ms ?? 0) >= 350, `second timeout after ${again.slow?.ms} ms`)
+  assert.deepEqual(slow.requests.map((x) => x.t), ['caps', 'caps'])
 })
 
 test('a release two indexers share is merged by info hash: the highest seeders, both indexers, the real magnet', async (t) => {
