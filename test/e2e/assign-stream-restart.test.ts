@@ -203,7 +203,9 @@ test('an episode in a multi-file season pack is picked by its SxxEyy and listed 
   const season = await dav(`${app.url}/dav/TV%20Shows/Breaking%20Bad%20(2008)/Season%2001/`, 'PROPFIND', { Depth: '1' })
   assert.equal(season.status, 207)
   const hrefs = parseMultistatus(season.text).map((r) => decodeURIComponent(r.href))
-  const episodeHref = hrefs.find((h) => h.includes('S01E02'))
+  const episodeHref = hrefs.find((h) => h.includes('S01E02') && h.endsWith('.mkv'))
+  // the pack's Subs/ subtitle of S01E02 sits next to its video
+  assert.ok(hrefs.some((h) => h.includes('S01E02') && h.endsWith('.en.srt')), `listed: ${hrefs.join(', ')}`)
   // the name is sanitised: TMDB's trailing dots are trimmed
   assert.ok(episodeHref?.endsWith(`Breaking Bad (2008) - S01E02 - ${(e2.name as string).replace(/[.\s]+$/, '')}.mkv`), `listed: ${hrefs.join(', ')}`)
   const body = await range(`${app.url}${encodeURI(episodeHref!).replace(/'/g, '%27')}`, `${file.length - 50}-`)
