@@ -23,6 +23,7 @@ import { AssignmentService } from './assignments/service.ts'
 import { PackAssignService } from './assignments/pack-assign.ts'
 import { SubtitleRepository } from './subtitles/repository.ts'
 import { createSubtitles } from './subtitles/index.ts'
+import { createReleases } from './releases/index.ts'
 import { TorrentAdmin } from './assignments/torrent-admin.ts'
 import { registerApi } from './api/index.ts'
 import { registerWebdav } from './webdav/index.ts'
@@ -73,6 +74,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const assignmentRepo = new AssignmentRepository(db, library.changed)
   const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }), assignmentEvents)
   const packs = new PackAssignService(assignmentRepo, assignments.claims, assignmentEvents, logger.child({ component: 'packs' }))
+  const releases = createReleases(config, { library, torrents, assignments, packs, repo: assignmentRepo, logger: logger.child({ component: 'releases' }), fetch: opts.fetch })
   const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignmentEvents)
   // every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
   const metrics: AppMetrics = new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes })
@@ -135,6 +137,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
         assignments,
         packs,
         subtitles: subtitles.service,
+        ...releases,
         torrentAdmin,
         tmdbConfigured: tmdb.configured,
         startedAt,
@@ -154,6 +157,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     closed ??= (async () => {
       await server.close()
       await subtitles.close()
+      await releases.close()
       await streams.close()
       await torrents.close()
       db.close()

@@ -7,6 +7,12 @@ import type { TorrentService } from '../torrent/types.ts'
 import type { AssignmentService } from '../assignments/service.ts'
 import type { PackAssignService } from '../assignments/pack-assign.ts'
 import type { SubtitleService } from '../subtitles/service.ts'
+import type { IndexerRegistry } from '../indexers/registry.ts'
+import type { ReleaseSearch } from '../releases/search.ts'
+import type { SwarmHealth } from '../releases/health.ts'
+import type { AutoAssigner } from '../releases/auto-assign.ts'
+import { registerReleaseRoutes, type ReleaseItems } from './routes/releases.ts'
+import { autoAssignRoutes } from './routes/auto-assign.ts'
 import type { TorrentAdmin } from '../assignments/torrent-admin.ts'
 import type { TorrentRouteDeps } from './routes/torrents.ts'
 import { apiValidatorCompiler } from './validation.ts'
@@ -26,6 +32,12 @@ export interface ApiDeps {
   packs: PackAssignService
   /** subtitles from torrents and OpenSubtitles */
   subtitles: SubtitleService
+  /** Torznab indexers, release search and ranking, live swarm health, auto-assign */
+  indexers: IndexerRegistry
+  releaseSearch: ReleaseSearch
+  health: SwarmHealth
+  autoAssign: AutoAssigner
+  items: ReleaseItems
   /** loaded torrents with their users, guarded removal */
   torrentAdmin: TorrentAdmin
   tmdbConfigured: boolean
@@ -48,5 +60,7 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await assignmentRoutes(app, deps)
   await packAssignRoutes(app, deps)
   await subtitleRoutes(app, deps)
+  await registerReleaseRoutes(app, { search: deps.releaseSearch, indexers: deps.indexers, items: deps.items })
+  await autoAssignRoutes(app, deps)
   await torrentRoutes(app, deps)
 }

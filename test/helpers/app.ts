@@ -53,7 +53,7 @@ export function testConfig (dataDir: string, overrides: DeepPartial<Config> = {}
   }
   const merged: Record<string, Record<string, unknown>> = {}
   for (const layer of [base, overrides] as Array<Record<string, Record<string, unknown> | undefined>>) {
-    for (const [section, values] of Object.entries(layer)) merged[section] = { ...merged[section], ...values }
+    for (const [section, values] of Object.entries(layer)) merged[section] = Array.isArray(values) ? values : { ...merged[section], ...values }
   }
   return loadConfig({ env: {}, overrides: merged as DeepPartial<Config> })
 }

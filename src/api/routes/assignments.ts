@@ -1,4 +1,4 @@
-// POST/DELETE /api/movies/:id/assign and /api/episodes/:id/assign.
+// POST/DELETE /api/movies/:id/assign and /api/episodes/:id/assign (by magnet or by release id).
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { AssignmentService } from '../../assignments/service.ts'
@@ -7,9 +7,11 @@ import { toAssignmentJson } from '../../assignments/mapper.ts'
 import { AssignmentSchema } from '../schemas/assignment.ts'
 import { ErrorBody as ErrorResponse, IdParams as Params } from '../schemas/common.ts'
 import { NotFoundError } from '../../errors.ts'
+import type { ReleaseSearch } from '../../releases/search.ts'
+import { TorrentRefFields, magnetOf } from './release-ref.ts'
 
 const Body = Type.Object({
-  magnet_uri: Type.String({ minLength: 1, maxLength: 65536, description: 'magnet link or 40-character info hash' }),
+  ...TorrentRefFields,
   file_path: Type.Optional(Type.String({ maxLength: 4096 })),
   resolution: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
   source: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()]))
@@ -17,13 +19,14 @@ const Body = Type.Object({
 const Query = Type.Object({ remove_torrent: Type.Optional(Type.Boolean({ default: false })) })
 const errors = { 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse, 503: ErrorResponse, 504: ErrorResponse }
 
-export async function assignmentRoutes (app: FastifyInstance, deps: { assignments: AssignmentService }): Promise<void> {
+export async function assignmentRoutes (app: FastifyInstance, deps: { assignments: AssignmentService, releaseSearch: ReleaseSearch }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   for (const [segment, itemType] of [['movies', 'movie'], ['episodes', 'episode']] as Array<[string, ItemType]>) {
     r.post(`/${segment}/:id/assign`, {
       schema: { params: Params, body: Body, response: { 201: AssignmentSchema, ...errors } }
     }, async (req, reply) => {
-      const a = await deps.assignments.assign(itemType, req.params.id, req.body)
+      const { release_id: _release, ...input } = req.body
+      const a = await deps.assignments.assign(itemType, req.params.id, { ...input, magnet_uri: await magnetOf(req.body, deps.releaseSearch) })
       return await reply.code(201).send(toAssignmentJson(a))
     })
 

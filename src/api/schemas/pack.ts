@@ -5,9 +5,10 @@ import type { PackAssignResult } from '../../assignments/pack-assign.ts'
 import type { PlannedEpisode } from '../../assignments/pack-plan.ts'
 import { episodeLabel } from '../../packs/name-patterns.ts'
 import { Nullable } from './common.ts'
+import { TorrentRefFields } from '../routes/release-ref.ts'
 
 export const PackAssignBody = Type.Object({
-  magnet_uri: Type.String({ minLength: 1, maxLength: 65536, description: 'magnet link or 40-character info hash of the season pack' }),
+  ...TorrentRefFields,
   season: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'only this season (also the season of names that carry none)' })),
   dry_run: Type.Optional(Type.Boolean({ description: 'answer the plan, store nothing' })),
   replace: Type.Optional(Type.Boolean({ description: 'replace episodes that already have an assignment (kept by default)' }))
