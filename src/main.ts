@@ -1,4 +1,4 @@
-// Process entry: `momoshtrem serve [--config FILE]`. Reads the config, installs the process
+// Process entry: `momoshtrem serve [--config FILE]`, and `search` / `assign` against a running server (src/cli). Reads the config, installs the process
 // guards (src/process-guards.ts: what an unhandled rejection or uncaught exception does),
 // builds the app, listens, and closes everything on SIGINT/SIGTERM or after a fatal error.
 import { parseArgs } from 'node:util'
@@ -7,8 +7,14 @@ import { createApp, type App } from './app.ts'
 import { StartupError } from './startup.ts'
 import { createLogger } from './logger.ts'
 import { installProcessGuards, type ProcessGuards } from './process-guards.ts'
+import { ApiError, apiOf, serverUrl } from './cli/api.ts'
+import { UsageError, assign, search } from './cli/commands.ts'
 
-const usage = 'usage: momoshtrem serve [--config FILE]'
+const usage = `usage: momoshtrem serve [--config FILE]
+       momoshtrem search movie|episode|show ID [--season N] [--json]
+       momoshtrem assign movie|episode|show ID (--best | --release RID | --magnet URI) [--season N] [--dry-run] [--json]
+  ID is a library id, or tmdb:N for a movie or a show; search and assign talk to the running
+  server (--server URL, default from the config's server.host and server.port)`
 
 /** How long closing may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 15_000
@@ -16,12 +22,22 @@ const SHUTDOWN_LIMIT_MS = 15_000
 async function main (argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      help: { type: 'boolean', short: 'h' },
+      server: { type: 'string' },
+      season: { type: 'string' },
+      best: { type: 'boolean' },
+      release: { type: 'string' },
+      magnet: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' }
+    },
     allowPositionals: true
   })
   if (values.help === true) { console.log(usage); return 0 }
   const command = positionals[0] ?? 'serve'
-  if (command !== 'serve' || positionals.length > 1) { console.error(usage); return 2 }
+  if (!['serve', 'search', 'assign'].includes(command) || (command === 'serve' && positionals.length > 1)) { console.error(usage); return 2 }
 
   let config
   try {
@@ -30,6 +46,7 @@ async function main (argv: string[]): Promise<number> {
     if (err instanceof ConfigError) { console.error(err.message); return 78 }
     throw err
   }
+  if (command !== 'serve') return await runClientCommand(command, positionals.slice(1), values, config)
   // one logger for the process, so that the guards log from the start, building the app included
   const logger = createLogger(config.logging.level)
   const guards = installProcessGuards(logger.child({ component: 'process' }))
@@ -44,6 +61,23 @@ async function main (argv: string[]): Promise<number> {
   }
   app.logger.info({ url, dav: `${url}/dav/` }, 'momoshtrem is serving')
   return await untilStopped(app, guards)
+}
+
+/** search / assign against the running server: 0 done, 1 the API said no (its message printed), 2 usage. */
+async function runClientCommand (command: string, args: string[], values: Record<string, string | boolean | undefined>, config: ReturnType<typeof loadConfig>): Promise<number> {
+  const season = values.season === undefined ? undefined : Number(values.season)
+  if (season !== undefined && (!Number.isInteger(season) || season < 0)) { console.error('--season: a season number'); return 2 }
+  // one health check per release can take releases.health_timeout; auto-assign checks several
+  const api = apiOf(typeof values.server === 'string' ? values.server : serverUrl(config), config, 600_000)
+  const opts = { season, best: values.best === true, release: values.release as string | undefined, magnet: values.magnet as string | undefined, dryRun: values['dry-run'] === true, json: values.json === true }
+  try {
+    await (command === 'search' ? search : assign)(api, args, opts, (line) => { console.log(line) })
+    return 0
+  } catch (err) {
+    if (err instanceof UsageError) { console.error(`${err.message}\n${usage}`); return 2 }
+    if (err instanceof ApiError) { console.error(err.message); return 1 }
+    throw err
+  }
 }
 
 /** Resolves with the exit code once the app has closed after a signal or a fatal error. */

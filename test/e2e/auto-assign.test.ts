@@ -24,8 +24,8 @@ async function indexers (t: TestContext) {
   const prowlarr = await startFakeTorznab(t, { flavour: 'prowlarr', name: 'prowlarr' })
   const jackett = await startFakeTorznab(t, { flavour: 'jackett', name: 'jackett' })
   const broken = await startFakeTorznab(t, { flavour: 'prowlarr', name: 'broken', apiKey: 'right-key' })
-  const config = [prowlarr, jackett].map((i) => ({ name: i.name, url: i.url, api_key: i.apiKey, timeout: 3 }))
-  config.push({ name: broken.name, url: broken.url, api_key: 'wrong-key', timeout: 3 })
+  const config = [prowlarr, jackett].map((i) => ({ name: i.name, url: i.url, api_key: i.apiKey, categories: [] as number[], timeout: 3 }))
+  config.push({ name: broken.name, url: broken.url, api_key: 'wrong-key', categories: [], timeout: 3 })
   return { prowlarr, jackett, broken, config }
 }
 
