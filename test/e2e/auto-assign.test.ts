@@ -13,7 +13,7 @@ import { freePort } from '../helpers/clients.ts'
 import { KiB, writeFixture } from '../helpers/fixtures.ts'
 import { apiClient } from '../helpers/api-client.ts'
 import { dav, parseMultistatus } from '../helpers/dav.ts'
-import { DARK, DARK_TMDB_ID, darkSeason1, darkSeason2, darkSeason3 } from '../helpers/season-packs.ts'
+import { DARK, DARK_TMDB_ID, seedDarkPacks } from '../helpers/season-packs.ts'
 
 /** A magnet nobody seeds: its only peer hint is a port nothing listens on. */
 async function deadMagnet (): Promise<string> {
@@ -29,6 +29,15 @@ async function indexers (t: TestContext) {
   return { prowlarr, jackett, broken, config }
 }
 
+async function startWithIndexers (t: TestContext, tmdb: { url: string, apiKey: string }, config: Awaited<ReturnType<typeof indexers>>['config']): ReturnType<typeof startApp> {
+  return await startApp(t, {
+    tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey },
+    torrent: { add_timeout: 30, read_timeout: 30, start_paused: false },
+    indexers: config,
+    releases: { health_timeout: 5 }
+  })
+}
+
 test('a movie becomes playable through auto-assign: search, health, the best healthy release', { timeout: 120_000 }, async (t) => {
   const fixture = writeFixture(tempDir(t), { name: 'Fight.Club.1999.1080p.BluRay.x264-GRP', seed: 'fc', files: [{ path: 'Fight.Club.1999.1080p.BluRay.x264-GRP.mkv', length: 300 * KiB + 5 }, { path: 'RARBG.txt', length: 40 }] })
   const seeder = await startSeeder(t, { path: fixture.root, pieceLength: 16 * KiB })
@@ -40,12 +49,7 @@ test('a movie becomes playable through auto-assign: search, health, the best hea
   idx.jackett.addRelease({ title: 'Fight.Club.1999.1080p.BluRay.x264-GRP', magnet: seeder.magnet, seeders: 15, size: 8 * 2 ** 30 })
   idx.jackett.addRelease({ title: 'Fight.Club.1999.CAM.x264-BAD', magnet: await deadMagnet(), seeders: 3000 })
   idx.jackett.addRelease({ title: 'Fight.Club.2.2004.1080p.WEB-DL.x264-NOPE', magnet: await deadMagnet(), seeders: 40 })
-  const app = await startApp(t, {
-    tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey },
-    torrent: { add_timeout: 30, read_timeout: 30, start_paused: false },
-    indexers: idx.config,
-    releases: { health_timeout: 5 }
-  })
+  const app = await startWithIndexers(t, tmdb, idx.config)
   const api = apiClient(app.url)
   const id = (await api.post('/api/movies', { tmdb_id: 550 })).body.id as number
 
@@ -106,11 +110,7 @@ test('a movie becomes playable through auto-assign: search, health, the best hea
 })
 
 test('a 3-season show becomes playable through auto-assign from season packs', { timeout: 180_000 }, async (t) => {
-  const dir = tempDir(t)
-  const packs = await Promise.all([darkSeason1(), darkSeason2(), darkSeason3()].map(async (spec) => {
-    const fixture = writeFixture(dir, spec)
-    return { fixture, seeder: await startSeeder(t, { path: fixture.root, pieceLength: 16 * KiB }) }
-  }))
+  const packs = await seedDarkPacks(t)
   const tmdb = await startFakeTmdb(t)
   const idx = await indexers(t)
   const tv = { categories: [5000, 5040] }
@@ -118,12 +118,7 @@ test('a 3-season show becomes playable through auto-assign from season packs', {
   idx.prowlarr.addRelease({ title: 'Dark.S02.1080p.NF.WEB-DL.DDP5.1.x264-DEAD', magnet: await deadMagnet(), seeders: 400, ...tv })
   idx.jackett.addRelease({ title: 'Dark.S02.720p.NF.WEB-DL.x264-GRP', magnet: packs[1]!.seeder.magnet, seeders: 20, ...tv })
   idx.jackett.addRelease({ title: 'Dark.S03.1080p.NF.WEB-DL.x264-Grp', magnet: packs[2]!.seeder.magnet, seeders: 25, ...tv })
-  const app = await startApp(t, {
-    tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey },
-    torrent: { add_timeout: 30, read_timeout: 30, start_paused: false },
-    indexers: idx.config,
-    releases: { health_timeout: 5 }
-  })
+  const app = await startWithIndexers(t, tmdb, idx.config)
   const api = apiClient(app.url)
   const showId = (await api.post('/api/shows', { tmdb_id: DARK_TMDB_ID })).body.id as number
 

@@ -2,25 +2,14 @@
 // a 3-season show in three calls (dry run first, an existing assignment kept, then replaced),
 // published with Plex/Jellyfin names (one multi-episode file, subtitles next to their videos),
 // read back over WebDAV byte for byte, and unchanged after a restart.
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startApp, tempDir } from '../helpers/app.ts'
+import { startApp } from '../helpers/app.ts'
 import { startFakeTmdb } from '../helpers/fake-tmdb.ts'
-import { startSeeder, type Seeder } from '../helpers/seeder.ts'
-import { KiB, writeFixture, type Fixture } from '../helpers/fixtures.ts'
+import type { Fixture } from '../helpers/fixtures.ts'
 import { dav, parseMultistatus } from '../helpers/dav.ts'
 import { apiClient } from '../helpers/api-client.ts'
-import { DARK, DARK_TMDB_ID, darkSeason1, darkSeason2, darkSeason3 } from '../helpers/season-packs.ts'
-
-interface Pack { fixture: Fixture, seeder: Seeder }
-
-async function seedPacks (t: TestContext): Promise<Pack[]> {
-  const dir = tempDir(t)
-  return await Promise.all([darkSeason1(), darkSeason2(), darkSeason3()].map(async (spec) => {
-    const fixture = writeFixture(dir, spec)
-    return { fixture, seeder: await startSeeder(t, { path: fixture.root, pieceLength: 16 * KiB }) }
-  }))
-}
+import { DARK, DARK_TMDB_ID, seedDarkPacks } from '../helpers/season-packs.ts'
 
 /** name -> size of the files in a WebDAV folder. */
 async function listing (url: string, folder: string): Promise<Map<string, number>> {
@@ -46,7 +35,7 @@ const size = (fx: Fixture, rel: string): number => fx.files.find((f) => f.relPat
 const bytes = (fx: Fixture, rel: string): Buffer => { const f = fx.files.find((x) => x.relPath === rel)!; return fx.expected(f.path, 0, f.length) }
 
 test('three season packs make a 3-season show playable, with subtitles, in three calls', { timeout: 180_000 }, async (t) => {
-  const [s1, s2, s3] = await seedPacks(t)
+  const [s1, s2, s3] = await seedDarkPacks(t)
   const tmdb = await startFakeTmdb(t)
   const config = { tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey }, torrent: { add_timeout: 30, read_timeout: 30, start_paused: false } }
   const app = await startApp(t, config)
@@ -154,7 +143,7 @@ test('three season packs make a 3-season show playable, with subtitles, in three
 })
 
 test('pack assign: unknown show or season 404, bad bodies 400, a torrent with nothing matching stores nothing', { timeout: 90_000 }, async (t) => {
-  const [s1] = await seedPacks(t)
+  const [s1] = await seedDarkPacks(t)
   const tmdb = await startFakeTmdb(t)
   const app = await startApp(t, { tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey }, torrent: { add_timeout: 30, start_paused: false } })
   const api = apiClient(app.url)

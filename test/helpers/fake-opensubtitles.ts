@@ -32,6 +32,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
+import { serverCloser } from './fake-server.ts'
 
 export const OS_ERRORS = {
   forbiddenKey: { message: 'You cannot consume this service' },
@@ -360,7 +361,6 @@ export async function startFakeOpenSubtitles (t: TestContext, opts: { apiKey?: s
     server.listen(0, '127.0.0.1', () => { resolve() })
   })
 
-  let closed: Promise<void> | undefined
   const fake: FakeOpenSubtitles = {
     url: `${origin()}/api/v1`,
     apiKey,
@@ -386,14 +386,7 @@ export async function startFakeOpenSubtitles (t: TestContext, opts: { apiKey?: s
       resetAt = Date.now() + 7.5 * 3600_000
     },
     expireTokens () { validTokens.clear() },
-    async close () {
-      closed ??= new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer)
-        server.close(() => { resolve() })
-        server.closeAllConnections()
-      })
-      await closed
-    }
+    close: serverCloser(server, timers)
   }
   t.after(async () => { await fake.close() })
   return fake

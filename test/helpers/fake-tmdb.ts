@@ -6,6 +6,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import { readdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
+import { serverCloser } from './fake-server.ts'
 
 const FIXTURES = new URL('../fixtures/tmdb/', import.meta.url)
 const PAGE_SIZE = 20
@@ -154,7 +155,6 @@ export async function startFakeTmdb (t: TestContext, opts: { apiKey?: string, be
     if (summary !== undefined) summary.episode_count = season(tvId, n).episodes.length
   }
 
-  let closed: Promise<void> | undefined
   const fake: FakeTmdb = {
     url: `http://127.0.0.1:${port}/3`,
     apiKey,
@@ -180,14 +180,7 @@ export async function startFakeTmdb (t: TestContext, opts: { apiKey?: string, be
       if (ep === undefined) throw new Error(`fake TMDB: no episode ${episodeNumber} in season ${n} of tv ${tvId}`)
       ep.name = name
     },
-    async close () {
-      closed ??= new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer)
-        server.close(() => { resolve() })
-        server.closeAllConnections()
-      })
-      await closed
-    }
+    close: serverCloser(server, timers)
   }
   t.after(async () => { await fake.close() })
   return fake

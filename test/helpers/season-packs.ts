@@ -4,7 +4,10 @@
 //       subtitles next to a video and in Subs/<episode>/ (2_English.srt, 3_German.srt), a .txt
 //   S2: nested "Season 2/" folder, "E01 - Title.mkv" names (season from the folder), a 2x02
 //   S3: anime-style "[Group] Dark - S03E01 [1080p].mkv" with .ass subtitles next to them
-import { KiB, type FixtureSpec } from './fixtures.ts'
+import type { TestContext } from 'node:test'
+import { KiB, writeFixture, type Fixture, type FixtureSpec } from './fixtures.ts'
+import { tempDir } from './app.ts'
+import { startSeeder, type Seeder } from './seeder.ts'
 
 export const DARK_TMDB_ID = 70523
 export const DARK = 'Dark (2017)'
@@ -54,4 +57,15 @@ export function darkSeason3 (): FixtureSpec {
       { path: '[Grp] Dark - S03E03 [1080p].mkv', length: video(9) }
     ]
   }
+}
+
+export interface SeededPack { fixture: Fixture, seeder: Seeder }
+
+/** The three packs written to a temp folder, each seeded by its own webtorrent seeder. */
+export async function seedDarkPacks (t: TestContext): Promise<SeededPack[]> {
+  const dir = tempDir(t)
+  return await Promise.all([darkSeason1(), darkSeason2(), darkSeason3()].map(async (spec) => {
+    const fixture = writeFixture(dir, spec)
+    return { fixture, seeder: await startSeeder(t, { path: fixture.root, pieceLength: 16 * KiB }) }
+  }))
 }

@@ -5,22 +5,16 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
-import { startApp, tempDir } from '../helpers/app.ts'
+import { startApp } from '../helpers/app.ts'
 import { startFakeTmdb } from '../helpers/fake-tmdb.ts'
-import { startSeeder } from '../helpers/seeder.ts'
-import { KiB, writeFixture } from '../helpers/fixtures.ts'
 import { apiClient } from '../helpers/api-client.ts'
-import { DARK, DARK_TMDB_ID, darkSeason1, darkSeason2, darkSeason3 } from '../helpers/season-packs.ts'
+import { DARK, DARK_TMDB_ID, seedDarkPacks } from '../helpers/season-packs.ts'
 
 const hasRclone = spawnSync('rclone', ['version'], { timeout: 10_000 }).status === 0
 const run = promisify(execFile)
 
 test('rclone sees every episode of three season packs with its subtitles', { skip: hasRclone ? false : 'rclone is not installed', timeout: 180_000 }, async (t) => {
-  const dir = tempDir(t)
-  const packs = await Promise.all([darkSeason1(), darkSeason2(), darkSeason3()].map(async (spec) => {
-    const fixture = writeFixture(dir, spec)
-    return { fixture, seeder: await startSeeder(t, { path: fixture.root, pieceLength: 16 * KiB }) }
-  }))
+  const packs = await seedDarkPacks(t)
   const tmdb = await startFakeTmdb(t)
   const app = await startApp(t, { tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey }, torrent: { add_timeout: 30, read_timeout: 30, start_paused: false } })
   const api = apiClient(app.url)
