@@ -20,6 +20,8 @@ interface Pin {
   bytes: number
   /** ranges pinned, to skip re-pinning the same thing */
   signature: string
+  /** the assignments holding this pin: several when one file backs several episodes (S01E01-E02) */
+  holders: Set<number>
 }
 
 export class AssignmentPins {
@@ -42,7 +44,7 @@ export class AssignmentPins {
   /** Bytes pinned for one file of one torrent. */
   fileBytes (infoHash: string, fileIndex: number): number {
     let n = 0
-    for (const p of this.pins.values()) if (p.infoHash === infoHash && p.fileIndex === fileIndex) n += p.bytes
+    for (const p of new Set(this.pins.values())) if (p.infoHash === infoHash && p.fileIndex === fileIndex) n += p.bytes
     return n
   }
 
@@ -53,6 +55,15 @@ export class AssignmentPins {
    * `wake: false` leaves an idle or paused torrent asleep (the pieces come when it next wakes).
    */
   pin (a: TreeAssignment, torrent: Torrent, full: Ranges, lean: Ranges, opts: { wake?: boolean } = {}): number {
+    const shared = this.sameFilePin(a, torrent, [JSON.stringify(full), JSON.stringify(lean)])
+    if (shared !== undefined) {
+      if (this.pins.get(a.id) === shared) return shared.bytes
+      // a multi-episode file is pinned once, whichever of its episodes came first
+      this.release(a.id)
+      shared.holders.add(a.id)
+      this.pins.set(a.id, shared)
+      return shared.bytes
+    }
     const old = this.pins.get(a.id)
     const room = this.budget() - this.total + (old?.bytes ?? 0)
     const ranges = rangeBytes(full) <= room ? full : rangeBytes(lean) <= room ? lean : null
@@ -63,9 +74,17 @@ export class AssignmentPins {
     // the new handles are in place before the old ones go: the pieces never lose their pin
     this.release(a.id)
     const bytes = rangeBytes(ranges)
-    this.pins.set(a.id, { infoHash: a.infoHash, fileIndex: a.fileIndex, torrent, handles, bytes, signature })
+    this.pins.set(a.id, { infoHash: a.infoHash, fileIndex: a.fileIndex, torrent, handles, bytes, signature, holders: new Set([a.id]) })
     this.total += bytes
     return bytes
+  }
+
+  /** Another assignment's pin of the same file with one of these signatures. */
+  private sameFilePin (a: TreeAssignment, torrent: Torrent, signatures: string[]): Pin | undefined {
+    for (const [id, p] of this.pins) {
+      if (id !== a.id && p.torrent === torrent && p.infoHash === a.infoHash && p.fileIndex === a.fileIndex && signatures.includes(p.signature)) return p
+    }
+    return undefined
   }
 
   /** The assignment's pin goes (and it is no longer waiting for room). */
@@ -74,6 +93,9 @@ export class AssignmentPins {
     const pin = this.pins.get(assignmentId)
     if (pin === undefined) return
     this.pins.delete(assignmentId)
+    pin.holders.delete(assignmentId)
+    // the other episodes of a multi-episode file still hold it
+    if (pin.holders.size > 0) return
     this.total -= pin.bytes
     for (const h of pin.handles) h.release()
   }
