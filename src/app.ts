@@ -138,6 +138,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
         packs,
         subtitles: subtitles.service,
         ...releases,
+        vfs,
         torrentAdmin,
         tmdbConfigured: tmdb.configured,
         startedAt,

@@ -13,6 +13,8 @@ import type { SwarmHealth } from '../releases/health.ts'
 import type { AutoAssigner } from '../releases/auto-assign.ts'
 import { registerReleaseRoutes, type ReleaseItems } from './routes/releases.ts'
 import { autoAssignRoutes } from './routes/auto-assign.ts'
+import { exportRoutes } from './routes/export.ts'
+import type { LibraryVfs } from '../vfs/library-vfs.ts'
 import type { TorrentAdmin } from '../assignments/torrent-admin.ts'
 import type { TorrentRouteDeps } from './routes/torrents.ts'
 import { apiValidatorCompiler } from './validation.ts'
@@ -38,6 +40,8 @@ export interface ApiDeps {
   health: SwarmHealth
   autoAssign: AutoAssigner
   items: ReleaseItems
+  /** the published tree, for playlists */
+  vfs: Pick<LibraryVfs, 'videoFiles'>
   /** loaded torrents with their users, guarded removal */
   torrentAdmin: TorrentAdmin
   tmdbConfigured: boolean
@@ -62,5 +66,6 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await subtitleRoutes(app, deps)
   await registerReleaseRoutes(app, { search: deps.releaseSearch, indexers: deps.indexers, items: deps.items })
   await autoAssignRoutes(app, deps)
+  await exportRoutes(app, deps)
   await torrentRoutes(app, deps)
 }

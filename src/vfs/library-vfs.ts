@@ -56,6 +56,20 @@ export class LibraryVfs implements Vfs {
     return node
   }
 
+  /**
+   * Every video file of the tree with its path ('/'-separated, from the root) and the assignment
+   * behind it, in tree order; subtitles left out. For playlists of the library.
+   */
+  videoFiles (): Array<{ path: string[], entry: VfsEntry, assignment: TreeAssignment }> {
+    const out: Array<{ path: string[], entry: VfsEntry, assignment: TreeAssignment }> = []
+    const walk = (node: TreeNode, path: string[]): void => {
+      if (node.kind === 'file') { if (node.subtitle === undefined) out.push({ path, entry: node.entry, assignment: node.assignment }); return }
+      for (const child of node.children) walk(child, [...path, child.entry.name])
+    }
+    walk(this.root(), [])
+    return out
+  }
+
   async stat (path: string): Promise<VfsEntry | null> {
     return this.lookup(path)?.entry ?? null
   }

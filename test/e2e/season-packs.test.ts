@@ -129,6 +129,25 @@ test('three season packs make a 3-season show playable, with subtitles, in three
   assert.deepEqual(await davBytes(app.url, `TV Shows/${DARK}/Season 03`, `${DARK} - S03E02 - The Survivors.ass`),
     bytes(s3!.fixture, '[Grp] Dark - S03E02 [1080p].ass'))
 
+  // a playlist of the library, of the show, of one season: absolute WebDAV URLs that play
+  const m3u = async (query: string): Promise<string[]> => {
+    const res = await fetch(`${app.url}/api/export.m3u${query}`, { signal: AbortSignal.timeout(10_000) })
+    assert.equal(res.status, 200, query)
+    assert.match(res.headers.get('content-type') ?? '', /audio\/x-mpegurl/)
+    const lines = (await res.text()).trim().split('\n')
+    assert.equal(lines[0], '#EXTM3U')
+    return lines.filter((l) => !l.startsWith('#'))
+  }
+  assert.equal((await m3u('')).length, 8, 'every video once, subtitles left out')
+  const seasonOne = await m3u(`?show=${showId}&season=1`)
+  assert.deepEqual(seasonOne.map((u) => decodeURIComponent(u.slice(u.lastIndexOf('/') + 1))), [`${DARK} - S01E01 - Secrets.mkv`, `${DARK} - S01E02-E03 - Lies.mkv`])
+  assert.ok(seasonOne.every((u) => u.startsWith(`${app.url}/dav/`)))
+  const played = await fetch(seasonOne[1]!, { headers: { range: 'bytes=0-99' }, signal: AbortSignal.timeout(30_000) })
+  assert.equal(played.status, 206)
+  assert.equal((await m3u(`?show=${showId}`)).length, 8)
+  assert.equal((await fetch(`${app.url}/api/export.m3u?show=${showId}&season=9`)).status, 404)
+  assert.equal((await fetch(`${app.url}/api/export.m3u?show=999`)).status, 404)
+
   // the subtitle list of an episode says where each one comes from
   const subs = await api.get(`/api/episodes/${episodeId(1, 2)}/subtitles`)
   assert.equal(subs.status, 200)
