@@ -77,7 +77,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const releases = createReleases(config, { library, torrents, assignments, packs, repo: assignmentRepo, logger: logger.child({ component: 'releases' }), fetch: opts.fetch })
   const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignmentEvents)
   // every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
-  const metrics: AppMetrics = new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes })
+  const metrics: AppMetrics = await startup.step('start the metrics', () => new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes, processMetrics: true }), (m) => { m.close() })
   const streams: FileStreams = new FileStreams({
     torrents,
     library: library.treeSource,
@@ -157,6 +157,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const close = async (): Promise<void> => {
     closed ??= (async () => {
       await server.close()
+      metrics.close()
       await subtitles.close()
       await releases.close()
       await streams.close()

@@ -1,9 +1,12 @@
 // The figures the app exposes: per-file read latency and stalls (GET /api/torrents/:hash) and
-// the Prometheus page at /metrics. The streaming layer reports reads, probes and opens here;
-// torrent totals (bytes, peers, states, cache) are mirrored from the engine at scrape time.
+// the Prometheus page at /metrics (prom-client). The streaming layer reports reads, probes and
+// opens here; torrent totals (bytes, peers, states, cache) are mirrored from the engine at
+// scrape time. Names, types, labels and help texts are a contract with dashboards and alerts:
+// test/unit/metrics-names.test.ts lists them.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { TorrentService, TorrentState } from '../torrent/types.ts'
 import { LatencyTracker, StallRecorder, type Stall } from './latency.ts'
-import { Registry, type Counter, type Histogram } from './registry.ts'
+import { collectProcessMetrics, type ProcessMetrics } from './process-metrics.ts'
 
 /** Totals for one file of one torrent since start. */
 export interface FileCounters {
@@ -31,50 +34,74 @@ const READ_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 
 
 export const fileKey = (infoHash: string, fileIndex: number): string => `${infoHash}:${fileIndex}`
 
+export interface AppMetricsOptions {
+  /** bytes pinned for assigned files (momoshtrem_cache_pinned_bytes); 0 when not given */
+  pinnedBytes?: () => number
+  /**
+   * Adds prom-client's process and Node metrics (CPU, memory, event-loop lag, GC, handles);
+   * their monitors run until close(). The app turns this on; unit tests on fakes leave it off.
+   */
+  processMetrics?: boolean
+}
+
+/** A gauge whose value is read from elsewhere when scraped. */
+function scrapedGauge (registry: Registry, name: string, help: string, read: () => number): Gauge {
+  return new Gauge({ name, help, registers: [registry], collect () { this.set(read()) } })
+}
+
 export class AppMetrics {
   readonly registry = new Registry()
   readonly stalls = new StallRecorder()
   private readonly latency = new LatencyTracker({ maxKeys: MAX_FILES })
   private readonly files = new Map<string, FileCounters>()
   private readonly readSeconds: Histogram
-  private readonly reads: Counter
+  private readonly reads: Counter<'result'>
   private readonly readBytes: Counter
   private readonly stallsTotal: Counter
-  private readonly probes: Counter
-  private readonly opens: Counter
+  private readonly probes: Counter<'result'>
+  private readonly opens: Counter<'kind'>
   private readonly warmups: Counter
-  private readonly http: Counter
+  private readonly http: Counter<'method' | 'code'>
   /** last `downloaded`/`uploaded`/`wasted` seen per torrent, to turn engine totals into counters */
   private readonly seen = new Map<string, Record<MirroredStat, number>>()
+  private readonly processMetrics: ProcessMetrics | undefined
 
-  constructor (torrents: TorrentService, extra: { pinnedBytes?: () => number } = {}) {
-    const r = this.registry
-    this.readSeconds = r.histogram({ name: 'momoshtrem_read_latency_seconds', help: 'Time a player read waited for its bytes (WebDAV reads of torrent files)', buckets: READ_BUCKETS })
-    this.reads = r.counter({ name: 'momoshtrem_reads_total', help: 'Torrent file reads by result', labelNames: ['result'] })
-    this.readBytes = r.counter({ name: 'momoshtrem_read_bytes_total', help: 'Bytes delivered to players' })
-    this.stallsTotal = r.counter({ name: 'momoshtrem_read_stalls_total', help: 'Reads that waited more than 1 s' })
-    this.probes = r.counter({ name: 'momoshtrem_layout_probes_total', help: 'Container layout lookups on first open: probed (read the file), cached (layout cache hit), failed', labelNames: ['result'] })
-    this.opens = r.counter({ name: 'momoshtrem_file_opens_total', help: 'File handles by kind: cold (new state) or reused (state kept by another handle or within handle_grace)', labelNames: ['kind'] })
-    this.warmups = r.counter({ name: 'momoshtrem_next_episode_warmups_total', help: 'Next-episode warm-ups started' })
-    this.http = r.counter({ name: 'momoshtrem_http_responses_total', help: 'HTTP responses by method and status class', labelNames: ['method', 'code'] })
-    r.gauge({ name: 'momoshtrem_cache_bytes', help: 'Bytes in the piece cache', collect: (g) => { g.set(torrents.cacheUsage().used) } })
-    r.gauge({ name: 'momoshtrem_cache_limit_bytes', help: 'Piece cache budget (global_cache_size)', collect: (g) => { g.set(torrents.cacheUsage().limit) } })
-    r.gauge({ name: 'momoshtrem_cache_pinned_bytes', help: 'Bytes of head/tail/index ranges pinned for assigned files', collect: (g) => { g.set(extra.pinnedBytes?.() ?? 0) } })
-    r.gauge({
+  constructor (torrents: TorrentService, opts: AppMetricsOptions = {}) {
+    const registers = [this.registry]
+    this.readSeconds = new Histogram({ name: 'momoshtrem_read_latency_seconds', help: 'Time a player read waited for its bytes (WebDAV reads of torrent files)', buckets: READ_BUCKETS, registers })
+    this.reads = new Counter({ name: 'momoshtrem_reads_total', help: 'Torrent file reads by result', labelNames: ['result'], registers })
+    this.readBytes = new Counter({ name: 'momoshtrem_read_bytes_total', help: 'Bytes delivered to players', registers })
+    this.stallsTotal = new Counter({ name: 'momoshtrem_read_stalls_total', help: 'Reads that waited more than 1 s', registers })
+    this.probes = new Counter({ name: 'momoshtrem_layout_probes_total', help: 'Container layout lookups on first open: probed (read the file), cached (layout cache hit), failed', labelNames: ['result'], registers })
+    this.opens = new Counter({ name: 'momoshtrem_file_opens_total', help: 'File handles by kind: cold (new state) or reused (state kept by another handle or within handle_grace)', labelNames: ['kind'], registers })
+    this.warmups = new Counter({ name: 'momoshtrem_next_episode_warmups_total', help: 'Next-episode warm-ups started', registers })
+    this.http = new Counter({ name: 'momoshtrem_http_responses_total', help: 'HTTP responses by method and status class', labelNames: ['method', 'code'], registers })
+    scrapedGauge(this.registry, 'momoshtrem_cache_bytes', 'Bytes in the piece cache', () => torrents.cacheUsage().used)
+    scrapedGauge(this.registry, 'momoshtrem_cache_limit_bytes', 'Piece cache budget (global_cache_size)', () => torrents.cacheUsage().limit)
+    scrapedGauge(this.registry, 'momoshtrem_cache_pinned_bytes', 'Bytes of head/tail/index ranges pinned for assigned files', () => opts.pinnedBytes?.() ?? 0)
+    new Gauge({
       name: 'momoshtrem_torrents',
       help: 'Loaded torrents by state',
       labelNames: ['state'],
-      collect: (g) => {
+      registers,
+      collect () {
         const counts = new Map<string, number>(STATES.map((s) => [s, 0]))
         for (const s of torrents.listTorrents()) counts.set(s.state, (counts.get(s.state) ?? 0) + 1)
-        for (const [state, n] of counts) g.set({ state }, n)
+        for (const [state, n] of counts) this.set({ state }, n)
       }
     })
-    r.gauge({ name: 'momoshtrem_peers', help: 'Connected peers over all torrents', collect: (g) => { g.set(torrents.listTorrents().reduce((n, s) => n + s.peers, 0)) } })
-    r.counter({ name: 'momoshtrem_torrent_download_bytes_total', help: 'Payload bytes downloaded', collect: (c) => { this.mirror(torrents, c, 'downloaded') } })
-    r.counter({ name: 'momoshtrem_torrent_upload_bytes_total', help: 'Payload bytes uploaded', collect: (c) => { this.mirror(torrents, c, 'uploaded') } })
-    r.counter({ name: 'momoshtrem_torrent_wasted_bytes_total', help: 'Downloaded payload bytes that did not end up in a verified piece (duplicates, pieces abandoned half-way, hash failures)', collect: (c) => { this.mirror(torrents, c, 'wasted') } })
+    scrapedGauge(this.registry, 'momoshtrem_peers', 'Connected peers over all torrents', () => torrents.listTorrents().reduce((n, s) => n + s.peers, 0))
+    const mirrored = (name: string, help: string, stat: MirroredStat): void => {
+      const counter: Counter = new Counter({ name, help, registers, collect: () => { this.mirror(torrents, counter, stat) } })
+    }
+    mirrored('momoshtrem_torrent_download_bytes_total', 'Payload bytes downloaded', 'downloaded')
+    mirrored('momoshtrem_torrent_upload_bytes_total', 'Payload bytes uploaded', 'uploaded')
+    mirrored('momoshtrem_torrent_wasted_bytes_total', 'Downloaded payload bytes that did not end up in a verified piece (duplicates, pieces abandoned half-way, hash failures)', 'wasted')
+    this.processMetrics = opts.processMetrics === true ? collectProcessMetrics(this.registry) : undefined
   }
+
+  /** Stops the background monitors of the process metrics (the app's close). Safe to call twice. */
+  close (): void { this.processMetrics?.close() }
 
   /**
    * Starts timing one read of file `fileIndex`; call the result once it settled. Aborted reads

@@ -1,14 +1,16 @@
 // GET /metrics in the Prometheus text format. Thin: the registry renders, the route serves.
 import type { FastifyInstance } from 'fastify'
-import { CONTENT_TYPE } from './registry.ts'
 
-/** Anything that renders exposition text (the Registry, or a wrapper adding engine stats). */
-export interface MetricsSource { render: () => string }
+/** What renders the page: a prom-client Registry. */
+export interface MetricsSource {
+  readonly contentType: string
+  metrics: () => Promise<string>
+}
 
 export function registerMetricsRoute (app: FastifyInstance, registry: MetricsSource): void {
   app.get('/metrics', async (_req, reply) => {
     // Scrapes must see current values, never a cached page.
-    return await reply.header('Cache-Control', 'no-store').type(CONTENT_TYPE).send(registry.render())
+    return await reply.header('Cache-Control', 'no-store').type(registry.contentType).send(await registry.metrics())
   })
 }
 
