@@ -24,6 +24,12 @@ import { PackAssignService } from './assignments/pack-assign.ts'
 import { SubtitleRepository } from './subtitles/repository.ts'
 import { createSubtitles } from './subtitles/index.ts'
 import { createReleases } from './releases/index.ts'
+import { MediaServerNotifier } from './media-servers/index.ts'
+import { libraryFolderOf } from './media-servers/folder-of.ts'
+import { RefreshScheduler } from './library/refresh-scheduler.ts'
+import { libraryRefresher } from './library/refresh-source.ts'
+import { EpisodeCalendar } from './library/episode-calendar.ts'
+import { CalendarRepository } from './library/calendar-repository.ts'
 import { TorrentAdmin } from './assignments/torrent-admin.ts'
 import { registerApi } from './api/index.ts'
 import { registerWebdav } from './webdav/index.ts'
@@ -97,6 +103,17 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   // pins; its torrent's subtitles are found and pinned, and missing languages downloaded
   assignmentEvents.subscribe({ assigned: (a) => { streams.assigned(a) }, unassigned: (a) => { streams.unassigned(a) } })
   assignmentEvents.subscribe(subtitles.listener)
+  // Plex/Jellyfin/Emby scan the item's folder at once instead of at their next full scan
+  const mediaServers = new MediaServerNotifier(config.media_servers.map((m) => ({ type: m.type, url: m.url, token: m.token, libraryPath: m.library_path })), {
+    logger: logger.child({ component: 'media-servers' }),
+    ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
+    exists: async (folder) => (await vfs.stat(folder))?.kind === 'dir'
+  })
+  assignmentEvents.subscribe(mediaServers.listener(libraryFolderOf(library)))
+  // new seasons and episodes of the library's shows, from TMDB, staggered over the interval
+  const refresh = new RefreshScheduler(libraryRefresher(library.shows, tmdb), { intervalMs: config.library.refresh_interval * 1000, logger: logger.child({ component: 'refresh' }) })
+  await startup.step('schedule show refreshes', () => { refresh.start() }, async () => { await refresh.close() })
+  const calendar = new EpisodeCalendar(new CalendarRepository(db))
   // opening is lazy: a handle touches the torrent on its first read, never while listing
   const vfs = new LibraryVfs(library.treeSource, { showEmpty: config.vfs.show_empty, openSubtitle: subtitles.open }, async (assignment) => streams.open(assignment))
 
@@ -139,6 +156,9 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
         subtitles: subtitles.service,
         ...releases,
         vfs,
+        calendar,
+        mediaServers,
+        refresh,
         torrentAdmin,
         tmdbConfigured: tmdb.configured,
         startedAt,
@@ -159,6 +179,8 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
       await server.close()
       metrics.close()
       await subtitles.close()
+      await mediaServers.close()
+      await refresh.close()
       await releases.close()
       await streams.close()
       await torrents.close()

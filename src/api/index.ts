@@ -14,6 +14,10 @@ import type { AutoAssigner } from '../releases/auto-assign.ts'
 import { registerReleaseRoutes, type ReleaseItems } from './routes/releases.ts'
 import { autoAssignRoutes } from './routes/auto-assign.ts'
 import { exportRoutes } from './routes/export.ts'
+import { calendarRoutes } from './routes/calendar.ts'
+import type { EpisodeCalendar } from '../library/episode-calendar.ts'
+import type { MediaServerNotifier } from '../media-servers/index.ts'
+import type { RefreshScheduler } from '../library/refresh-scheduler.ts'
 import type { LibraryVfs } from '../vfs/library-vfs.ts'
 import type { TorrentAdmin } from '../assignments/torrent-admin.ts'
 import type { TorrentRouteDeps } from './routes/torrents.ts'
@@ -42,6 +46,11 @@ export interface ApiDeps {
   items: ReleaseItems
   /** the published tree, for playlists */
   vfs: Pick<LibraryVfs, 'videoFiles'>
+  /** upcoming and recent episodes */
+  calendar: EpisodeCalendar
+  /** /api/status: media-server refreshes and the scheduled show refresh */
+  mediaServers: Pick<MediaServerNotifier, 'status'>
+  refresh: Pick<RefreshScheduler, 'status'>
   /** loaded torrents with their users, guarded removal */
   torrentAdmin: TorrentAdmin
   tmdbConfigured: boolean
@@ -67,5 +76,6 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await registerReleaseRoutes(app, { search: deps.releaseSearch, indexers: deps.indexers, items: deps.items })
   await autoAssignRoutes(app, deps)
   await exportRoutes(app, deps)
+  await calendarRoutes(app, deps)
   await torrentRoutes(app, deps)
 }

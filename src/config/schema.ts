@@ -18,6 +18,10 @@ export interface Config {
   database: { path: string }
   tmdb: { api_key: string, bearer_token: string, base_url: string, language: string, timeout: number, max_retries: number }
   vfs: { show_empty: boolean }
+  library: {
+    /** seconds between refreshes of each show from TMDB (staggered; 0 = never automatically) */
+    refresh_interval: number
+  }
   torrent: {
     metadata_folder: string
     cache_folder: string
@@ -70,6 +74,8 @@ export interface Config {
     /** a file assigned while running gets its layout located and its pins fetched at once */
     warm_on_assign: boolean
   }
+  /** Plex, Jellyfin or Emby servers told to scan a folder as soon as its files change */
+  media_servers: MediaServerConfig[]
   /** Torznab endpoints (Prowlarr per-indexer or aggregate, Jackett .../torznab/api) searched for releases */
   indexers: IndexerConfig[]
   releases: {
@@ -94,6 +100,15 @@ export interface Config {
     opensubtitles: OpenSubtitlesConfig
   }
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' }
+}
+
+export interface MediaServerConfig {
+  type: 'plex' | 'jellyfin' | 'emby'
+  url: string
+  /** X-Plex-Token, or a Jellyfin/Emby API key */
+  token: string
+  /** where that server mounts momoshtrem's WebDAV root (an rclone mount: /mnt/momoshtrem) */
+  library_path: string
 }
 
 export interface IndexerConfig {
@@ -124,6 +139,7 @@ export const defaults: Config = {
   database: { path: './data/momoshtrem.db' },
   tmdb: { api_key: '', bearer_token: '', base_url: 'https://api.themoviedb.org/3', language: 'en-US', timeout: 10, max_retries: 3 },
   vfs: { show_empty: true },
+  library: { refresh_interval: 86400 },
   torrent: {
     metadata_folder: './data/torrents',
     cache_folder: './data/cache',
@@ -161,6 +177,7 @@ export const defaults: Config = {
     next_episode_at: 0.9,
     warm_on_assign: true
   },
+  media_servers: [],
   indexers: [],
   releases: {
     prefer: { resolutions: ['1080p', '2160p', '720p'], sources: ['WEB-DL', 'BluRay', 'WEBRip', 'HDTV'], codecs: ['x264', 'x265'] },
@@ -219,6 +236,7 @@ export const rules: { [S in keyof Config]: Config[S] extends unknown[] ? Rule : 
     max_retries: { type: 'int', min: 0, max: 10 }
   },
   vfs: { show_empty: bool },
+  library: { refresh_interval: { type: 'number', min: 0, max: 86400 * 30 } },
   torrent: {
     metadata_folder: path,
     cache_folder: path,
@@ -255,6 +273,18 @@ export const rules: { [S in keyof Config]: Config[S] extends unknown[] ? Rule : 
     handle_grace: { type: 'number', min: 0, max: 3600 },
     next_episode_at: { type: 'number', min: 0, max: 1 },
     warm_on_assign: bool
+  },
+  media_servers: {
+    type: 'records',
+    required: ['type', 'url', 'token', 'library_path'],
+    unique: 'url',
+    defaults: {},
+    rules: {
+      type: { type: 'enum', values: ['plex', 'jellyfin', 'emby'] },
+      url: { type: 'string', nonEmpty: true, url: true },
+      token: { type: 'string', nonEmpty: true },
+      library_path: { type: 'string', nonEmpty: true }
+    }
   },
   indexers: {
     type: 'records',

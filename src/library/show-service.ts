@@ -62,7 +62,7 @@ export class ShowService extends TitleService<Public<ShowRepository>> {
     if (this.repo.findById(id) === undefined) throw new NotFoundError(`show ${id} is not in the library`)
     const counts = this.repo.merge(id, titleFromTmdb(meta), seasons)
     this.log.info({ id, ...counts }, 'show refreshed')
-    return { show: this.get(id), added_seasons: counts.addedSeasons, added_episodes: counts.addedEpisodes, updated_episodes: counts.updatedEpisodes }
+    return { show: this.get(id), added_seasons: counts.addedSeasons, added_episodes: counts.addedEpisodes, updated_episodes: counts.updatedEpisodes, tmdb_status: meta.status ?? null }
   }
 
   /** Deletes the show with its seasons and episodes; their assignments end with them. */

@@ -98,4 +98,6 @@ export interface RefreshResult {
   added_seasons: number
   added_episodes: number
   updated_episodes: number
+  /** TMDB's status of the show ("Ended", "Returning Series"), null when TMDB gave none */
+  tmdb_status?: string | null
 }

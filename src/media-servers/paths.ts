@@ -2,16 +2,7 @@
 // and that folder on a media server's disk (under the path where the server mounts the tree).
 // Pure: no I/O.
 import type { TreeMovie, TreeShow } from '../library/tree-model.ts'
-import { sanitizeName } from '../vfs/names.ts'
-import { MOVIES, TV_SHOWS } from '../vfs/tree.ts'
-
-// TODO (not a bug): vfs/tree.ts keeps these two private; they are repeated here until it exports
-// them, and test/unit/media-server-paths.test.ts checks them against buildTree so they cannot drift.
-function titled (title: string, year: number | null, fallback: string): string {
-  const t = sanitizeName(title, fallback)
-  return year === null ? t : `${t} (${year})`
-}
-const pad2 = (n: number): string => String(n).padStart(2, '0')
+import { MOVIES, TV_SHOWS, pad2, titled } from '../vfs/tree.ts'
 
 /**
  * A movie's folder: /Movies/<Title (Year)>. Two movies whose names collide are told apart in the

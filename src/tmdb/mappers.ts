@@ -51,7 +51,8 @@ export function mapShow (s: TmdbTvDetails): ShowMeta {
     year: yearOf(s.first_air_date),
     overview: textOf(s.overview),
     posterPath: textOf(s.poster_path),
-    seasonNumbers: [...new Set(numbers)].sort((a, b) => a - b)
+    seasonNumbers: [...new Set(numbers)].sort((a, b) => a - b),
+    status: textOf(s.status)
   }
 }
 

@@ -26,6 +26,8 @@ export interface TmdbTvDetails {
   first_air_date?: string | null
   overview?: string | null
   poster_path?: string | null
+  /** "Returning Series", "Ended", "Canceled", ... */
+  status?: string | null
   seasons?: TmdbSeasonSummary[]
 }
 
@@ -101,6 +103,8 @@ export interface ShowMeta {
   posterPath: string | null
   /** season numbers TMDB lists for the show, season 0 ("Specials") included */
   seasonNumbers: number[]
+  /** TMDB's status ("Ended" shows are refreshed rarely); absent when TMDB gave none */
+  status?: string | null
 }
 
 export type SearchType = 'movie' | 'tv'

@@ -138,12 +138,13 @@ function videoWithSubtitles (base: string, a: TreeAssignment, subtitles: readonl
   }))]
 }
 
-function titled (title: string, year: number | null, fallback: string): string {
+/** An item's folder name: the sanitised title with its year, as Plex and Jellyfin match them. */
+export function titled (title: string, year: number | null, fallback: string): string {
   const t = sanitizeName(title, fallback)
   return year === null ? t : `${t} (${year})`
 }
 
-const pad2 = (n: number): string => String(n).padStart(2, '0')
+export const pad2 = (n: number): string => String(n).padStart(2, '0')
 
 function movieFolders (movies: TreeMovie[], opts: TreeOptions): TreeNode[] {
   const shown = movies.filter((m) => opts.showEmpty || m.assignment !== null)

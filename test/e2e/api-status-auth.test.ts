@@ -25,6 +25,14 @@ test('status reports version, uptime, counts, cache and torrents', async (t) => 
   assert.equal(typeof r.body.cache.used_bytes, 'number')
   assert.equal(r.body.torrents.loaded, 0)
   assert.deepEqual(r.body.subtitles, { opensubtitles_configured: false, languages: [], last_error: null })
+  assert.deepEqual(r.body.media_servers, [])
+  assert.equal(r.body.show_refresh.interval_seconds, 86400)
+  assert.ok(['waiting', 'paused'].includes(r.body.show_refresh.state), r.body.show_refresh.state)
+  // the calendar of the show just added (the fixture's air dates are long past: nothing upcoming)
+  const upcoming = await api.get('/api/episodes/upcoming?days=30')
+  assert.equal(upcoming.status, 200)
+  assert.deepEqual(upcoming.body.items, [])
+  assert.equal((await api.get('/api/episodes/recent?days=0')).status, 400)
 })
 
 test('unknown /api routes, malformed JSON and wrong content types get JSON errors', async (t) => {

@@ -13,6 +13,8 @@ import { freePort } from '../helpers/clients.ts'
 import { KiB, writeFixture } from '../helpers/fixtures.ts'
 import { apiClient } from '../helpers/api-client.ts'
 import { dav, parseMultistatus } from '../helpers/dav.ts'
+import { startFakeJellyfin } from '../helpers/fake-jellyfin.ts'
+import { waitFor } from '../helpers/wait.ts'
 import { DARK, DARK_TMDB_ID, seedDarkPacks } from '../helpers/season-packs.ts'
 
 /** A magnet nobody seeds: its only peer hint is a port nothing listens on. */
@@ -29,12 +31,13 @@ async function indexers (t: TestContext) {
   return { prowlarr, jackett, broken, config }
 }
 
-async function startWithIndexers (t: TestContext, tmdb: { url: string, apiKey: string }, config: Awaited<ReturnType<typeof indexers>>['config']): ReturnType<typeof startApp> {
+async function startWithIndexers (t: TestContext, tmdb: { url: string, apiKey: string }, config: Awaited<ReturnType<typeof indexers>>['config'], jellyfin?: { url: string, token: string }): ReturnType<typeof startApp> {
   return await startApp(t, {
     tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey },
     torrent: { add_timeout: 30, read_timeout: 30, start_paused: false },
     indexers: config,
-    releases: { health_timeout: 5 }
+    releases: { health_timeout: 5 },
+    media_servers: jellyfin === undefined ? [] : [{ type: 'jellyfin', url: jellyfin.url, token: jellyfin.token, library_path: '/mnt/momoshtrem' }]
   })
 }
 
@@ -49,7 +52,8 @@ test('a movie becomes playable through auto-assign: search, health, the best hea
   idx.jackett.addRelease({ title: 'Fight.Club.1999.1080p.BluRay.x264-GRP', magnet: seeder.magnet, seeders: 15, size: 8 * 2 ** 30 })
   idx.jackett.addRelease({ title: 'Fight.Club.1999.CAM.x264-BAD', magnet: await deadMagnet(), seeders: 3000 })
   idx.jackett.addRelease({ title: 'Fight.Club.2.2004.1080p.WEB-DL.x264-NOPE', magnet: await deadMagnet(), seeders: 40 })
-  const app = await startWithIndexers(t, tmdb, idx.config)
+  const jellyfin = await startFakeJellyfin(t)
+  const app = await startWithIndexers(t, tmdb, idx.config, jellyfin)
   const api = apiClient(app.url)
   const id = (await api.post('/api/movies', { tmdb_id: 550 })).body.id as number
 
@@ -95,6 +99,8 @@ test('a movie becomes playable through auto-assign: search, health, the best hea
   const assignment = (await api.get(`/api/movies/${id}/assign`)).body
   assert.equal(assignment.info_hash, seeder.infoHash)
   assert.equal(assignment.resolution, '1080p')
+  // Jellyfin is told about the movie's folder (after the debounce), where its mount shows it
+  await waitFor(() => jellyfin.updates().some((u) => u.Path === '/mnt/momoshtrem/Movies/Fight Club (1999)'), 20_000, 'the Jellyfin refresh')
 
   const res = await fetch(`${app.url}/dav/Movies/${encodeURIComponent('Fight Club (1999)')}/${encodeURIComponent('Fight Club (1999).mkv')}`, { signal: AbortSignal.timeout(30_000) })
   assert.equal(res.status, 200)

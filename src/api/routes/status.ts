@@ -5,6 +5,8 @@ import { InvalidInputError } from '../../errors.ts'
 import type { Library } from '../../library/index.ts'
 import type { TorrentService } from '../../torrent/types.ts'
 import type { SubtitleService } from '../../subtitles/service.ts'
+import type { MediaServerNotifier } from '../../media-servers/index.ts'
+import type { RefreshScheduler } from '../../library/refresh-scheduler.ts'
 import { version } from '../../version.ts'
 import { errorResponses } from '../schemas/common.ts'
 import { SearchQuery, SearchResultsSchema, StatusSchema } from '../schemas/status.ts'
@@ -18,7 +20,17 @@ export async function searchRoutes (app: FastifyInstance, deps: { library: Libra
   })
 }
 
-export async function statusRoutes (app: FastifyInstance, deps: { library: Library, torrents: TorrentService, subtitles: SubtitleService, tmdbConfigured: boolean, startedAt: Date }): Promise<void> {
+export interface StatusDeps {
+  library: Library
+  torrents: TorrentService
+  subtitles: SubtitleService
+  mediaServers: Pick<MediaServerNotifier, 'status'>
+  refresh: Pick<RefreshScheduler, 'status'>
+  tmdbConfigured: boolean
+  startedAt: Date
+}
+
+export async function statusRoutes (app: FastifyInstance, deps: StatusDeps): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   r.get('/status', { schema: { response: { 200: StatusSchema, ...errorResponses } } }, async () => {
     const cache = deps.torrents.cacheUsage()
@@ -35,7 +47,9 @@ export async function statusRoutes (app: FastifyInstance, deps: { library: Libra
         opensubtitles_configured: deps.subtitles.configured,
         languages: [...deps.subtitles.languages],
         last_error: deps.subtitles.lastError === null ? null : { message: deps.subtitles.lastError.message, at: deps.subtitles.lastError.at.toISOString() }
-      }
+      },
+      media_servers: deps.mediaServers.status().map((m) => ({ name: m.name, type: m.type, url: m.url, last_ok: m.lastOk, last_error: m.lastError, pending: m.pending })),
+      show_refresh: deps.refresh.status()
     }
   })
 }

@@ -33,7 +33,7 @@ export const CalendarPageSchema = Type.Object({
 
 /** RefreshScheduler.status() (RefreshSchedulerStatus in src/library/refresh-types.ts). */
 export const ShowRefreshStatusSchema = Type.Object({
-  state: Type.Union(REFRESH_STATES.map((s) => Type.Literal(s))),
+  state: Type.Unsafe<(typeof REFRESH_STATES)[number]>({ type: 'string', enum: [...REFRESH_STATES] }),
   interval_seconds: Type.Number(),
   next_run_at: Nullable(Type.String()),
   last_run_at: Nullable(Type.String()),

@@ -95,7 +95,8 @@ export const RefreshSchema = Type.Object({
   show: ShowDetailSchema,
   added_seasons: Type.Integer(),
   added_episodes: Type.Integer(),
-  updated_episodes: Type.Integer()
+  updated_episodes: Type.Integer(),
+  tmdb_status: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'TMDB status: Returning Series, Ended, Canceled, ...' }))
 })
 
 export const AddBody = Type.Object({

@@ -1,4 +1,5 @@
 // Schemas of /api/search and /api/status.
+import { ShowRefreshStatusSchema } from './calendar.ts'
 import { Type } from '@fastify/type-provider-typebox'
 import { Nullable } from './common.ts'
 
@@ -43,5 +44,14 @@ export const StatusSchema = Type.Object({
     opensubtitles_configured: Type.Boolean(),
     languages: Type.Array(Type.String(), { description: 'downloaded automatically after each assign' }),
     last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }), Type.Null()], { description: 'the last automatic download that failed' })
-  })
+  }),
+  media_servers: Type.Array(Type.Object({
+    name: Type.String(),
+    type: Type.String(),
+    url: Type.String(),
+    last_ok: Type.Union([Type.String(), Type.Null()]),
+    last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }), Type.Null()], { description: 'the last refresh given up on (compare its time with last_ok)' }),
+    pending: Type.Integer()
+  })),
+  show_refresh: ShowRefreshStatusSchema
 })
