@@ -21,15 +21,8 @@ export interface CalendarQuery {
   limit?: number
 }
 
-/** An episode in a calendar list, as the API shows it. */
-export interface CalendarEpisode {
-  id: number
-  show_id: number
-  show_title: string
-  season_number: number
-  episode_number: number
-  name: string | null
-  air_date: string
+/** An episode in a calendar list, as the API shows it: the row with `assigned` as a boolean. */
+export interface CalendarEpisode extends Omit<CalendarRow, 'assigned'> {
   assigned: boolean
 }
 
