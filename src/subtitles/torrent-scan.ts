@@ -6,7 +6,6 @@
 import type { Logger } from '../logger.ts'
 import type { Assignment } from '../assignments/types.ts'
 import type { PrefetchHandle, Torrent, TorrentService } from '../torrent/types.ts'
-import { isVideo, sampleReason } from '../packs/filters.ts'
 import { matchSubtitles } from './in-torrent.ts'
 import type { SubtitleRepository } from './repository.ts'
 import type { FoundSubtitle } from './types.ts'
@@ -84,12 +83,15 @@ export class TorrentSubtitleScanner {
   }
 }
 
-/** The subtitles of the video at `videoIndex`, judged against every video of the torrent. */
+/**
+ * The subtitles of the video at `videoIndex`. The matcher weighs them against every real video of
+ * the torrent itself (a subtitle of another episode stays out), so only this one is asked for.
+ */
 export function subtitlesOf (torrent: Pick<Torrent, 'info'>, videoIndex: number): FoundSubtitle[] {
   const files = torrent.info.files
-  const videos = files.filter((f) => isVideo(f.path) && (sampleReason(f.path) === null || f.index === videoIndex))
-    .map((f) => ({ fileIndex: f.index, path: f.path }))
-  const matched = matchSubtitles(files.map((f) => ({ path: f.path, length: f.length })), videos)
+  const video = files[videoIndex]
+  if (video === undefined) return []
+  const matched = matchSubtitles(files.map((f) => ({ path: f.path, length: f.length })), [{ fileIndex: videoIndex, path: video.path }])
   return (matched.byVideo.get(videoIndex) ?? []).map((s) => ({
     fileIndex: s.fileIndex, path: s.path, length: s.length, format: s.ext, language: s.language, forced: s.forced, sdh: s.sdh
   }))

@@ -2,8 +2,10 @@
 // torrent (streamed from the swarm like the video) or a download from OpenSubtitles (a file
 // under the data folder). The tree publishes both next to the video; the API lists both.
 import type { ItemType } from '../assignments/types.ts'
+import type { SubtitleExt } from './in-torrent.ts'
 
-export type SubtitleFormat = 'srt' | 'ass' | 'ssa' | 'vtt' | 'sub' | 'idx'
+/** The subtitle formats published (the ones in-torrent.ts finds; downloads are one of them). */
+export type SubtitleFormat = SubtitleExt
 
 /** Where the subtitle's bytes are. */
 export type SubtitleSource =
