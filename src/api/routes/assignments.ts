@@ -8,7 +8,7 @@ import { AssignmentSchema } from '../schemas/assignment.ts'
 import { ErrorBody as ErrorResponse, IdParams as Params } from '../schemas/common.ts'
 import { NotFoundError } from '../../errors.ts'
 import type { ReleaseSearch } from '../../releases/search.ts'
-import { TorrentRefFields, magnetOf } from './release-ref.ts'
+import { TorrentRefFields, withMagnet } from './release-ref.ts'
 
 const Body = Type.Object({
   ...TorrentRefFields,
@@ -25,8 +25,7 @@ export async function assignmentRoutes (app: FastifyInstance, deps: { assignment
     r.post(`/${segment}/:id/assign`, {
       schema: { params: Params, body: Body, response: { 201: AssignmentSchema, ...errors } }
     }, async (req, reply) => {
-      const { release_id: _release, ...input } = req.body
-      const a = await deps.assignments.assign(itemType, req.params.id, { ...input, magnet_uri: await magnetOf(req.body, deps.releaseSearch) })
+      const a = await deps.assignments.assign(itemType, req.params.id, await withMagnet(req.body, deps.releaseSearch))
       return await reply.code(201).send(toAssignmentJson(a))
     })
 

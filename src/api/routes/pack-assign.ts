@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { PackAssignService } from '../../assignments/pack-assign.ts'
 import { ErrorBody, IdParams } from '../schemas/common.ts'
 import type { ReleaseSearch } from '../../releases/search.ts'
-import { magnetOf } from './release-ref.ts'
+import { withMagnet } from './release-ref.ts'
 import { PackAssignBody, PackAssignSchema, toPackJson } from '../schemas/pack.ts'
 
 export async function packAssignRoutes (app: FastifyInstance, deps: { packs: PackAssignService, releaseSearch: ReleaseSearch }): Promise<void> {
@@ -18,8 +18,7 @@ export async function packAssignRoutes (app: FastifyInstance, deps: { packs: Pac
       response: { 200: PackAssignSchema, 201: PackAssignSchema, 400: ErrorBody, 404: ErrorBody, 422: ErrorBody, 503: ErrorBody, 504: ErrorBody }
     }
   }, async (req, reply) => {
-    const { release_id: _release, ...input } = req.body
-    const result = await deps.packs.assign(req.params.id, { ...input, magnet_uri: await magnetOf(req.body, deps.releaseSearch) })
+    const result = await deps.packs.assign(req.params.id, await withMagnet(req.body, deps.releaseSearch))
     return await reply.code(result.stored.size > 0 ? 201 : 200).send(toPackJson(result))
   })
 }

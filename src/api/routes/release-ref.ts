@@ -10,10 +10,16 @@ export const TorrentRefFields = {
   release_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a release id from a search, in place of magnet_uri' }))
 }
 
-export async function magnetOf (body: { magnet_uri?: string | undefined, release_id?: string | undefined }, releases: Pick<ReleaseSearch, 'resolveRelease'>): Promise<string> {
-  if ((body.magnet_uri === undefined) === (body.release_id === undefined)) {
+/**
+ * The assign input with its torrent as a magnet: `magnet_uri` as given, or the magnet of the
+ * release `release_id` names; exactly one of them (400 otherwise).
+ */
+export async function withMagnet<B extends { magnet_uri?: string | undefined, release_id?: string | undefined }> (
+  body: B, releases: Pick<ReleaseSearch, 'resolveRelease'>
+): Promise<Omit<B, 'magnet_uri' | 'release_id'> & { magnet_uri: string }> {
+  const { magnet_uri: magnet, release_id: releaseId, ...rest } = body
+  if ((magnet === undefined) === (releaseId === undefined)) {
     throw new InvalidInputError('body: give magnet_uri or release_id (one of them)')
   }
-  if (body.magnet_uri !== undefined) return body.magnet_uri
-  return (await releases.resolveRelease(body.release_id!)).magnetUri
+  return { ...rest, magnet_uri: magnet ?? (await releases.resolveRelease(releaseId!)).magnetUri }
 }
