@@ -24,7 +24,8 @@ export interface Considered {
   verdict: string
 }
 
-export interface Choice { release: RankedRelease, magnetUri: string, health: HealthResult }
+/** A healthy release with its magnet, and its entry among the considered ones (its verdict is updated). */
+export interface Choice { release: RankedRelease, magnetUri: string, health: HealthResult, entry: Considered }
 
 export interface MovieAutoAssign {
   chosen: Considered | null
@@ -71,8 +72,7 @@ export class AutoAssigner {
     if (m === null) throw new NotFoundError(`movie ${id} not found`)
     const answer = await this.deps.search.search({ kind: 'movie', title: m.title, year: m.year, tmdbId: m.tmdbId, imdbId: m.imdbId })
     const { healthy, considered } = await this.checkSwarms(answer.releases, 'movie')
-    for (const choice of healthy) {
-      const entry = considered.find((c) => c.release.id === choice.release.id)!
+    for (const { entry, ...choice } of healthy) {
       if (dryRun) { entry.verdict = `chosen: ${entry.verdict}`; return { chosen: entry, considered, assignmentId: null, indexers: answer.indexers } }
       try {
         const a = await this.deps.assignments.assign('movie', id, { magnet_uri: choice.magnetUri, resolution: choice.release.parsed.quality.resolution, source: choice.release.parsed.quality.source })
@@ -104,8 +104,7 @@ export class AutoAssigner {
       const answer = await this.deps.search.search({ kind: 'season', ...base, season })
       const packs = await this.checkSwarms(answer.releases, 'pack')
       result.packs = packs.considered
-      for (const choice of packs.healthy) {
-        const entry = packs.considered.find((c) => c.release.id === choice.release.id)!
+      for (const { entry, ...choice } of packs.healthy) {
         const covered = await this.coverage(showId, season, choice.magnetUri, missing)
         if (typeof covered === 'string') { entry.verdict = covered; continue }
         entry.verdict = `chosen: covers all ${missing.length} missing episodes; ${entry.verdict}`
@@ -124,7 +123,7 @@ export class AutoAssigner {
         const row = { episodeId: ep.episodeId, episode: ep.episode, chosen: null as Considered | null, considered, assignmentId: null as number | null, verdict: 'no healthy release' }
         result.episodes.push(row)
         if (choice === undefined) continue
-        row.chosen = considered.find((c) => c.release.id === choice.release.id)!
+        row.chosen = choice.entry
         row.verdict = `chosen: ${row.chosen.release.name}`
         if (opts.dryRun) continue
         try {
@@ -171,8 +170,9 @@ export class AutoAssigner {
     withMagnet.forEach((w, i) => {
       const health = results[i]!
       const ok = isHealthy(health)
-      considered.push({ release: w.release, health, verdict: `${ok ? 'healthy' : 'unhealthy'}: ${describeHealth(health)}` })
-      if (ok) healthy.push({ ...w, health })
+      const entry: Considered = { release: w.release, health, verdict: `${ok ? 'healthy' : 'unhealthy'}: ${describeHealth(health)}` }
+      considered.push(entry)
+      if (ok) healthy.push({ ...w, health, entry })
     })
     considered.sort((a, b) => top.indexOf(a.release) - top.indexOf(b.release))
     this.deps.logger.debug({ group, checked: considered.length, healthy: healthy.length }, 'release swarms checked')
