@@ -10,7 +10,7 @@ import type { EpisodeRow, SeasonRow, ShowListRow, ShowRow } from './types.ts'
 export type NewShow = NewTitle
 export type EpisodeWithAssignment = EpisodeRow & AssignmentColumns
 /** An episode with where it sits, for code that assigns torrents to episodes. */
-export type EpisodeLocation = EpisodeRow & { season_number: number, show_id: number, show_title: string }
+export type EpisodeLocation = EpisodeRow & { season_number: number, show_id: number, show_title: string, show_year: number | null, show_tmdb_id: number | null }
 export interface MergeCounts { addedSeasons: number, addedEpisodes: number, updatedEpisodes: number }
 
 const SHOW_SELECT = `SELECT s.*,
@@ -43,7 +43,7 @@ export class ShowRepository extends TitleTable<ShowRow, ShowListRow> {
       allSeasons: db.prepare('SELECT * FROM seasons ORDER BY show_id, season_number'),
       allEpisodes: db.prepare(`${EPISODE_SELECT} ORDER BY e.season_id, e.episode_number`),
       episodeById: db.prepare(`${EPISODE_SELECT} WHERE e.id = ?`),
-      episodeLocation: db.prepare(`SELECT e.*, se.season_number, se.show_id, s.title AS show_title
+      episodeLocation: db.prepare(`SELECT e.*, se.season_number, se.show_id, s.title AS show_title, s.year AS show_year, s.tmdb_id AS show_tmdb_id
         FROM episodes e JOIN seasons se ON se.id = e.season_id JOIN shows s ON s.id = se.show_id WHERE e.id = ?`),
       delete: db.prepare('DELETE FROM shows WHERE id = ?'),
       deleteEpisode: db.prepare('DELETE FROM episodes WHERE id = ?'),

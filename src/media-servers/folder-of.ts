@@ -10,7 +10,7 @@ export function libraryFolderOf (library: Library): (a: Assignment) => string | 
     try {
       if (a.itemType === 'movie') return movieFolder(library.movies.get(a.itemId))
       const e = library.shows.episode(a.itemId)
-      return seasonFolder({ id: e.show_id, title: e.show_title, year: library.shows.get(e.show_id).year }, e.season_number)
+      return seasonFolder({ id: e.show_id, title: e.show_title, year: e.show_year }, e.season_number)
     } catch {
       return null
     }

@@ -21,8 +21,7 @@ export function libraryItems (library: Library): ReleaseItems {
     }),
     episode: (id) => orNull(() => {
       const e = library.shows.episode(id)
-      const show = library.shows.get(e.show_id)
-      return { showTitle: show.title, year: show.year, tmdbId: show.tmdb_id, tvdbId: null, season: e.season_number, episode: e.episode_number, airDate: e.air_date }
+      return { showTitle: e.show_title, year: e.show_year, tmdbId: e.show_tmdb_id, tvdbId: null, season: e.season_number, episode: e.episode_number, airDate: e.air_date }
     })
   }
 }
