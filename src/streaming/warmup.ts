@@ -63,7 +63,7 @@ export class NextEpisodeWarmer {
   private async warm (a: TreeAssignment): Promise<void> {
     const { torrents, layouts, settings } = this.deps
     // another torrent may have to be joined: that is the point (the user is watching)
-    const torrent = torrents.getTorrent(a.infoHash) ?? await torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
+    const torrent = await torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
     if (this.closed) return
     const file = assignedFile(torrent.info, a)
     const layout = layouts.get(layoutKey(a.infoHash, file.index, file.length)) ?? null

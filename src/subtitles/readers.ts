@@ -13,7 +13,7 @@ import { assignedFile } from '../assignments/file-choice.ts'
 export const MAX_SUBTITLE_BYTES = 16 * 1024 * 1024
 
 export interface SubtitleReaderDeps {
-  torrents: Pick<TorrentService, 'getTorrent' | 'getOrAddTorrent'>
+  torrents: Pick<TorrentService, 'getOrAddTorrent'>
   /** the folder downloaded subtitles are stored in */
   folder: string
   /** torrent.read_timeout in ms */
@@ -27,7 +27,7 @@ export function openSubtitleReader (deps: SubtitleReaderDeps, s: TreeSubtitle): 
     if (s.size > MAX_SUBTITLE_BYTES) throw new RangeError(`subtitle ${s.id} is ${s.size} bytes, over the ${MAX_SUBTITLE_BYTES} a subtitle may have`)
     if (s.source.kind === 'local') return await readFile(join(deps.folder, s.source.storedName))
     const src = s.source
-    const torrent = deps.torrents.getTorrent(src.infoHash) ?? await deps.torrents.getOrAddTorrent(src.infoHash, src.magnetUri)
+    const torrent = await deps.torrents.getOrAddTorrent(src.infoHash, src.magnetUri)
     const file = assignedFile(torrent.info, { infoHash: src.infoHash, filePath: src.filePath, fileIndex: src.fileIndex, fileSize: s.size })
     return await torrent.read(file.index, 0, file.length, { deadline: Date.now() + deps.readTimeoutMs })
   }

@@ -25,7 +25,7 @@ export interface SubtitleServiceDeps {
   /** null when subtitles.opensubtitles.api_key is not set */
   client: Pick<OpenSubtitlesClient, 'search' | 'download'> | null
   activeAssignment: (itemType: ItemType, itemId: number) => Assignment | null
-  torrents: Pick<TorrentService, 'getTorrent' | 'getOrAddTorrent'>
+  torrents: Pick<TorrentService, 'getOrAddTorrent'>
   /** where downloads are stored (subtitles.folder) */
   folder: string
   /** subtitles.languages: downloaded after each assign (empty: never automatically) */
@@ -198,7 +198,7 @@ export class SubtitleService {
     const a = this.deps.activeAssignment(itemType, itemId)
     if (a === null || !movieHashUseful(a.fileSize)) return null
     try {
-      const torrent = this.deps.torrents.getTorrent(a.infoHash) ?? await this.deps.torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
+      const torrent = await this.deps.torrents.getOrAddTorrent(a.infoHash, a.magnetUri)
       const file = assignedFile(torrent.info, a)
       const deadline = Date.now() + this.deps.readTimeoutMs
       const [head, tail] = await Promise.all(movieHashRanges(file.length).map(async (r) => await torrent.read(file.index, r.offset, r.length, { deadline })))
