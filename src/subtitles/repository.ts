@@ -27,10 +27,10 @@ interface Row {
   magnet_uri: string | null
 }
 
+/** Subtitle rows with their assignment's torrent (torrent rows). */
+const SELECT = 'SELECT s.*, a.info_hash, a.magnet_uri FROM subtitles s LEFT JOIN torrent_assignments a ON a.id = s.assignment_id'
 /** Subtitles that are shown: downloaded ones, and torrent ones of active assignments. */
-const VISIBLE = `SELECT s.*, a.info_hash, a.magnet_uri FROM subtitles s
-  LEFT JOIN torrent_assignments a ON a.id = s.assignment_id
-  WHERE (s.origin = 'opensubtitles' OR a.is_active = 1)`
+const VISIBLE = `${SELECT} WHERE (s.origin = 'opensubtitles' OR a.is_active = 1)`
 
 function fromRow (r: Row): Subtitle {
   return {
@@ -66,7 +66,7 @@ export class SubtitleRepository {
   }
 
   get (id: number): Subtitle | null {
-    const row = this.db.prepare('SELECT s.*, a.info_hash, a.magnet_uri FROM subtitles s LEFT JOIN torrent_assignments a ON a.id = s.assignment_id WHERE s.id = ?').get(id) as Row | undefined
+    const row = this.db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as Row | undefined
     return row === undefined ? null : fromRow(row)
   }
 
