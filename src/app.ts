@@ -32,6 +32,7 @@ import { EpisodeCalendar } from './library/episode-calendar.ts'
 import { CalendarRepository } from './library/calendar-repository.ts'
 import { TorrentAdmin } from './assignments/torrent-admin.ts'
 import { registerApi } from './api/index.ts'
+import { createImages } from './images/index.ts'
 import { registerWebdav } from './webdav/index.ts'
 import { registerWebUi } from './web/index.ts'
 import { AppMetrics } from './metrics/app-metrics.ts'
@@ -72,6 +73,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   })
 
   const tmdb = new TmdbClient(config.tmdb, logger.child({ component: 'tmdb' }), opts.fetch)
+  const images = createImages(config, { tmdb, logger: logger.child({ component: 'images' }), fetch: opts.fetch })
   // assigned/unassigned, published by the assignment service and by deletes in the library
   const assignmentEvents = new AssignmentEvents()
   const subtitleRepo = new SubtitleRepository(db)
@@ -163,7 +165,8 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
         tmdbConfigured: tmdb.configured,
         startedAt,
         logger: logger.child({ component: 'api' }),
-        streaming: streams
+        streaming: streams,
+        images
       })
     }, { prefix: '/api' })
     await server.register(async (scope) => {

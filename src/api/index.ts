@@ -29,6 +29,8 @@ import { assignmentRoutes } from './routes/assignments.ts'
 import { packAssignRoutes } from './routes/pack-assign.ts'
 import { subtitleRoutes } from './routes/subtitles.ts'
 import { torrentRoutes } from './routes/torrents.ts'
+import { imageRoutes } from './routes/images.ts'
+import type { ImageService } from '../images/service.ts'
 
 export interface ApiDeps {
   library: Library
@@ -58,6 +60,8 @@ export interface ApiDeps {
   logger: Logger
   /** streaming figures for the torrent detail */
   streaming?: TorrentRouteDeps['streaming']
+  /** TMDB images through the server, cached on disk */
+  images: ImageService
 }
 
 /** Registers every /api route on `app` (a scope prefixed with /api by app.ts). */
@@ -78,4 +82,5 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await exportRoutes(app, deps)
   await calendarRoutes(app, deps)
   await torrentRoutes(app, deps)
+  await imageRoutes(app, deps)
 }

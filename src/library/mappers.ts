@@ -9,7 +9,7 @@ import type {
 
 /** The columns movies and shows share (joined rows carry more; they must not leak). */
 function itemFields (r: MovieRow): MovieRow {
-  return { id: r.id, tmdb_id: r.tmdb_id, title: r.title, year: r.year, overview: r.overview, poster_path: r.poster_path, created_at: r.created_at }
+  return { id: r.id, tmdb_id: r.tmdb_id, title: r.title, year: r.year, overview: r.overview, poster_path: r.poster_path, backdrop_path: r.backdrop_path, created_at: r.created_at }
 }
 
 export function toMovie (r: MovieRow & AssignmentColumns): Movie {

@@ -25,8 +25,9 @@ export class ShowRepository extends TitleTable<ShowRow, ShowListRow> {
   constructor (private readonly db: Db, private readonly onChange: () => void) {
     super(db, { table: 'shows', alias: 's', select: SHOW_SELECT, order: SHOW_ORDER })
     this.stmts = {
+      // TMDB may drop a backdrop it had; keep the one we know (as with episode names)
       updateShow: db.prepare(`UPDATE shows SET title = @title, year = @year, overview = @overview,
-        poster_path = @poster_path WHERE id = @id`),
+        poster_path = @poster_path, backdrop_path = coalesce(@backdrop_path, backdrop_path) WHERE id = @id`),
       insertSeason: db.prepare(`INSERT INTO seasons (show_id, season_number, name, air_date, created_at)
         VALUES (?, ?, ?, ?, ?)`),
       findSeason: db.prepare('SELECT * FROM seasons WHERE show_id = ? AND season_number = ?'),
@@ -77,7 +78,7 @@ export class ShowRepository extends TitleTable<ShowRow, ShowListRow> {
     const counts: MergeCounts = { addedSeasons: 0, addedEpisodes: 0, updatedEpisodes: 0 }
     this.db.transaction(() => {
       const createdAt = now()
-      this.stmts.updateShow.run({ id: showId, title: show.title, year: show.year, overview: show.overview, poster_path: show.poster_path })
+      this.stmts.updateShow.run({ id: showId, title: show.title, year: show.year, overview: show.overview, poster_path: show.poster_path, backdrop_path: show.backdrop_path })
       for (const season of seasons) {
         const existing = this.stmts.findSeason.get(showId, season.seasonNumber) as SeasonRow | undefined
         let seasonId: number

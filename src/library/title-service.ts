@@ -12,12 +12,12 @@ interface TmdbLookup { findByTmdbId (tmdbId: number): { id: number, title: strin
 
 /** A title as TMDB describes it (a movie or a show), as it is first stored. */
 export function titleFromTmdb (meta: MovieMeta): NewTitle {
-  return { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath }
+  return { tmdb_id: meta.tmdbId, title: meta.title, year: meta.year, overview: meta.overview, poster_path: meta.posterPath, backdrop_path: meta.backdropPath }
 }
 
 /** A title added by hand: what the user typed, nothing else. */
 export function titleByHand (req: { title: string, year: number | null }): NewTitle {
-  return { tmdb_id: null, title: req.title, year: req.year, overview: null, poster_path: null }
+  return { tmdb_id: null, title: req.title, year: req.year, overview: null, poster_path: null, backdrop_path: null }
 }
 
 /** A class's public members: what a service needs of a collaborator, so tests can pass fakes. */

@@ -22,6 +22,7 @@ export interface NewTitle {
   year: number | null
   overview: string | null
   poster_path: string | null
+  backdrop_path: string | null
 }
 
 export abstract class TitleTable<Row, ListRow> {
@@ -30,8 +31,8 @@ export abstract class TitleTable<Row, ListRow> {
   protected constructor (db: Db, q: TitleQueries) {
     const matches = `(@q IS NULL OR ${q.alias}.title LIKE @q ESCAPE '\\')`
     this.titles = {
-      insert: db.prepare(`INSERT INTO ${q.table} (tmdb_id, title, year, overview, poster_path, created_at)
-        VALUES (@tmdb_id, @title, @year, @overview, @poster_path, @created_at)`),
+      insert: db.prepare(`INSERT INTO ${q.table} (tmdb_id, title, year, overview, poster_path, backdrop_path, created_at)
+        VALUES (@tmdb_id, @title, @year, @overview, @poster_path, @backdrop_path, @created_at)`),
       byId: db.prepare(`${q.select} WHERE ${q.alias}.id = ?`),
       byTmdbId: db.prepare(`SELECT * FROM ${q.table} WHERE tmdb_id = ?`),
       list: db.prepare(`${q.select} WHERE ${matches} ${q.order} LIMIT @limit OFFSET @offset`),

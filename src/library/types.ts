@@ -10,6 +10,7 @@ export interface MovieRow {
   year: number | null
   overview: string | null
   poster_path: string | null
+  backdrop_path: string | null
   created_at: string
 }
 

@@ -6,8 +6,8 @@ import type { Logger } from '../logger.ts'
 import { mapMovie, mapSearchPage, mapSeason, mapShow } from './mappers.ts'
 import { tmdbGet, type RequestPolicy } from './request.ts'
 import type {
-  MovieMeta, SearchPage, SearchType, SeasonMeta, ShowMeta, TmdbMovieDetails, TmdbSearchPage,
-  TmdbSeasonDetails, TmdbTvDetails
+  MovieMeta, SearchPage, SearchType, SeasonMeta, ShowMeta, TmdbConfiguration, TmdbMovieDetails,
+  TmdbSearchPage, TmdbSeasonDetails, TmdbTvDetails
 } from './types.ts'
 
 export const NOT_CONFIGURED_MESSAGE = 'TMDB is not configured: set tmdb.api_key (or tmdb.bearer_token) in the config file, ' +
@@ -70,6 +70,17 @@ export class TmdbClient {
     const raw = await this.get<TmdbSearchPage>(`search/${type}`, { query, page: String(page), include_adult: 'false' }, what)
     expect(Array.isArray(raw.results) && raw.results.every((r) => Number.isInteger(r?.id)), what)
     return mapSearchPage(raw)
+  }
+
+  /**
+   * Where TMDB's images live: images.secure_base_url of /configuration, ending with '/'
+   * (an image is <base><size>/<file>). TMDB asks clients to cache it; images/ does.
+   */
+  async imageBaseUrl (): Promise<string> {
+    const raw = await this.get<TmdbConfiguration>('configuration', {}, 'the configuration')
+    const base = raw.images?.secure_base_url
+    if (typeof base !== 'string' || !/^https?:\/\/[^/]/.test(base)) throw new UpstreamError('TMDB sent an unexpected response for the configuration')
+    return base.endsWith('/') ? base : base + '/'
   }
 
   private async get<T> (path: string, params: Record<string, string>, what: string): Promise<T> {

@@ -39,7 +39,8 @@ export function mapMovie (m: TmdbMovieDetails): MovieMeta {
     title: titleOf(m.title, m.original_title, m.id),
     year: yearOf(m.release_date),
     overview: textOf(m.overview),
-    posterPath: textOf(m.poster_path)
+    posterPath: textOf(m.poster_path),
+    backdropPath: textOf(m.backdrop_path)
   }
 }
 
@@ -51,6 +52,7 @@ export function mapShow (s: TmdbTvDetails): ShowMeta {
     year: yearOf(s.first_air_date),
     overview: textOf(s.overview),
     posterPath: textOf(s.poster_path),
+    backdropPath: textOf(s.backdrop_path),
     seasonNumbers: [...new Set(numbers)].sort((a, b) => a - b),
     status: textOf(s.status)
   }

@@ -9,6 +9,7 @@ export interface TmdbMovieDetails {
   release_date?: string | null
   overview?: string | null
   poster_path?: string | null
+  backdrop_path?: string | null
 }
 
 export interface TmdbSeasonSummary {
@@ -26,6 +27,7 @@ export interface TmdbTvDetails {
   first_air_date?: string | null
   overview?: string | null
   poster_path?: string | null
+  backdrop_path?: string | null
   /** "Returning Series", "Ended", "Canceled", ... */
   status?: string | null
   seasons?: TmdbSeasonSummary[]
@@ -65,6 +67,17 @@ export interface TmdbSearchPage {
   total_results: number
 }
 
+/** /configuration: where images live (only `images` is read; `change_keys` is ignored). */
+export interface TmdbConfiguration {
+  images?: {
+    base_url?: string
+    /** https://image.tmdb.org/t/p/ : an image is <secure_base_url><size>/<file_path without '/'> */
+    secure_base_url?: string
+    backdrop_sizes?: string[]
+    poster_sizes?: string[]
+  }
+}
+
 /** TMDB's error body: {"status_code": 34, "status_message": "...", "success": false} */
 export interface TmdbErrorBody {
   status_code?: number
@@ -80,6 +93,7 @@ export interface MovieMeta {
   year: number | null
   overview: string | null
   posterPath: string | null
+  backdropPath: string | null
 }
 
 export interface EpisodeMeta {
@@ -101,6 +115,7 @@ export interface ShowMeta {
   year: number | null
   overview: string | null
   posterPath: string | null
+  backdropPath: string | null
   /** season numbers TMDB lists for the show, season 0 ("Specials") included */
   seasonNumbers: number[]
   /** TMDB's status ("Ended" shows are refreshed rarely); absent when TMDB gave none */

@@ -2,8 +2,11 @@
 // test/fixtures/tmdb and TMDB's real error bodies. It records every request (so tests can
 // assert the key, bearer token and language were sent) and can be scripted to fail or stall.
 // Usage: const tmdb = await startFakeTmdb(t); startApp(t, { tmdb: { base_url: tmdb.url, api_key: tmdb.apiKey } })
+// It is its own image CDN too: /configuration points secure_base_url at /t/p/ on the same
+// server, which serves a small generated image for any <size>/<file> (see fakeImage).
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import { readdirSync, readFileSync } from 'node:fs'
+import { crc32, deflateSync } from 'node:zlib'
 import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
 import { serverCloser } from './fake-server.ts'
@@ -47,7 +50,7 @@ export interface FakeTmdb {
   apiKey: string
   /** the v4 bearer token it accepts ('test-bearer-token') */
   bearerToken: string
-  /** every request, in order */
+  /** every request, in order (images included: their path is /t/p/<size>/<file>) */
   requests: FakeTmdbRequest[]
   /** The next `count` requests (matching failure.path, if given) fail with `failure`, after being recorded. */
   failNext (count: number, failure: ScriptedFailure): void
@@ -96,6 +99,60 @@ function search (data: Map<string, Json>, type: string, query: string, page: num
   }
 }
 
+/** TMDB's /configuration, verbatim but for the image host: this server. */
+function configuration (origin: string): Json {
+  return {
+    change_keys: ['adult', 'air_date', 'also_known_as', 'alternative_titles', 'biography', 'birthday', 'budget', 'cast', 'certifications', 'character_names', 'created_by', 'crew', 'deathday', 'episode', 'episode_number', 'episode_run_time', 'freebase_id', 'freebase_mid', 'general', 'genres', 'guest_stars', 'homepage', 'images', 'imdb_id', 'languages', 'name', 'network', 'origin_country', 'original_name', 'original_title', 'overview', 'parts', 'place_of_birth', 'plot_keywords', 'production_code', 'production_companies', 'production_countries', 'releases', 'revenue', 'runtime', 'season', 'season_number', 'season_regular', 'spoken_languages', 'status', 'tagline', 'title', 'translations', 'tvdb_id', 'tvrage_id', 'type', 'video', 'videos'],
+    images: {
+      base_url: `${origin.replace(/^https:/, 'http:')}/t/p/`,
+      secure_base_url: `${origin}/t/p/`,
+      backdrop_sizes: ['w300', 'w780', 'w1280', 'original'],
+      logo_sizes: ['w45', 'w92', 'w154', 'w185', 'w300', 'w500', 'original'],
+      poster_sizes: ['w92', 'w154', 'w185', 'w342', 'w500', 'w780', 'original'],
+      profile_sizes: ['w45', 'w185', 'h632', 'original'],
+      still_sizes: ['w92', 'w185', 'w300', 'original']
+    }
+  }
+}
+
+/** An 8x12 grey baseline JPEG (ffmpeg -f lavfi -i color=c=0x6b7b8c:s=8x12 -frames:v 1 -q:v 10). */
+const JPEG = Buffer.from('/9j/4AAQSkZJRgABAgAAAQABAAD//gAQTGF2YzU5LjM3LjEwMAD/2wBDAAgUFBcUFxsbGxsbGyAeICEhISAgICAhISEkJCQqKiokJCQhISQkKCgqKi4vLisrKisvLzIyMjw8OTlGRkhWVmf/xABLAAEBAAAAAAAAAAAAAAAAAAAABAEBAAAAAAAAAAAAAAAAAAAABBABAAAAAAAAAAAAAAAAAAAAABEBAAAAAAAAAAAAAAAAAAAAAP/AABEIAAwACAMBIgACEQADEQD/2gAMAwEAAhEDEQA/AJwCxn//2Q==', 'base64')
+
+function pngChunk (type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+  const len = Buffer.alloc(4)
+  len.writeUInt32BE(data.length)
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(body))
+  return Buffer.concat([len, body, crc])
+}
+
+/** A 2x3 grey PNG carrying `text` in a tEXt chunk. */
+function png (text: string): Buffer {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(2, 0)
+  ihdr.writeUInt32BE(3, 4)
+  ihdr.set([8, 0, 0, 0, 0], 8) // 8-bit greyscale
+  const rows = Buffer.from([0, 0x80, 0x80, 0, 0x80, 0x80, 0, 0x80, 0x80])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('tEXt', Buffer.from(`Comment\0${text}`, 'latin1')),
+    pngChunk('IDAT', deflateSync(rows)),
+    pngChunk('IEND', Buffer.alloc(0))
+  ])
+}
+
+/**
+ * The image the fake serves for /t/p/<size>/<file>: a real JPEG or PNG (by the extension) that
+ * names its size and file (after the JPEG's end marker, in the PNG's tEXt chunk), so a test
+ * can tell which image it was given.
+ */
+export function fakeImage (size: string, file: string): { body: Buffer, contentType: string } {
+  if (file.endsWith('.png')) return { body: png(`${size}/${file}`), contentType: 'image/png' }
+  return { body: Buffer.concat([JPEG, Buffer.from(`${size}/${file}`, 'latin1')]), contentType: 'image/jpeg' }
+}
+
 function route (data: Map<string, Json>, path: string, query: Record<string, string>): Json | undefined {
   let m: RegExpExecArray | null
   if ((m = /^\/movie\/(\d+)$/.exec(path)) !== null) return data.get(`movie-${m[1]}`)
@@ -127,9 +184,17 @@ export async function startFakeTmdb (t: TestContext, opts: { apiKey?: string, be
         send(res, failure.status, body, failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {})
         return
       }
+      // the image CDN takes no key
+      const image = /^\/t\/p\/([a-z0-9]+)\/([^/]+)$/.exec(path)
+      if (image !== null) {
+        const img = fakeImage(image[1]!, image[2]!)
+        res.writeHead(200, { 'content-type': img.contentType, 'content-length': String(img.body.length) })
+        res.end(img.body)
+        return
+      }
       const authorised = query.api_key === apiKey || req.headers.authorization === `Bearer ${bearerToken}`
       if (!authorised) { send(res, 401, TMDB_ERRORS[401]); return }
-      const body = route(data, path, query)
+      const body = path === '/configuration' ? configuration(origin) : route(data, path, query)
       if (body === undefined) send(res, 404, TMDB_ERRORS[404])
       else send(res, 200, body)
     }
@@ -143,6 +208,7 @@ export async function startFakeTmdb (t: TestContext, opts: { apiKey?: string, be
     server.listen(0, '127.0.0.1', () => { resolve() })
   })
   const port = (server.address() as AddressInfo).port
+  const origin = `http://127.0.0.1:${port}`
 
   const season = (tvId: number, n: number): Json => {
     const s = data.get(`tv-${tvId}-season-${n}`)
@@ -156,7 +222,7 @@ export async function startFakeTmdb (t: TestContext, opts: { apiKey?: string, be
   }
 
   const fake: FakeTmdb = {
-    url: `http://127.0.0.1:${port}/3`,
+    url: `${origin}/3`,
     apiKey,
     bearerToken,
     requests,

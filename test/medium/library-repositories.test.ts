@@ -35,7 +35,7 @@ const seasons: SeasonMeta[] = [
   { seasonNumber: 0, name: 'Specials', airDate: null, episodes: [{ episodeNumber: 1, name: 'Special', airDate: null }] },
   { seasonNumber: 1, name: 'Season 1', airDate: '2008-01-20', episodes: [{ episodeNumber: 1, name: 'Pilot', airDate: '2008-01-20' }, { episodeNumber: 2, name: null, airDate: null }] }
 ]
-const bb = { tmdb_id: 1396, title: 'Breaking Bad', year: 2008, overview: null, poster_path: null }
+const bb = { tmdb_id: 1396, title: 'Breaking Bad', year: 2008, overview: null, poster_path: null, backdrop_path: null }
 
 test('migrations apply once, in order, and are recorded', (t) => {
   const { db, path } = setup(t)
@@ -50,11 +50,11 @@ test('migrations apply once, in order, and are recorded', (t) => {
 test('movies: insert, UNIQUE tmdb_id, list with ?q (LIKE characters literal) and paging', (t) => {
   const { db } = setup(t)
   const repo = new MovieRepository(db, () => {})
-  const id = repo.insert({ tmdb_id: 550, title: 'Fight Club', year: 1999, overview: null, poster_path: null })
-  assert.throws(() => repo.insert({ tmdb_id: 550, title: 'Again', year: null, overview: null, poster_path: null }), (err) => isUniqueViolation(err))
-  repo.insert({ tmdb_id: null, title: '100% Wolf', year: 2020, overview: null, poster_path: null })
-  repo.insert({ tmdb_id: null, title: 'face_off', year: null, overview: null, poster_path: null })
-  repo.insert({ tmdb_id: 754, title: 'Face/Off', year: 1997, overview: null, poster_path: null })
+  const id = repo.insert({ tmdb_id: 550, title: 'Fight Club', year: 1999, overview: null, poster_path: null, backdrop_path: null })
+  assert.throws(() => repo.insert({ tmdb_id: 550, title: 'Again', year: null, overview: null, poster_path: null, backdrop_path: null }), (err) => isUniqueViolation(err))
+  repo.insert({ tmdb_id: null, title: '100% Wolf', year: 2020, overview: null, poster_path: null, backdrop_path: null })
+  repo.insert({ tmdb_id: null, title: 'face_off', year: null, overview: null, poster_path: null, backdrop_path: null })
+  repo.insert({ tmdb_id: 754, title: 'Face/Off', year: 1997, overview: null, poster_path: null, backdrop_path: null })
   assert.equal(repo.findById(id)?.a_id, null)
   assert.deepEqual(repo.list({ limit: 10, offset: 0, q: '%' }).rows.map((r) => r.title), ['100% Wolf'])
   assert.deepEqual(repo.list({ limit: 10, offset: 0, q: 'e_o' }).rows.map((r) => r.title), ['face_off'])
@@ -67,7 +67,7 @@ test('movies: insert, UNIQUE tmdb_id, list with ?q (LIKE characters literal) and
 
 test('a movie carries only its ACTIVE assignment; deleting it deactivates the assignment', (t) => {
   const { db, library } = setup(t)
-  const id = Number(new MovieRepository(db, () => {}).insert({ tmdb_id: null, title: 'Heat', year: 1995, overview: null, poster_path: null }))
+  const id = Number(new MovieRepository(db, () => {}).insert({ tmdb_id: null, title: 'Heat', year: 1995, overview: null, poster_path: null, backdrop_path: null }))
   const old = assign(db, 'movie', id, 'old.mkv')
   db.prepare('UPDATE torrent_assignments SET is_active = 0 WHERE id = ?').run(old)
   const active = assign(db, 'movie', id, 'Heat/Heat.mkv')

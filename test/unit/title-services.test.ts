@@ -50,8 +50,8 @@ function movieTable (): Public<MovieRepository> & { rows: Map<number, MovieWithA
 function tmdbCounting (): { tmdb: Public<TmdbClient>, calls: string[] } {
   const calls: string[] = []
   const tmdb = fake<Public<TmdbClient>>({
-    movie: async (id: number) => { calls.push(`movie ${id}`); return { tmdbId: id, title: 'Fight Club', year: 1999, overview: null, posterPath: null } },
-    tv: async (id: number) => { calls.push(`tv ${id}`); return { tmdbId: id, title: 'Show', year: 2008, overview: null, posterPath: null, seasonNumbers: [0, 1] } },
+    movie: async (id: number) => { calls.push(`movie ${id}`); return { tmdbId: id, title: 'Fight Club', year: 1999, overview: null, posterPath: null, backdropPath: null } },
+    tv: async (id: number) => { calls.push(`tv ${id}`); return { tmdbId: id, title: 'Show', year: 2008, overview: null, posterPath: null, backdropPath: null, seasonNumbers: [0, 1] } },
     season: async (tvId: number, n: number): Promise<SeasonMeta> => {
       calls.push(`season ${tvId}/${n}`)
       return { seasonNumber: n, name: null, airDate: null, episodes: [{ episodeNumber: 1, name: 'Pilot', airDate: null }] }

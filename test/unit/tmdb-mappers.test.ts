@@ -20,7 +20,7 @@ test('yearOf: dates, empty strings, null and garbage', () => {
 
 test('mapMovie: Fight Club, Face/Off, and a movie with release_date ""', () => {
   assert.deepEqual(mapMovie(fixture('movie-550')), {
-    tmdbId: 550, title: 'Fight Club', year: 1999, overview: fixture('movie-550').overview, posterPath: '/pB8BM7pdSp6B6Ih7QZ4DrQ3PmJK.jpg'
+    tmdbId: 550, title: 'Fight Club', year: 1999, overview: fixture('movie-550').overview, posterPath: '/pB8BM7pdSp6B6Ih7QZ4DrQ3PmJK.jpg', backdropPath: '/hZkgoQYus5vegHoetLkCJzb17zJ.jpg'
   })
   assert.equal(mapMovie(fixture('movie-754')).title, 'Face/Off')
   const undated = mapMovie(fixture('movie-990001'))

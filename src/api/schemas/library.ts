@@ -14,6 +14,7 @@ const itemFields = {
   year: Nullable(Type.Integer()),
   overview: Nullable(Type.String()),
   poster_path: Nullable(Type.String()),
+  backdrop_path: Nullable(Type.String({ description: 'TMDB backdrop file path (GET /api/images/{size}/{file} without the leading /)' })),
   created_at: Type.String()
 }
 
