@@ -14,8 +14,14 @@ function integerFields (schema: TSchema): string[] {
   return Object.entries(props).filter(([, s]) => s.type === 'integer').map(([name]) => name)
 }
 
+/** TypeBox's checker, compiled on the route's first request: a start compiles none (start-up time). */
+function lazyCheck (route: Parameters<FastifySchemaCompiler<TSchema>>[0]): ReturnType<FastifySchemaCompiler<TSchema>> {
+  let compiled: ReturnType<FastifySchemaCompiler<TSchema>> | undefined
+  return (value) => (compiled ??= TypeBoxValidatorCompiler(route))(value)
+}
+
 export const apiValidatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
-  const check = TypeBoxValidatorCompiler(route)
+  const check = lazyCheck(route)
   if (route.httpPart !== 'params' && route.httpPart !== 'querystring') return check
   const ints = integerFields(route.schema)
   if (ints.length === 0) return check

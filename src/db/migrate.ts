@@ -1,10 +1,11 @@
 // Versioned migrations: migrations/NNN-name.sql, applied in order, each in its own
 // transaction, recorded in schema_migrations. A database newer than this code is refused.
 import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { packagePath } from '../package-root.ts'
 import type { Db } from './open.ts'
 
-const dir = fileURLToPath(new URL('./migrations/', import.meta.url))
+const dir = packagePath('src', 'db', 'migrations')
 
 export interface Migration { version: number, name: string, sql: string }
 
@@ -12,7 +13,7 @@ export function listMigrations (): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
     .sort()
-    .map((f) => ({ version: Number(f.slice(0, 3)), name: f.slice(4, -4), sql: readFileSync(dir + f, 'utf8') }))
+    .map((f) => ({ version: Number(f.slice(0, 3)), name: f.slice(4, -4), sql: readFileSync(join(dir, f), 'utf8') }))
 }
 
 /** Applies pending migrations; returns the versions applied. */

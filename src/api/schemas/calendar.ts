@@ -3,6 +3,7 @@
 import { Type } from '@fastify/type-provider-typebox'
 import { DEFAULT_CALENDAR_LIMIT, DEFAULT_DAYS, MAX_CALENDAR_LIMIT, MAX_DAYS } from '../../library/episode-calendar.ts'
 import { REFRESH_STATES } from '../../library/refresh-types.ts'
+import { OrNull } from './or-null.ts'
 import { Nullable } from './common.ts'
 
 const date = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description })
@@ -35,9 +36,9 @@ export const CalendarPageSchema = Type.Object({
 export const ShowRefreshStatusSchema = Type.Object({
   state: Type.Unsafe<(typeof REFRESH_STATES)[number]>({ type: 'string', enum: [...REFRESH_STATES] }),
   interval_seconds: Type.Number(),
-  next_run_at: Nullable(Type.String()),
-  last_run_at: Nullable(Type.String()),
-  last_error: Nullable(Type.Object({ message: Type.String(), at: Type.String(), show_id: Nullable(Type.Integer()) })),
+  next_run_at: OrNull(Type.String()),
+  last_run_at: OrNull(Type.String()),
+  last_error: OrNull(Type.Object({ message: Type.String(), at: Type.String(), show_id: OrNull(Type.Integer()) })),
   shows_refreshed: Type.Integer(),
   failures: Type.Integer(),
   episodes_added: Type.Integer(),

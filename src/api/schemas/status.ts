@@ -2,6 +2,7 @@
 import { ShowRefreshStatusSchema } from './calendar.ts'
 import { Type } from '@fastify/type-provider-typebox'
 import { Nullable } from './common.ts'
+import { OrNull } from './or-null.ts'
 
 export const SearchQuery = Type.Object({
   type: Type.Union([Type.Literal('movie'), Type.Literal('tv')], { description: 'movie or tv' }),
@@ -43,14 +44,14 @@ export const StatusSchema = Type.Object({
   subtitles: Type.Object({
     opensubtitles_configured: Type.Boolean(),
     languages: Type.Array(Type.String(), { description: 'downloaded automatically after each assign' }),
-    last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }), Type.Null()], { description: 'the last automatic download that failed' })
+    last_error: OrNull(Type.Object({ message: Type.String(), at: Type.String() }), { description: 'the last automatic download that failed' })
   }),
   media_servers: Type.Array(Type.Object({
     name: Type.String(),
     type: Type.String(),
     url: Type.String(),
-    last_ok: Type.Union([Type.String(), Type.Null()]),
-    last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }), Type.Null()], { description: 'the last refresh given up on (compare its time with last_ok)' }),
+    last_ok: OrNull(Type.String()),
+    last_error: OrNull(Type.Object({ message: Type.String(), at: Type.String() }), { description: 'the last refresh given up on (compare its time with last_ok)' }),
     pending: Type.Integer()
   })),
   show_refresh: ShowRefreshStatusSchema
