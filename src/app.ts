@@ -13,6 +13,7 @@ import { registerRequestLogging } from './http/request-log.ts'
 import { registerHostCheck } from './http/host-check.ts'
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.ts'
 import { limitConnections, timeoutOptions } from './http/server-options.ts'
+import { lazySerializers } from './http/lazy-serializers.ts'
 import { TmdbClient } from './tmdb/client.ts'
 import { createLibrary } from './library/index.ts'
 import { createTorrentService } from './torrent/service.ts'
@@ -132,7 +133,8 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     // Fastify's and Node's own errors in the error format (http/errors.ts)
     frameworkErrors,
-    clientErrorHandler
+    clientErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } }
   }), async (srv) => { await srv.close() })
   limitConnections(server.server, config.server.max_connections)
   registerRequestLogging(server)
