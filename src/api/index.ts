@@ -30,6 +30,7 @@ import { packAssignRoutes } from './routes/pack-assign.ts'
 import { subtitleRoutes } from './routes/subtitles.ts'
 import { torrentRoutes } from './routes/torrents.ts'
 import { imageRoutes } from './routes/images.ts'
+import { discoverRoutes } from './routes/discover.ts'
 import type { ImageService } from '../images/service.ts'
 
 export interface ApiDeps {
@@ -83,4 +84,5 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await calendarRoutes(app, deps)
   await torrentRoutes(app, deps)
   await imageRoutes(app, deps)
+  await discoverRoutes(app, deps)
 }

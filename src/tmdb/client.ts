@@ -1,12 +1,13 @@
-// TMDB v3 client: details for movies, shows and seasons, and search. Authenticates with the
-// `api_key` query parameter (v3 key) or an `Authorization: Bearer` header (v4 read token).
+// TMDB v3 client: details for movies, shows and seasons, search, the trending and popular lists,
+// and the image base URL. Authenticates with the `api_key` query parameter (v3 key) or an
+// `Authorization: Bearer` header (v4 read token).
 import type { Config } from '../config/schema.ts'
 import { NotConfiguredError, UpstreamError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import { mapMovie, mapSearchPage, mapSeason, mapShow } from './mappers.ts'
 import { tmdbGet, type RequestPolicy } from './request.ts'
 import type {
-  MovieMeta, SearchPage, SearchType, SeasonMeta, ShowMeta, TmdbConfiguration, TmdbMovieDetails,
+  DiscoverList, MovieMeta, SearchPage, SearchType, SeasonMeta, ShowMeta, TmdbConfiguration, TmdbMovieDetails,
   TmdbSearchPage, TmdbSeasonDetails, TmdbTvDetails
 } from './types.ts'
 
@@ -68,6 +69,15 @@ export class TmdbClient {
   async search (type: SearchType, query: string, page = 1): Promise<SearchPage> {
     const what = `search results for "${query}"`
     const raw = await this.get<TmdbSearchPage>(`search/${type}`, { query, page: String(page), include_adult: 'false' }, what)
+    expect(Array.isArray(raw.results) && raw.results.every((r) => Number.isInteger(r?.id)), what)
+    return mapSearchPage(raw)
+  }
+
+  /** A page of /trending/{type}/week or /{movie,tv}/popular (same hits as a search). */
+  async discover (list: DiscoverList, type: SearchType, page = 1): Promise<SearchPage> {
+    const what = `${list} ${type === 'movie' ? 'movies' : 'TV shows'}`
+    const path = list === 'trending' ? `trending/${type}/week` : `${type}/popular`
+    const raw = await this.get<TmdbSearchPage>(path, { page: String(page) }, what)
     expect(Array.isArray(raw.results) && raw.results.every((r) => Number.isInteger(r?.id)), what)
     return mapSearchPage(raw)
   }

@@ -124,6 +124,9 @@ export interface ShowMeta {
 
 export type SearchType = 'movie' | 'tv'
 
+/** TMDB's lists for browsing: trending this week, or popular now. */
+export type DiscoverList = 'trending' | 'popular'
+
 export interface SearchHit {
   tmdbId: number
   title: string

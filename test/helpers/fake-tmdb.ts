@@ -153,12 +153,26 @@ export function fakeImage (size: string, file: string): { body: Buffer, contentT
   return { body: Buffer.concat([JPEG, Buffer.from(`${size}/${file}`, 'latin1')]), contentType: 'image/jpeg' }
 }
 
+/**
+ * /trending/{type}/week and /{type}/popular: the stored page (fixtures <list>-p<N>); a page past
+ * the last is empty, with the totals of page 1, as TMDB answers.
+ */
+function listPage (data: Map<string, Json>, list: string, page: number): Json {
+  const stored = data.get(`${list}-p${page}`)
+  if (stored !== undefined) return stored
+  const first = data.get(`${list}-p1`)
+  return { page, results: [], total_pages: first?.total_pages ?? 1, total_results: first?.total_results ?? 0 }
+}
+
 function route (data: Map<string, Json>, path: string, query: Record<string, string>): Json | undefined {
   let m: RegExpExecArray | null
   if ((m = /^\/movie\/(\d+)$/.exec(path)) !== null) return data.get(`movie-${m[1]}`)
   if ((m = /^\/tv\/(\d+)$/.exec(path)) !== null) return data.get(`tv-${m[1]}`)
   if ((m = /^\/tv\/(\d+)\/season\/(\d+)$/.exec(path)) !== null) return data.get(`tv-${m[1]}-season-${m[2]}`)
   if ((m = /^\/search\/(movie|tv)$/.exec(path)) !== null) return search(data, m[1]!, query.query ?? '', Math.max(1, Number(query.page ?? 1) || 1))
+  if ((m = /^\/(?:trending\/(movie|tv)\/week|(movie|tv)\/popular)$/.exec(path)) !== null) {
+    return listPage(data, m[1] !== undefined ? `trending-${m[1]}-week` : `${m[2]!}-popular`, Math.max(1, Number(query.page ?? 1) || 1))
+  }
   return undefined
 }
 
