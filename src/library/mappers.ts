@@ -13,11 +13,19 @@ function itemFields (r: MovieRow): MovieRow {
 }
 
 export function toMovie (r: MovieRow & AssignmentColumns): Movie {
-  return { ...itemFields(r), assignment: toItemAssignmentJson(fromColumns(r, 'movie', r.id)) }
+  const assignment = toItemAssignmentJson(fromColumns(r, 'movie', r.id))
+  return { ...itemFields(r), assigned: assignment !== null, assignment }
 }
 
 export function toShow (r: ShowListRow): Show {
-  return { ...itemFields(r), season_count: r.season_count, episode_count: r.episode_count }
+  return {
+    ...itemFields(r),
+    season_count: r.season_count,
+    episode_count: r.episode_count,
+    episodes_total: r.episode_count,
+    episodes_assigned: r.episodes_assigned,
+    episodes_missing: r.episodes_missing
+  }
 }
 
 export function toEpisode (r: EpisodeRow & AssignmentColumns): Episode {

@@ -1,7 +1,7 @@
 // The only SQL touching `movies`. Reads come with the movie's active assignment joined.
 import type { Db } from '../db/open.ts'
 import { ASSIGNMENT_COLUMNS, activeAssignmentJoin, now } from './sql.ts'
-import { TitleTable, type NewTitle } from './title-table.ts'
+import { TitleTable, orderBy, type NewTitle } from './title-table.ts'
 import type { AssignmentColumns } from '../assignments/types.ts'
 import type { MovieRow } from './types.ts'
 
@@ -9,15 +9,17 @@ export type MovieWithAssignment = MovieRow & AssignmentColumns
 
 export type NewMovie = NewTitle
 
-const SELECT = `SELECT m.*, ${ASSIGNMENT_COLUMNS} FROM movies m ${activeAssignmentJoin('movie', 'm.id')}`
-const ORDER = 'ORDER BY m.title COLLATE NOCASE, m.year, m.id'
+const COLUMNS = `m.*, ${ASSIGNMENT_COLUMNS}`
+const JOINS = activeAssignmentJoin('movie', 'm.id')
+/** uses the partial unique index torrent_assignments_active_item */
+const ASSIGNED = "EXISTS (SELECT 1 FROM torrent_assignments ta WHERE ta.item_type = 'movie' AND ta.item_id = m.id AND ta.is_active = 1)"
 
 export class MovieRepository extends TitleTable<MovieRow, MovieWithAssignment> {
   private readonly stmts
   constructor (private readonly db: Db, private readonly onChange: () => void) {
-    super(db, { table: 'movies', alias: 'm', select: SELECT, order: ORDER })
+    super(db, { table: 'movies', alias: 'm', columns: COLUMNS, joins: JOINS, states: { playable: ASSIGNED, unassigned: `NOT ${ASSIGNED}`, missing: `NOT ${ASSIGNED}` } })
     this.stmts = {
-      all: db.prepare(`${SELECT} ${ORDER}`),
+      all: db.prepare(`SELECT ${COLUMNS} FROM movies m ${JOINS} ${orderBy('m')}`),
       delete: db.prepare('DELETE FROM movies WHERE id = ?')
     }
   }

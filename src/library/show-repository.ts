@@ -3,7 +3,7 @@
 import type { Db } from '../db/open.ts'
 import type { SeasonMeta } from '../tmdb/types.ts'
 import { ASSIGNMENT_COLUMNS, activeAssignmentJoin, now } from './sql.ts'
-import { TitleTable, type NewTitle } from './title-table.ts'
+import { TitleTable, orderBy, type NewTitle } from './title-table.ts'
 import type { AssignmentColumns } from '../assignments/types.ts'
 import type { EpisodeRow, SeasonRow, ShowListRow, ShowRow } from './types.ts'
 
@@ -13,17 +13,31 @@ export type EpisodeWithAssignment = EpisodeRow & AssignmentColumns
 export type EpisodeLocation = EpisodeRow & { season_number: number, show_id: number, show_title: string, show_year: number | null, show_tmdb_id: number | null }
 export interface MergeCounts { addedSeasons: number, addedEpisodes: number, updatedEpisodes: number }
 
-const SHOW_SELECT = `SELECT s.*,
+/** the show's episodes: seasons by (show_id, season_number), episodes by (season_id, episode_number) */
+const EPISODES_OF_S = 'FROM seasons se JOIN episodes e ON e.season_id = se.id WHERE se.show_id = s.id'
+/** an active assignment of episode e (the partial unique index torrent_assignments_active_item) */
+const ASSIGNED_E = "EXISTS (SELECT 1 FROM torrent_assignments ta WHERE ta.item_type = 'episode' AND ta.item_id = e.id AND ta.is_active = 1)"
+/** episode e aired (a regular season, an air date today or before) and has no file */
+const MISSING_E = `se.season_number > 0 AND e.air_date <= @today AND NOT ${ASSIGNED_E}`
+const SHOW_COLUMNS = `s.*,
   (SELECT COUNT(*) FROM seasons se WHERE se.show_id = s.id) AS season_count,
-  (SELECT COUNT(*) FROM episodes e JOIN seasons se ON se.id = e.season_id WHERE se.show_id = s.id) AS episode_count
-  FROM shows s`
-const SHOW_ORDER = 'ORDER BY s.title COLLATE NOCASE, s.year, s.id'
+  (SELECT COUNT(*) ${EPISODES_OF_S}) AS episode_count,
+  (SELECT COUNT(*) ${EPISODES_OF_S} AND ${ASSIGNED_E}) AS episodes_assigned,
+  (SELECT COUNT(*) ${EPISODES_OF_S} AND ${MISSING_E}) AS episodes_missing`
+/**
+ * Shows with an assigned episode, found from the active assignments (one pass, evaluated once
+ * per query) rather than by looking through every show's episodes.
+ */
+const SOME_ASSIGNED = `s.id IN (SELECT se.show_id FROM torrent_assignments ta JOIN episodes e ON e.id = ta.item_id JOIN seasons se ON se.id = e.season_id
+  WHERE ta.item_type = 'episode' AND ta.is_active = 1)`
+const STATES = { playable: SOME_ASSIGNED, unassigned: `NOT ${SOME_ASSIGNED}`, missing: `EXISTS (SELECT 1 ${EPISODES_OF_S} AND ${MISSING_E})` }
 const EPISODE_SELECT = `SELECT e.*, ${ASSIGNMENT_COLUMNS} FROM episodes e ${activeAssignmentJoin('episode', 'e.id')}`
 
 export class ShowRepository extends TitleTable<ShowRow, ShowListRow> {
   private readonly stmts
-  constructor (private readonly db: Db, private readonly onChange: () => void) {
-    super(db, { table: 'shows', alias: 's', select: SHOW_SELECT, order: SHOW_ORDER })
+  /** `now`: the clock "aired" is judged by (tests pin it) */
+  constructor (private readonly db: Db, private readonly onChange: () => void, now?: () => Date) {
+    super(db, { table: 'shows', alias: 's', columns: SHOW_COLUMNS, joins: '', states: STATES }, now)
     this.stmts = {
       // TMDB may drop a backdrop it had; keep the one we know (as with episode names)
       updateShow: db.prepare(`UPDATE shows SET title = @title, year = @year, overview = @overview,
@@ -40,7 +54,7 @@ export class ShowRepository extends TitleTable<ShowRow, ShowListRow> {
       seasonsOf: db.prepare('SELECT * FROM seasons WHERE show_id = ? ORDER BY season_number'),
       episodesOf: db.prepare(`${EPISODE_SELECT} JOIN seasons se ON se.id = e.season_id WHERE se.show_id = ?
         ORDER BY se.season_number, e.episode_number`),
-      allShows: db.prepare(`SELECT * FROM shows s ${SHOW_ORDER}`),
+      allShows: db.prepare(`SELECT * FROM shows s ${orderBy('s')}`),
       allSeasons: db.prepare('SELECT * FROM seasons ORDER BY show_id, season_number'),
       allEpisodes: db.prepare(`${EPISODE_SELECT} ORDER BY e.season_id, e.episode_number`),
       episodeById: db.prepare(`${EPISODE_SELECT} WHERE e.id = ?`),

@@ -19,6 +19,10 @@ export type ShowRow = MovieRow
 export interface ShowListRow extends ShowRow {
   season_count: number
   episode_count: number
+  /** episodes (specials included) with an active assignment */
+  episodes_assigned: number
+  /** aired regular episodes (season > 0, air date today or before) without one */
+  episodes_missing: number
 }
 
 export interface SeasonRow {
@@ -41,11 +45,16 @@ export interface EpisodeRow {
 
 /** A movie as the API shows it: its row plus its active assignment. */
 export interface Movie extends MovieRow {
+  /** it has an active assignment (playable) */
+  assigned: boolean
   assignment: ItemAssignmentJson | null
 }
 
 /** A show in lists: its row plus season and episode counts. */
-export type Show = ShowListRow
+export interface Show extends ShowListRow {
+  /** = episode_count, named for the UI next to episodes_assigned and episodes_missing */
+  episodes_total: number
+}
 
 export interface Episode {
   id: number
@@ -76,11 +85,25 @@ export interface Page<T> {
   offset: number
 }
 
+export type ListSort = 'title' | 'year' | 'added'
+
+/**
+ * playable: a movie with a torrent assigned, a show with at least one episode assigned;
+ * unassigned: the opposite; missing: a show with an aired regular episode (season > 0, air
+ * date today or before, UTC) not assigned; for movies, missing = unassigned.
+ */
+export type ListState = 'playable' | 'unassigned' | 'missing'
+
 export interface ListOptions {
   limit: number
   offset: number
   /** case-insensitive substring of the title */
-  q?: string
+  q?: string | undefined
+  /** default title (then year, then id) */
+  sort?: ListSort | undefined
+  /** default asc */
+  order?: 'asc' | 'desc' | undefined
+  state?: ListState | undefined
 }
 
 /** What a user asks to add: a TMDB id, or a title with an optional year. */

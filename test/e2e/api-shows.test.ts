@@ -38,7 +38,7 @@ test('adding a show stores every season (Specials too) with every episode', asyn
   assert.deepEqual((await api.get(`/api/shows/${show.id}`)).body, show)
   const list = await api.get('/api/shows')
   assert.equal(list.body.total, 1)
-  assert.deepEqual(Object.keys(list.body.items[0]).sort(), ['backdrop_path', 'created_at', 'episode_count', 'id', 'overview', 'poster_path', 'season_count', 'title', 'tmdb_id', 'year'])
+  assert.deepEqual(Object.keys(list.body.items[0]).sort(), ['backdrop_path', 'created_at', 'episode_count', 'episodes_assigned', 'episodes_missing', 'episodes_total', 'id', 'overview', 'poster_path', 'season_count', 'title', 'tmdb_id', 'year'])
   assert.equal((await api.get('/api/shows?q=bad')).body.total, 1)
   assert.equal((await api.get('/api/shows?q=good')).body.total, 0)
 

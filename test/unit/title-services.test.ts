@@ -98,7 +98,7 @@ function showTable (episodes: EpisodeWithAssignment[]): { repo: Public<ShowRepos
       if (show.tmdb_id !== null && [...shows.values()].some((s) => s.tmdb_id === show.tmdb_id)) throw Object.assign(new Error('UNIQUE'), { code: 'SQLITE_CONSTRAINT_UNIQUE' })
       trees.push(seasons.map((s) => s.seasonNumber))
       const id = shows.size + 1
-      shows.set(id, { id, ...show, created_at: CREATED, season_count: seasons.length, episode_count: 0 })
+      shows.set(id, { id, ...show, created_at: CREATED, season_count: seasons.length, episode_count: 0, episodes_assigned: 0, episodes_missing: 0 })
       return id
     },
     findById: (id: number) => shows.get(id),

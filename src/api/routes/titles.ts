@@ -23,7 +23,8 @@ export function titleRoutes<Added, Page, One> (app: FastifyInstance, collection:
   })
 
   r.get(base, { schema: { querystring: ListQuery, response: { 200: schemas.page, ...errorResponses } } }, async (req) => {
-    return service.list({ limit: req.query.limit ?? DEFAULT_LIMIT, offset: req.query.offset ?? 0, q: req.query.q?.normalize('NFC').trim() })
+    const { limit, offset, q, sort, order, state } = req.query
+    return service.list({ limit: limit ?? DEFAULT_LIMIT, offset: offset ?? 0, q: q?.normalize('NFC').trim(), sort, order, state })
   })
 
   r.get(`${base}/:id`, { schema: { params: IdParams, response: { 200: schemas.item, ...errorResponses } } }, async (req) => {

@@ -35,7 +35,13 @@ export const DEFAULT_LIMIT = 50
 export const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: `page size (default ${DEFAULT_LIMIT})` })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'case-insensitive substring of the title' }))
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'case-insensitive substring of the title' })),
+  sort: Type.Optional(Type.Union([Type.Literal('title'), Type.Literal('year'), Type.Literal('added')], { description: 'title (default; then year), year (undated last), added (when added to the library)' })),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default asc' })),
+  state: Type.Optional(Type.Union([Type.Literal('playable'), Type.Literal('unassigned'), Type.Literal('missing')], {
+    description: 'playable: a movie with a torrent assigned, a show with at least one episode assigned; unassigned: the opposite; ' +
+      'missing: a show with an aired regular episode (season > 0, air date today or before, UTC) not assigned (for movies: = unassigned)'
+  }))
 }, { additionalProperties: false })
 
 export function Nullable<T extends TSchema> (schema: T) {

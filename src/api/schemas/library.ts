@@ -18,10 +18,17 @@ const itemFields = {
   created_at: Type.String()
 }
 
-export const MovieSchema = Type.Object({ ...itemFields, assignment: Nullable(ItemAssignmentSchema) })
+export const MovieSchema = Type.Object({ ...itemFields, assigned: Type.Boolean({ description: 'a torrent file is assigned: the movie is playable' }), assignment: Nullable(ItemAssignmentSchema) })
 export const MoviePage = PageOf(MovieSchema)
 
-const showFields = { ...itemFields, season_count: Type.Integer(), episode_count: Type.Integer() }
+const showFields = {
+  ...itemFields,
+  season_count: Type.Integer(),
+  episode_count: Type.Integer({ description: 'every episode, specials included' }),
+  episodes_total: Type.Integer({ description: '= episode_count' }),
+  episodes_assigned: Type.Integer({ description: 'episodes (specials included) with a torrent file assigned' }),
+  episodes_missing: Type.Integer({ description: 'aired regular episodes (season > 0, air date today or before, UTC) without a file' })
+}
 export const ShowSchema = Type.Object(showFields)
 export const ShowPage = PageOf(ShowSchema)
 
