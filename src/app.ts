@@ -32,6 +32,7 @@ import { libraryRefresher } from './library/refresh-source.ts'
 import { EpisodeCalendar } from './library/episode-calendar.ts'
 import { CalendarRepository } from './library/calendar-repository.ts'
 import { TorrentAdmin } from './assignments/torrent-admin.ts'
+import { TorrentInspections } from './assignments/inspections.ts'
 import { registerApi } from './api/index.ts'
 import { createImages } from './images/index.ts'
 import { registerWebdav } from './webdav/index.ts'
@@ -85,6 +86,16 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   const packs = new PackAssignService(assignmentRepo, assignments.claims, assignmentEvents, logger.child({ component: 'packs' }))
   const releases = createReleases(config, { library, torrents, assignments, packs, repo: assignmentRepo, logger: logger.child({ component: 'releases' }), fetch: opts.fetch })
   const torrentAdmin = new TorrentAdmin(assignmentRepo, torrents, assignmentEvents)
+  // torrents loaded only to list their files go again unless assigned within inspect_timeout
+  const inspections = new TorrentInspections({
+    torrents,
+    users: (hash) => assignmentRepo.activeByHash(hash).length,
+    busy: (hash) => assignments.claims.busy(hash),
+    file: join(config.torrent.metadata_folder, 'inspected.json'),
+    ttlMs: config.torrent.inspect_timeout * 1000,
+    log: logger.child({ component: 'inspections' })
+  })
+  await startup.step('schedule inspected torrents', async () => { await inspections.start() }, async () => { await inspections.close() })
   // every handle's reads go through the streaming layer (priorities, layouts, pins, warm-up)
   const metrics: AppMetrics = await startup.step('start the metrics', () => new AppMetrics(torrents, { pinnedBytes: () => streams.pins.bytes, processMetrics: true }), (m) => { m.close() })
   const streams: FileStreams = new FileStreams({
@@ -165,10 +176,12 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
         refresh,
         torrentAdmin,
         tmdbConfigured: tmdb.configured,
+        basicAuth: config.auth.username !== '',
         startedAt,
         logger: logger.child({ component: 'api' }),
         streaming: streams,
-        images
+        images,
+        inspections
       })
     }, { prefix: '/api' })
     await server.register(async (scope) => {
@@ -187,6 +200,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
       await mediaServers.close()
       await refresh.close()
       await releases.close()
+      await inspections.close()
       await streams.close()
       await torrents.close()
       db.close()

@@ -22,6 +22,7 @@ import type { LibraryVfs } from '../vfs/library-vfs.ts'
 import type { TorrentAdmin } from '../assignments/torrent-admin.ts'
 import type { TorrentRouteDeps } from './routes/torrents.ts'
 import { apiValidatorCompiler } from './validation.ts'
+import { registerOpenApi } from './openapi.ts'
 import { movieRoutes } from './routes/movies.ts'
 import { showRoutes } from './routes/shows.ts'
 import { searchRoutes, statusRoutes } from './routes/status.ts'
@@ -31,6 +32,8 @@ import { subtitleRoutes } from './routes/subtitles.ts'
 import { torrentRoutes } from './routes/torrents.ts'
 import { imageRoutes } from './routes/images.ts'
 import { discoverRoutes } from './routes/discover.ts'
+import { torrentInspectRoutes } from './routes/torrent-inspect.ts'
+import type { TorrentInspections } from '../assignments/inspections.ts'
 import type { ImageService } from '../images/service.ts'
 
 export interface ApiDeps {
@@ -57,12 +60,16 @@ export interface ApiDeps {
   /** loaded torrents with their users, guarded removal */
   torrentAdmin: TorrentAdmin
   tmdbConfigured: boolean
+  /** HTTP Basic is required (auth configured): the OpenAPI document declares it */
+  basicAuth?: boolean
   startedAt: Date
   logger: Logger
   /** streaming figures for the torrent detail */
   streaming?: TorrentRouteDeps['streaming']
   /** TMDB images through the server, cached on disk */
   images: ImageService
+  /** torrents loaded to list their files (POST /api/torrents), removed later unless assigned */
+  inspections: TorrentInspections
 }
 
 /** Registers every /api route on `app` (a scope prefixed with /api by app.ts). */
@@ -70,6 +77,8 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   app.setValidatorCompiler(apiValidatorCompiler)
   // every body here is JSON: a text/plain one is a 415, not a string that fails validation
   app.removeContentTypeParser('text/plain')
+  // before the routes: the document is built from the routes added after it
+  await registerOpenApi(app, { basicAuth: deps.basicAuth === true })
 
   await statusRoutes(app, deps)
   await movieRoutes(app, deps)
@@ -85,4 +94,5 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await torrentRoutes(app, deps)
   await imageRoutes(app, deps)
   await discoverRoutes(app, deps)
+  await torrentInspectRoutes(app, deps)
 }

@@ -14,6 +14,9 @@ const Query = Type.Object({
   season: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'only this season of the show' }))
 }, { additionalProperties: false })
 
+/** The 200 answer is text, not JSON: its schema is keyed by its media type (for the OpenAPI document). */
+const Playlist = { description: 'an extended M3U playlist', content: { 'audio/x-mpegurl': { schema: Type.String() } } }
+
 /** The assignment ids a show (or one of its seasons) plays. */
 function showAssignments (library: Library, showId: number, season: number | undefined): Set<number> {
   const show = library.shows.get(showId)
@@ -26,7 +29,7 @@ const extinfTitle = (name: string): string => name.replace(/\.[^.]+$/, '').repla
 
 export async function exportRoutes (app: FastifyInstance, deps: { library: Library, vfs: Pick<LibraryVfs, 'videoFiles'> }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  r.get('/export.m3u', { schema: { querystring: Query, response: { 200: Type.String({ description: 'an extended M3U playlist (audio/x-mpegurl)' }), ...errorResponses } } }, async (req, reply) => {
+  r.get('/export.m3u', { schema: { querystring: Query, response: { 200: Playlist, ...errorResponses } } }, async (req, reply) => {
     const { show, season } = req.query
     if (season !== undefined && show === undefined) throw new NotFoundError('season needs show: /api/export.m3u?show=ID&season=N')
     const allowed = show === undefined ? null : showAssignments(deps.library, show, season)
