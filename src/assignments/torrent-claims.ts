@@ -51,6 +51,11 @@ export class TorrentClaims {
     }
   }
 
+  /** An assign of the torrent is in flight, or a failed one is removing it. */
+  busy (infoHash: string): boolean {
+    return this.inFlight.has(infoHash) || this.removing.has(infoHash)
+  }
+
   private claim (infoHash: string): Claim {
     let c = this.inFlight.get(infoHash)
     if (c === undefined) {

@@ -29,6 +29,8 @@ export interface Config {
     global_cache_size: number
     /** seconds */
     add_timeout: number
+    /** seconds a torrent loaded only for inspection (POST /api/torrents) stays unless assigned */
+    inspect_timeout: number
     /** seconds */
     read_timeout: number
     idle_enabled: boolean
@@ -145,6 +147,7 @@ export const defaults: Config = {
     cache_folder: './data/cache',
     global_cache_size: 4096,
     add_timeout: 60,
+    inspect_timeout: 600,
     read_timeout: 120,
     idle_enabled: true,
     idle_timeout: 300,
@@ -242,6 +245,7 @@ export const rules: { [S in keyof Config]: Config[S] extends unknown[] ? Rule : 
     cache_folder: path,
     global_cache_size: { type: 'int', min: 1, max: 16 * 1024 * 1024 },
     add_timeout: { type: 'number', min: 0.1, max: 86400 },
+    inspect_timeout: { type: 'number', min: 0.1, max: 86400 * 7 },
     read_timeout: { type: 'number', min: 0.1, max: 86400 },
     idle_enabled: bool,
     idle_timeout: { type: 'number', min: 0.1, max: 86400 * 30 },

@@ -10,6 +10,11 @@ import { isSubsFolder, readSubtitleTags } from './language.ts'
 export type SubtitleExt = 'srt' | 'ass' | 'ssa' | 'vtt' | 'sub' | 'idx'
 const SUBTITLE_EXTS: ReadonlySet<string> = new Set(['srt', 'ass', 'ssa', 'vtt', 'sub', 'idx'])
 
+/** Is the file a subtitle (by its extension, as the matcher reads it)? */
+export function isSubtitleFile (path: string): boolean {
+  return SUBTITLE_EXTS.has(splitPath(path).ext)
+}
+
 /**
  * Smallest subtitle kept. The shortest SRT cue ("1", a timing line, one character) is 33 bytes
  * and forced subtitles with a single short cue are real, so the bar sits just below that;

@@ -3,6 +3,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import type { TorrentInfo, TorrentStats } from '../../torrent/types.ts'
 import type { TorrentStreaming } from '../../streaming/file-streams.ts'
+import { fileKinds } from '../../assignments/file-kinds.ts'
 
 export const AssignmentSchema = Type.Object({
   id: Type.Integer(),
@@ -21,7 +22,14 @@ export const AssignmentSchema = Type.Object({
 /** An item's active assignment inside the movie or episode (GET /api/movies/:id, a show's episodes). */
 export const ItemAssignmentSchema = Type.Omit(AssignmentSchema, ['item_type', 'item_id', 'is_active'])
 
-export const TorrentFileSchema = Type.Object({ index: Type.Integer(), path: Type.String(), size: Type.Integer() })
+export const TorrentFileSchema = Type.Object({
+  index: Type.Integer(),
+  path: Type.String(),
+  size: Type.Integer(),
+  kind: Type.Union([Type.Literal('video'), Type.Literal('subtitle'), Type.Literal('sample'), Type.Literal('other')], {
+    description: 'video: a feature or episode; sample: a sample, trailer or extra; subtitle; other'
+  })
+})
 
 export const TorrentSummarySchema = Type.Object({
   info_hash: Type.String(),
@@ -145,5 +153,6 @@ export function toTorrentSummary (s: TorrentStats, assignments: number): Static<
 }
 
 export function toTorrentFiles (info: TorrentInfo): Array<Static<typeof TorrentFileSchema>> {
-  return info.files.map((f) => ({ index: f.index, path: f.path, size: f.length }))
+  const kinds = fileKinds(info.files)
+  return info.files.map((f, i) => ({ index: f.index, path: f.path, size: f.length, kind: kinds[i]! }))
 }
