@@ -26,16 +26,21 @@ export interface OpenApiOptions {
 
 type Responses = Record<string, Record<string, unknown>>
 
+/** Methods whose request bodies Fastify parses, whether or not the route declares one. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
 /**
  * Answers every /api route may give without declaring them itself, since they come from the
  * framework rather than the handler (doc only: the routes' serialisers are untouched):
  * 400 for params, query or body that fail their schema or are malformed JSON, 413 and 415
- * for bodies (server bodyLimit, JSON only), 401 when auth is on (http/auth.ts) and 500.
+ * for any body sent (server bodyLimit, JSON only: Fastify parses a POST's body even when the
+ * route takes none), 401 when auth is on (http/auth.ts) and 500.
  */
-function frameworkAnswers (schema: FastifySchema, basicAuth: boolean): Array<[string, string]> {
+function frameworkAnswers (schema: FastifySchema, methods: string[], basicAuth: boolean): Array<[string, string]> {
   const codes: Array<[string, string]> = [['500', 'unexpected failure (details only in the server log)']]
-  if (schema.params !== undefined || schema.querystring !== undefined || schema.body !== undefined) codes.push(['400', 'invalid input'])
-  if (schema.body !== undefined) codes.push(['413', 'body larger than 1 MiB'], ['415', 'body not application/json'])
+  const takesBody = methods.some((m) => BODY_METHODS.has(m))
+  if (takesBody || schema.params !== undefined || schema.querystring !== undefined) codes.push(['400', 'invalid input'])
+  if (takesBody) codes.push(['413', 'body larger than 1 MiB'], ['415', 'body not application/json'])
   if (basicAuth) codes.push(['401', 'credentials required (HTTP Basic)'])
   return codes
 }
@@ -50,7 +55,7 @@ function tagOf (url: string): string {
 const ERROR_ID = 'Error'
 const errorRef = (description: string): Record<string, unknown> => ({ $ref: `${ERROR_ID}#`, description })
 
-function describe (schema: FastifySchema, basicAuth: boolean): FastifySchema {
+function describe (schema: FastifySchema, methods: string[], basicAuth: boolean): FastifySchema {
   const declared = (schema.response ?? {}) as Responses
   const response: Responses = {}
   for (const [code, s] of Object.entries(declared)) {
@@ -58,7 +63,7 @@ function describe (schema: FastifySchema, basicAuth: boolean): FastifySchema {
     const description = typeof s.description === 'string' ? s.description : STATUS_CODES[Number(code)] ?? code
     response[code] = s === (ErrorBody as unknown) ? errorRef(description) : { ...s, description }
   }
-  for (const [code, description] of frameworkAnswers(schema, basicAuth)) response[code] ??= errorRef(description)
+  for (const [code, description] of frameworkAnswers(schema, methods, basicAuth)) response[code] ??= errorRef(description)
   return { ...schema, response }
 }
 
@@ -82,7 +87,7 @@ export async function registerOpenApi (app: FastifyInstance, opts: OpenApiOption
     },
     // components named by their $id ("Error"), not def-0
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` },
-    transform: ({ schema, url }) => ({ schema: { ...describe(schema ?? {}, opts.basicAuth), tags: [tagOf(url)] }, url })
+    transform: ({ schema, url, route }) => ({ schema: { ...describe(schema ?? {}, [route.method].flat(), opts.basicAuth), tags: [tagOf(url)] }, url })
   })
   await app.register(fastifySwaggerUi, {
     routePrefix: DOCS_PREFIX,

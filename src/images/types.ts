@@ -12,7 +12,7 @@ export type ImageSize = (typeof IMAGE_SIZES)[number]
 export const IMAGE_FILE_PATTERN = '^[A-Za-z0-9_-]+\\.(jpg|png|svg|webp)$'
 const FILE_RE = new RegExp(IMAGE_FILE_PATTERN)
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   jpg: 'image/jpeg',
   png: 'image/png',
   svg: 'image/svg+xml',

@@ -82,10 +82,11 @@ test('each operation declares its parameters, a success with its body, and error
       // framework answers every operation can give
       for (const code of ['401', '500']) assert.ok(codes.includes(code), `${name} declares ${code}`)
       if (op.parameters !== undefined || op.requestBody !== undefined) assert.ok(codes.includes('400'), `${name} declares 400`)
-      if (op.requestBody !== undefined) {
-        for (const code of ['413', '415']) assert.ok(codes.includes(code), `${name} declares ${code}`)
-        assert.deepEqual(Object.keys(op.requestBody.content), ['application/json'], `${name} takes JSON`)
+      // Fastify parses the body of these methods even for a route that takes none
+      if (['post', 'put', 'patch', 'delete'].includes(method)) {
+        for (const code of ['400', '413', '415']) assert.ok(codes.includes(code), `${name} declares ${code}`)
       }
+      if (op.requestBody !== undefined) assert.deepEqual(Object.keys(op.requestBody.content), ['application/json'], `${name} takes JSON`)
     }
   }
   // a text answer is declared as what it is

@@ -4,7 +4,7 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { ImageService } from '../../images/service.ts'
-import { IMAGE_FILE_PATTERN, IMAGE_SIZES } from '../../images/types.ts'
+import { CONTENT_TYPES, IMAGE_FILE_PATTERN, IMAGE_SIZES } from '../../images/types.ts'
 import { ErrorBody } from '../schemas/common.ts'
 
 const Params = Type.Object({
@@ -26,7 +26,8 @@ export async function imageRoutes (app: FastifyInstance, deps: { images: ImageSe
         'Cache-Control: no-cache and X-Image-Placeholder: 1.',
       params: Params,
       response: {
-        200: Type.String({ format: 'binary', description: 'the image (image/jpeg, image/png, image/webp, image/svg+xml)' }),
+        // keyed by media type: the document says what the body is (not JSON)
+        200: { description: 'the image, or the placeholder SVG', content: Object.fromEntries(Object.values(CONTENT_TYPES).map((type) => [type, { schema: Type.String({ format: 'binary' }) }])) },
         400: ErrorBody,
         401: ErrorBody,
         500: ErrorBody
