@@ -240,7 +240,9 @@ export function Releases ({ target, onAssigned }: { target: Target, onAssigned: 
       const files = e.details?.files
       // several videos (or none): the server lists the torrent's files to choose from
       if (e.status === 422 && Array.isArray(files) && filePath === undefined) {
-        setPicking({ release: r, files: (files as Array<{ path: string, size: number }>).map((f, index) => ({ index, path: f.path, size: f.size })) })
+        // the torrent is loaded now: its listing with each file's kind, else the error's listing
+        const meta = await post<TorrentMeta>('/api/torrents', { release_id: r.id }).catch(() => null)
+        setPicking({ release: r, files: meta?.files ?? (files as Array<{ path: string, size: number }>).map((f, index) => ({ index, path: f.path, size: f.size })) })
       } else {
         setError(e)
       }

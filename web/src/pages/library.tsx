@@ -92,7 +92,7 @@ export function LibraryPage ({ params }: { params: URLSearchParams }): JSX.Eleme
         </label>
         <label>
           <span class="label">Show</span>
-          <select value={state} onChange={(e) => { set({ state: e.currentTarget.value }) }}>
+          <select name="state" value={state} onChange={(e) => { set({ state: e.currentTarget.value }) }}>
             <option value="">Everything</option>
             <option value="playable">Playable</option>
             <option value="unassigned">Not assigned</option>
@@ -101,7 +101,7 @@ export function LibraryPage ({ params }: { params: URLSearchParams }): JSX.Eleme
         </label>
         <label>
           <span class="label">Sort by</span>
-          <select value={sort} onChange={(e) => { set({ sort: e.currentTarget.value, order: undefined }) }}>
+          <select name="sort" value={sort} onChange={(e) => { set({ sort: e.currentTarget.value, order: undefined }) }}>
             <option value="title">Title</option>
             <option value="year">Year</option>
             <option value="added">Added</option>
