@@ -33,6 +33,7 @@ import { torrentRoutes } from './routes/torrents.ts'
 import { imageRoutes } from './routes/images.ts'
 import { discoverRoutes } from './routes/discover.ts'
 import { torrentInspectRoutes } from './routes/torrent-inspect.ts'
+import { torrentPieceRoutes } from './routes/torrent-pieces.ts'
 import type { TorrentInspections } from '../assignments/inspections.ts'
 import type { ImageService } from '../images/service.ts'
 
@@ -95,4 +96,5 @@ export async function registerApi (app: FastifyInstance, deps: ApiDeps): Promise
   await imageRoutes(app, deps)
   await discoverRoutes(app, deps)
   await torrentInspectRoutes(app, deps)
+  await torrentPieceRoutes(app, deps)
 }

@@ -35,7 +35,8 @@ import type { WantSource } from './scheduler.ts'
 import { torrentStats } from './stats.ts'
 import { Swarm } from './swarm.ts'
 import { Transfer } from './transfer.ts'
-import type { FileReader, PiecePriority, PrefetchHandle, PrefetchOptions, ReadOptions, ReaderOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
+import { peerInfo, pieceMap } from './piece-map.ts'
+import type { FileReader, PeerInfo, PiecePriority, PrefetchHandle, PrefetchOptions, ReadOptions, ReaderOptions, Torrent, TorrentInfo, TorrentState, TorrentStats } from './types.ts'
 
 /** remembered peers are saved at most this often (ticks of TICK_MS) when they changed */
 const SAVE_EVERY_TICKS = 60
@@ -194,6 +195,15 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
     const file = this.info.files[fileIndex]
     if (!Number.isInteger(fileIndex) || file === undefined) throw new RangeError(`no file ${fileIndex} in torrent ${this.infoHash}`)
     return file
+  }
+
+  pieceMap (): string {
+    return this.transfer === null ? '' : pieceMap(this.transfer.pieceStates())
+  }
+
+  peers (): PeerInfo[] {
+    const count = this.meta?.info.pieceCount ?? 0
+    return [...this.swarm.peers].filter((p) => p.ready).map((p) => peerInfo(p, count))
   }
 
   stats (): TorrentStats {

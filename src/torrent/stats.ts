@@ -1,5 +1,6 @@
 // TorrentStats of one torrent, from what its session holds.
 import type { PieceStore } from './piece-store.ts'
+import { isSeeder } from './piece-map.ts'
 import type { Swarm } from './swarm.ts'
 import type { TorrentInfo, TorrentState, TorrentStats } from './types.ts'
 
@@ -45,9 +46,4 @@ export function torrentStats ({ infoHash, state, info, store, swarm, addedAt, la
     lastActivity,
     ticks
   }
-}
-
-function isSeeder (p: { has: (i: number) => boolean }, n: number): boolean {
-  for (let i = 0; i < n; i++) if (!p.has(i)) return false
-  return true
 }

@@ -10,6 +10,7 @@ import type { Peer, PieceTraffic } from './peer.ts'
 import type { PieceStore } from './piece-store.ts'
 import type { TokenBucket } from './rate-limit.ts'
 import { Scheduler } from './scheduler.ts'
+import type { PieceStates } from './piece-map.ts'
 
 const MAX_SERVE = 128 * 1024
 const UPLOAD_SLOTS = 4
@@ -58,6 +59,16 @@ export class Transfer implements PieceTraffic {
       },
       cancel: (peer, piece, offset, length) => { if (!peer.closed) peer.wire.cancel(piece, offset, length) }
     })
+  }
+
+  /** Cached (held, or verified and being written), pinned, being fetched: for a piece map. */
+  pieceStates (): PieceStates {
+    return {
+      pieceCount: this.meta.info.pieceCount,
+      cached: (i) => this.store.have.get(i) || this.writing.has(i),
+      pinned: (i) => this.pinned(i),
+      fetching: (i) => this.scheduler.inflight.has(i)
+    }
   }
 
   /** Pieces to keep in the store: wanted by a read, a window or a prefetch, or awaited. */

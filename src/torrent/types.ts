@@ -141,6 +141,27 @@ export interface Torrent {
    * the swarm).
    */
   prefetch (fileIndex: number, offset: number, length: number, priority?: PiecePriority, opts?: PrefetchOptions): PrefetchHandle
+  /**
+   * One character per piece, for a piece map: '0' missing, '1' cached (verified, in memory or
+   * on disk), '2' cached and pinned (kept from eviction: a prefetch handle such as the
+   * streaming layer's pins, a reader's window, a pending read), '3' being fetched (blocks
+   * requested from peers). Read-only: looking marks no activity.
+   */
+  pieceMap (): string
+  /** The connected peers (handshake done), for a peer list. Read-only, like pieceMap. */
+  peers (): PeerInfo[]
+}
+
+export interface PeerInfo {
+  /** ip:port of the connection */
+  address: string
+  /** its client software (extended handshake 'v', else the peer id prefix), null when unknown */
+  client: string | null
+  /** piece payload bytes/s over the last few seconds, from it and to it */
+  downloadRate: number
+  uploadRate: number
+  /** it has every piece */
+  seeder: boolean
 }
 
 export interface PrefetchOptions {

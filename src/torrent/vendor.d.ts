@@ -22,6 +22,9 @@ declare module 'bittorrent-protocol' {
     peerRequests: Array<{ piece: number, offset: number, length: number }>
     downloaded: number
     uploaded: number
+    /** piece payload bytes/s over the last few seconds (a `throughput` meter; call without arguments to read) */
+    downloadSpeed (delta?: number): number
+    uploadSpeed (delta?: number): number
     _encryptionMethod: number | null | undefined
     _peEnabled: number
     _cryptoHandshakeDone: boolean

@@ -53,7 +53,9 @@ function fakeTorrent (files: Buffer[]) {
       const h: FakePrefetch = { fileIndex, offset: o, length: l, priority, wake: popts.wake !== false, released: false, release () { h.released = true } }
       prefetches.push(h)
       return h
-    }
+    },
+    pieceMap: () => '0'.repeat(info.pieceCount),
+    peers: () => []
   }
   return { torrent, readers, prefetches, probeReads }
 }

@@ -1,4 +1,4 @@
-// Torrent management: list, detail, files, delete.
+// Torrent management: list, detail (with its connected peers), files, delete.
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { TorrentAdmin } from '../../assignments/torrent-admin.ts'
@@ -6,11 +6,11 @@ import type { Torrent, TorrentService } from '../../torrent/types.ts'
 import type { TorrentStreaming } from '../../streaming/file-streams.ts'
 import {
   TorrentDetailSchema, TorrentFileSchema, TorrentSummarySchema,
-  toStreamingDto, toTorrentFiles, toTorrentSummary
+  toPeers, toStreamingDto, toTorrentFiles, toTorrentSummary
 } from '../schemas/assignment.ts'
 import { ErrorBody as ErrorResponse } from '../schemas/common.ts'
 
-const HashParams = Type.Object({ hash: Type.String({ pattern: '^[0-9a-fA-F]{40}$', description: 'info hash, 40 hex characters' }) })
+export const HashParams = Type.Object({ hash: Type.String({ pattern: '^[0-9a-fA-F]{40}$', description: 'info hash, 40 hex characters' }) })
 
 export interface TorrentRouteDeps {
   torrentAdmin: TorrentAdmin
@@ -33,6 +33,7 @@ export async function torrentRoutes (app: FastifyInstance, deps: TorrentRouteDep
     const users = deps.torrentAdmin.usersOf(hash)
     return {
       ...toTorrentSummary(torrent.stats(), users.length),
+      peers: toPeers(torrent.peers()),
       length: torrent.info.length,
       files: toTorrentFiles(torrent.info),
       used_by: users.map((a) => ({ item_type: a.itemType, item_id: a.itemId, file_path: a.filePath })),

@@ -1,7 +1,7 @@
 // API shapes of assignments and torrents, and the pure mappers from torrents to them (an
 // assignment's mapper is assignments/mapper.ts).
 import { Type, type Static } from '@fastify/type-provider-typebox'
-import type { TorrentInfo, TorrentStats } from '../../torrent/types.ts'
+import type { PeerInfo, TorrentInfo, TorrentStats } from '../../torrent/types.ts'
 import type { TorrentStreaming } from '../../streaming/file-streams.ts'
 import { fileKinds } from '../../assignments/file-kinds.ts'
 
@@ -85,8 +85,19 @@ export const StreamingSchema = Type.Object({
   next_episode_warmups: Type.Array(Type.Object({ assignment_id: Type.Integer(), file_index: Type.Integer() }))
 })
 
+/** A connected peer of a torrent (its detail). */
+export const PeerSchema = Type.Object({
+  address: Type.String({ description: 'ip:port of the connection' }),
+  client: Type.Union([Type.String(), Type.Null()], { description: 'its client software (extended handshake, else peer id prefix), null when unknown' }),
+  download_rate: Type.Number({ description: 'bytes/s received from it over the last few seconds' }),
+  upload_rate: Type.Number({ description: 'bytes/s sent to it' }),
+  seeder: Type.Boolean({ description: 'it has every piece' })
+})
+
 export const TorrentDetailSchema = Type.Object({
   ...TorrentSummarySchema.properties,
+  // the list's count of connected peers becomes the peers themselves here (their number is peers.length)
+  peers: Type.Array(PeerSchema, { description: 'connected peers' }),
   length: Type.Integer(),
   files: Type.Array(TorrentFileSchema),
   used_by: Type.Array(Type.Object({ item_type: Type.String(), item_id: Type.Integer(), file_path: Type.String() })),
@@ -150,6 +161,10 @@ export function toTorrentSummary (s: TorrentStats, assignments: number): Static<
     last_activity: s.lastActivity === null ? null : s.lastActivity.toISOString(),
     assignments
   }
+}
+
+export function toPeers (peers: PeerInfo[]): Array<Static<typeof PeerSchema>> {
+  return peers.map((p) => ({ address: p.address, client: p.client, download_rate: p.downloadRate, upload_rate: p.uploadRate, seeder: p.seeder }))
 }
 
 export function toTorrentFiles (info: TorrentInfo): Array<Static<typeof TorrentFileSchema>> {
