@@ -122,17 +122,17 @@ async function scale (): Promise<void> {
 
       // each change is made twice: the first PROPFIND after it goes once to the changed folder, once to /dav/Movies/
       const changes: Array<[string, (k: number) => string, (k: number) => Promise<unknown>]> = [
-        ['add a movie (POST /api/movies)', () => '/dav/Movies/', async (k) => api(url, 'POST', '/api/movies', { title: `Added ${k}`, year: 2024 })],
+        ['add a movie (POST /api/movies)', () => '/dav/Movies/', async (k) => await api(url, 'POST', '/api/movies', { title: `Added ${k}`, year: 2024 })],
         ['assign a movie (repository)', (k) => moviePath(2 + k * 10), async (k) => {
           assignments.create('movie', 2 + k * 10, { infoHash: hash(`new movie ${k}`), magnetUri: `magnet:?xt=urn:btih:${hash(`new movie ${k}`)}`, filePath: 'New/new.mkv', fileIndex: 0, fileSize: 12345 })
         }],
-        ['unassign a movie (DELETE /api/movies/:id/assign)', (k) => moviePath(3 + k * 10), async (k) => api(url, 'DELETE', `/api/movies/${3 + k * 10}/assign`)],
+        ['unassign a movie (DELETE /api/movies/:id/assign)', (k) => moviePath(3 + k * 10), async (k) => await api(url, 'DELETE', `/api/movies/${3 + k * 10}/assign`)],
         ['assign an episode (repository)', (k) => seasonPath(5 + k, 1), async (k) => {
           const episodeId = (5 + k - 1) * SEASONS * EPISODES + 9
           assignments.create('episode', episodeId, { infoHash: hash(`new ep ${k}`), magnetUri: `magnet:?xt=urn:btih:${hash(`new ep ${k}`)}`, filePath: 'New/S01E09.mkv', fileIndex: 0, fileSize: 54321 })
         }],
-        ['unassign an episode (DELETE /api/episodes/:id/assign)', (k) => seasonPath(7 + k, 1), async (k) => api(url, 'DELETE', `/api/episodes/${(7 + k - 1) * SEASONS * EPISODES + 1}/assign`)],
-        ['delete a movie (DELETE /api/movies/:id)', () => '/dav/Movies/', async (k) => api(url, 'DELETE', `/api/movies/${4 + k * 10}`)]
+        ['unassign an episode (DELETE /api/episodes/:id/assign)', (k) => seasonPath(7 + k, 1), async (k) => await api(url, 'DELETE', `/api/episodes/${(7 + k - 1) * SEASONS * EPISODES + 1}/assign`)],
+        ['delete a movie (DELETE /api/movies/:id)', () => '/dav/Movies/', async (k) => await api(url, 'DELETE', `/api/movies/${4 + k * 10}`)]
       ]
       rows.push(['-- first PROPFIND after a change'])
       for (const [name, folder, change] of changes) {

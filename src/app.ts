@@ -79,7 +79,7 @@ export async function createApp (config: Readonly<Config>, opts: AppOptions = {}
   // assigned/unassigned, published by the assignment service and by deletes in the library
   const assignmentEvents = new AssignmentEvents()
   const subtitleRepo = new SubtitleRepository(db)
-  const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }), assignmentEvents, subtitles: () => subtitleRepo.allVisible() })
+  const library = createLibrary({ db, tmdb, logger: logger.child({ component: 'library' }), assignmentEvents, subtitles: subtitleRepo })
   const torrents = await startup.step('start the torrent engine', async () => await createTorrentService(config.torrent, logger.child({ component: 'torrent' })), async (t) => { await t.close() })
   const assignmentRepo = new AssignmentRepository(db, library.changed)
   const assignments = new AssignmentService(assignmentRepo, torrents, logger.child({ component: 'assignments' }), assignmentEvents)

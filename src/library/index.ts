@@ -53,7 +53,7 @@ export function createLibrary (deps: { db: Db, tmdb: TmdbClient, logger: Logger,
     movies,
     shows,
     search: new SearchService(deps.tmdb, movies, shows),
-    treeSource: createTreeSource(movieRepo, showRepo, changes, deps.subtitles),
+    treeSource: createTreeSource(deps.db, movieRepo, showRepo, changes, deps.subtitles),
     counts: () => stats.counts(),
     changed
   }

@@ -49,4 +49,14 @@ export interface LibraryTreeSource {
   shows (): TreeShow[]
   /** Changes whenever anything the tree depends on changes (cheap to call on every request). */
   version (): number
+  /**
+   * Incremental updates (optional: without them every change rebuilds the whole tree).
+   * head(): the position in the change log a full build made now is current to;
+   * changesSince(seq): ids of the movies and shows changed since, or null (rebuild all);
+   * movie(id) / show(id): one item as movies() / shows() would list it, null when gone.
+   */
+  head? (): number
+  changesSince? (seq: number): { seq: number, movies: number[], shows: number[] } | null
+  movie? (id: number): TreeMovie | null
+  show? (id: number): TreeShow | null
 }

@@ -6,14 +6,25 @@ import type { ChangeTracker } from './changes.ts'
 import { toTreeMovie, toTreeShows } from './mappers.ts'
 import type { MovieRepository } from './movie-repository.ts'
 import type { ShowRepository } from './show-repository.ts'
+import { createTreeChangeLog } from './tree-changes.ts'
+import type { Db } from '../db/open.ts'
 
-/** Shown subtitles of every item (subtitles/repository.ts allVisible). */
-export type SubtitleRows = () => Array<TreeSubtitle & { itemType: 'movie' | 'episode', itemId: number }>
+type ItemSubtitle = TreeSubtitle & { itemType: 'movie' | 'episode', itemId: number }
+/**
+ * Shown subtitles of every item (subtitles/repository.ts allVisible), or the repository itself:
+ * its forItem lets one changed item read only its own subtitles.
+ */
+export type SubtitleRows = (() => ItemSubtitle[]) | { allVisible: () => ItemSubtitle[], forItem: (itemType: 'movie' | 'episode', itemId: number) => ItemSubtitle[] }
 
-export function createTreeSource (movies: MovieRepository, shows: ShowRepository, changes: ChangeTracker, subtitles: SubtitleRows = () => []): LibraryTreeSource {
+export function createTreeSource (db: Db, movies: MovieRepository, shows: ShowRepository, changes: ChangeTracker, subtitleRows: SubtitleRows = () => []): LibraryTreeSource {
+  const all = typeof subtitleRows === 'function' ? subtitleRows : () => subtitleRows.allVisible()
+  const forItem = typeof subtitleRows === 'function'
+    ? (type: 'movie' | 'episode', id: number) => subtitleRows().filter((s) => s.itemType === type && s.itemId === id)
+    : (type: 'movie' | 'episode', id: number) => subtitleRows.forItem(type, id)
+  const log = createTreeChangeLog(db)
   const byItem = (): Map<string, TreeSubtitle[]> => {
     const map = new Map<string, TreeSubtitle[]>()
-    for (const s of subtitles()) {
+    for (const s of all()) {
       const key = `${s.itemType}:${s.itemId}`
       const list = map.get(key)
       if (list === undefined) map.set(key, [s])
@@ -39,6 +50,23 @@ export function createTreeSource (movies: MovieRepository, shows: ShowRepository
     },
     version (): number {
       return changes.version()
+    },
+    head: () => log.head(),
+    changesSince: (seq) => log.since(seq),
+    movie (id): TreeMovie | null {
+      const row = movies.findById(id)
+      if (row === undefined) return null
+      const m = toTreeMovie(row)
+      return m.assignment === null ? m : { ...m, subtitles: forItem('movie', id) }
+    },
+    show (id): TreeShow | null {
+      const row = shows.findById(id)
+      if (row === undefined) return null
+      const tree = toTreeShows([row], shows.seasonsOf(id), shows.episodesOf(id))[0]!
+      for (const season of tree.seasons) {
+        for (const e of season.episodes) if (e.assignment !== null) e.subtitles = forItem('episode', e.id)
+      }
+      return tree
     }
   }
 }

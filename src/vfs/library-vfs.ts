@@ -1,9 +1,12 @@
 // The LibraryVFS: the published tree, built from library rows (never from torrents) and
-// rebuilt as soon as the library's version changes, so API changes show at once.
+// brought up to date as soon as the library's version changes, so API changes show at once:
+// only the changed movies' and shows' folders are redrawn when the source says which changed
+// (the tree_changes log), the whole tree otherwise.
 import { NotFoundError } from '../errors.ts'
-import type { LibraryTreeSource, TreeAssignment, TreeSubtitle } from '../library/tree-model.ts'
+import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow, TreeSubtitle } from '../library/tree-model.ts'
 import type { RandomAccessReader, Vfs, VfsEntry } from './types.ts'
-import { buildTree, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
+import { MOVIES, TV_SHOWS, movieBase, movieFolder, movieShown, rootOf, showBase, showFolder, showShown, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
+import { TopFolder } from './top-folder.ts'
 import { nameKey } from './names.ts'
 
 /**
@@ -26,7 +29,7 @@ export class LibraryVfs implements Vfs {
   private readonly opts: TreeOptions
   private readonly openFile: OpenFile | undefined
   private readonly openSubtitle: OpenSubtitle | undefined
-  private cached: { version: number, root: DirNode } | undefined
+  private cached: { version: number, seq: number, movies: TopFolder<TreeMovie>, shows: TopFolder<TreeShow>, root: DirNode } | undefined
 
   constructor (source: LibraryTreeSource, opts: { showEmpty: boolean, openSubtitle?: OpenSubtitle }, openFile?: OpenFile) {
     this.source = source
@@ -38,10 +41,26 @@ export class LibraryVfs implements Vfs {
   /** The tree for the library's current version (built at most once per version). */
   private root (): DirNode {
     const version = this.source.version()
-    if (this.cached?.version !== version) {
-      this.cached = { version, root: buildTree(this.source.movies(), this.source.shows(), this.opts) }
+    const cached = this.cached
+    if (cached?.version === version) return cached.root
+    const src = this.source
+    const changes = cached === undefined ? null : src.changesSince?.(cached.seq) ?? null
+    if (cached === undefined || changes === null || src.movie === undefined || src.show === undefined) {
+      const seq = src.head?.() ?? 0
+      const opts = this.opts
+      const movies = new TopFolder<TreeMovie>(MOVIES, { shown: (m) => movieShown(m, opts), base: movieBase, folder: movieFolder }, src.movies())
+      const shows = new TopFolder<TreeShow>(TV_SHOWS, { shown: (s) => showShown(s, opts), base: showBase, folder: (s, name) => showFolder(s, name, opts) }, src.shows())
+      this.cached = { version: src.version(), seq, movies, shows, root: rootOf(movies.node, shows.node) }
+      return this.cached.root
     }
-    return this.cached.root
+    const { movie, show } = src
+    if (changes.movies.length > 0) cached.movies.update(new Map(changes.movies.map((id) => [id, movie(id)])))
+    if (changes.shows.length > 0) cached.shows.update(new Map(changes.shows.map((id) => [id, show(id)])))
+    cached.seq = changes.seq
+    // reading the log pruned it, which moved the version once more: take the moved one
+    cached.version = src.version()
+    cached.root = rootOf(cached.movies.node, cached.shows.node)
+    return cached.root
   }
 
   /** The node at `path`: exact NFC name first, then case-insensitively (Windows/Finder). */

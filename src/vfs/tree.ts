@@ -45,7 +45,7 @@ export const TV_SHOWS = 'TV Shows'
 const FIXED_DATE = new Date('2000-01-01T00:00:00Z')
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
-function byName (a: TreeNode, b: TreeNode): number {
+export function byName (a: TreeNode, b: TreeNode): number {
   const c = collator.compare(a.entry.name, b.entry.name)
   if (c !== 0) return c
   return a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0
@@ -69,9 +69,28 @@ function dir (name: string, created: Date, modified: Date, children: TreeNode[])
 
 /** A folder dated by its children: latest change as modified, earliest as created. */
 function rollupDir (name: string, children: TreeNode[]): DirNode {
-  if (children.length === 0) return dir(name, FIXED_DATE, FIXED_DATE, children)
-  const times = children.flatMap((c) => [c.entry.created.getTime(), c.entry.modified.getTime()])
-  return dir(name, new Date(Math.min(...times)), new Date(Math.max(...times)), children)
+  const node = dir(name, FIXED_DATE, FIXED_DATE, children)
+  node.entry = rollupEntry(name, node.children)
+  return node
+}
+
+/**
+ * The entry of a folder dated by its children. A loop, not Math.min(...times): spreading
+ * 200,000 dates of a 100,000-movie folder into arguments throws a RangeError.
+ */
+export function rollupEntry (name: string, children: readonly TreeNode[]): VfsEntry {
+  if (children.length === 0) return { name, kind: 'dir', size: 0, created: FIXED_DATE, modified: FIXED_DATE }
+  let min = Infinity
+  let max = -Infinity
+  for (const c of children) {
+    const a = c.entry.created.getTime()
+    const b = c.entry.modified.getTime()
+    if (a < min) min = a
+    if (b < min) min = b
+    if (a > max) max = a
+    if (b > max) max = b
+  }
+  return { name, kind: 'dir', size: 0, created: new Date(min), modified: new Date(max) }
 }
 
 function file (base: string, a: TreeAssignment): FileNode {
@@ -146,14 +165,20 @@ export function titled (title: string, year: number | null, fallback: string): s
 
 export const pad2 = (n: number): string => String(n).padStart(2, '0')
 
+/** Whether the movie has a folder, and the name it asks for (before uniqueNames). */
+export const movieShown = (m: TreeMovie, opts: TreeOptions): boolean => opts.showEmpty || m.assignment !== null
+export const movieBase = (m: TreeMovie): string => titled(m.title, m.year, `Movie ${m.id}`)
+
+/** One movie's folder under its final (unique) name. */
+export function movieFolder (m: TreeMovie, name: string): DirNode {
+  const children = m.assignment === null ? [] : videoWithSubtitles(name, m.assignment, m.subtitles)
+  return dir(name, m.createdAt, m.createdAt, children)
+}
+
 function movieFolders (movies: TreeMovie[], opts: TreeOptions): TreeNode[] {
-  const shown = movies.filter((m) => opts.showEmpty || m.assignment !== null)
-  const names = uniqueNames(shown.map((m) => ({ id: m.id, base: titled(m.title, m.year, `Movie ${m.id}`), ext: '' })))
-  return shown.map((m) => {
-    const name = names.get(m.id)!
-    const children = m.assignment === null ? [] : videoWithSubtitles(name, m.assignment, m.subtitles)
-    return dir(name, m.createdAt, m.createdAt, children)
-  })
+  const shown = movies.filter((m) => movieShown(m, opts))
+  const names = uniqueNames(shown.map((m) => ({ id: m.id, base: movieBase(m), ext: '' })))
+  return shown.map((m) => movieFolder(m, names.get(m.id)!))
 }
 
 function hasFiles (season: TreeSeason): boolean {
@@ -198,25 +223,34 @@ function seasonFolder (showName: string, season: TreeSeason): DirNode {
   return dir(`Season ${pad2(season.seasonNumber)}`, season.createdAt, season.createdAt, files)
 }
 
+export const showShown = (s: TreeShow, opts: TreeOptions): boolean => opts.showEmpty || s.seasons.some(hasFiles)
+export const showBase = (s: TreeShow): string => titled(s.title, s.year, `Show ${s.id}`)
+
 function showFolders (shows: TreeShow[], opts: TreeOptions): TreeNode[] {
-  const shown = shows.filter((s) => opts.showEmpty || s.seasons.some(hasFiles))
-  const names = uniqueNames(shown.map((s) => ({ id: s.id, base: titled(s.title, s.year, `Show ${s.id}`), ext: '' })))
-  return shown.map((s) => {
-    const name = names.get(s.id)!
-    const seasons = s.seasons.filter((season) => opts.showEmpty || hasFiles(season))
-    // two rows with the same season number must not give two folders of the same name
-    const seasonNames = uniqueNames(seasons.map((season) => ({ id: season.id, base: `Season ${pad2(season.seasonNumber)}`, ext: '' })))
-    const folders = seasons.map((season) => {
-      const node = seasonFolder(name, season)
-      const unique = seasonNames.get(season.id)!
-      return unique === node.entry.name ? node : { ...node, entry: { ...node.entry, name: unique } }
-    })
-    return dir(name, s.createdAt, s.createdAt, folders)
+  const shown = shows.filter((s) => showShown(s, opts))
+  const names = uniqueNames(shown.map((s) => ({ id: s.id, base: showBase(s), ext: '' })))
+  return shown.map((s) => showFolder(s, names.get(s.id)!, opts))
+}
+
+/** One show's folder (its seasons, their files) under its final (unique) name. */
+export function showFolder (s: TreeShow, name: string, opts: TreeOptions): DirNode {
+  const seasons = s.seasons.filter((season) => opts.showEmpty || hasFiles(season))
+  // two rows with the same season number must not give two folders of the same name
+  const seasonNames = uniqueNames(seasons.map((season) => ({ id: season.id, base: `Season ${pad2(season.seasonNumber)}`, ext: '' })))
+  const folders = seasons.map((season) => {
+    const node = seasonFolder(name, season)
+    const unique = seasonNames.get(season.id)!
+    return unique === node.entry.name ? node : { ...node, entry: { ...node.entry, name: unique } }
   })
+  return dir(name, s.createdAt, s.createdAt, folders)
 }
 
 /** Builds the whole tree. The root always holds "Movies" and "TV Shows". */
 export function buildTree (movies: TreeMovie[], shows: TreeShow[], opts: TreeOptions): DirNode {
-  const root = rollupDir('', [rollupDir(MOVIES, movieFolders(movies, opts)), rollupDir(TV_SHOWS, showFolders(shows, opts))])
-  return root
+  return rootOf(rollupDir(MOVIES, movieFolders(movies, opts)), rollupDir(TV_SHOWS, showFolders(shows, opts)))
+}
+
+/** The root over the two top folders (dated by them). */
+export function rootOf (movies: DirNode, shows: DirNode): DirNode {
+  return rollupDir('', [movies, shows])
 }

@@ -1,0 +1,102 @@
+// One top folder of the tree (Movies, TV Shows) kept up to date item by item: a change
+// redraws the changed items' folders and those whose unique name moved, and splices them into
+// the sorted children, instead of rebuilding (and re-sorting) every folder of the library.
+// The result is the same node for node as tree.ts buildTree (test/unit/vfs-incremental.test.ts).
+import { uniqueNames } from './names.ts'
+import { byName, rollupEntry, type DirNode, type TreeNode } from './tree.ts'
+import { nameKey } from './names.ts'
+
+/** How one kind of item (movie, show) becomes a folder; the same functions buildTree uses. */
+export interface FolderRules<T extends { id: number }> {
+  shown (item: T): boolean
+  /** the name it asks for, before uniqueNames */
+  base (item: T): string
+  folder (item: T, name: string): DirNode
+}
+
+export class TopFolder<T extends { id: number }> {
+  readonly node: DirNode
+  /** shown items only, with their asked-for and final names and their folders */
+  private readonly items = new Map<number, { item: T, base: string, node: DirNode }>()
+  private names: Map<number, string>
+
+  constructor (private readonly name: string, private readonly rules: FolderRules<T>, all: readonly T[]) {
+    for (const item of all) if (rules.shown(item)) this.items.set(item.id, { item, base: rules.base(item), node: undefined as unknown as DirNode })
+    this.names = this.uniqueNames()
+    const children: TreeNode[] = []
+    for (const [id, slot] of this.items) {
+      slot.node = rules.folder(slot.item, this.names.get(id)!)
+      children.push(slot.node)
+    }
+    children.sort(byName)
+    this.node = {
+      kind: 'dir',
+      entry: rollupEntry(name, children),
+      children,
+      byName: new Map(children.map((c) => [c.entry.name, c])),
+      byKey: new Map(children.map((c) => [nameKey(c.entry.name), c]))
+    }
+  }
+
+  /** Applies changed items (null: deleted). Mutates `node` in place (readers are synchronous). */
+  update (changed: ReadonlyMap<number, T | null>): void {
+    const old = new Map<number, DirNode>()
+    for (const [id, item] of changed) {
+      const slot = this.items.get(id)
+      if (slot !== undefined) old.set(id, slot.node)
+      if (item !== null && this.rules.shown(item)) this.items.set(id, { item, base: this.rules.base(item), node: slot?.node as DirNode })
+      else this.items.delete(id)
+    }
+    // a title change can move a " (2)" suffix onto another item: redraw whoever's name moved
+    const names = this.uniqueNames()
+    const affected = new Set(changed.keys())
+    for (const [id, n] of names) if (this.names.get(id) !== n) affected.add(id)
+    for (const id of affected) {
+      const node = old.get(id) ?? (changed.has(id) ? undefined : this.items.get(id)?.node)
+      if (node !== undefined) this.remove(node)
+    }
+    for (const id of affected) {
+      const slot = this.items.get(id)
+      if (slot === undefined) continue
+      slot.node = this.rules.folder(slot.item, names.get(id)!)
+      this.insert(slot.node)
+    }
+    this.names = names
+    this.node.entry = rollupEntry(this.name, this.node.children)
+  }
+
+  private uniqueNames (): Map<number, string> {
+    const requests = []
+    for (const [id, slot] of this.items) requests.push({ id, base: slot.base, ext: '' })
+    return uniqueNames(requests)
+  }
+
+  /** Index of the first child not sorting before `node` (names are unique: a total order). */
+  private position (node: TreeNode): number {
+    const children = this.node.children
+    let lo = 0
+    let hi = children.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (byName(children[mid]!, node) < 0) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  private remove (node: TreeNode): void {
+    const children = this.node.children
+    let i = this.position(node)
+    if (children[i] !== node) i = children.indexOf(node)
+    if (i >= 0) children.splice(i, 1)
+    const name = node.entry.name
+    if (this.node.byName.get(name) === node) this.node.byName.delete(name)
+    if (this.node.byKey.get(nameKey(name)) === node) this.node.byKey.delete(nameKey(name))
+  }
+
+  private insert (node: TreeNode): void {
+    this.node.children.splice(this.position(node), 0, node)
+    this.node.byName.set(node.entry.name, node)
+    this.node.byKey.set(nameKey(node.entry.name), node)
+  }
+}
