@@ -63,5 +63,12 @@ export async function openPage (browser: Browser, opts: ContextOptions = {}): Pr
 
 export async function shot (page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true })
+  // from the top: a sticky header would otherwise sit in the middle of a full-page shot
+  await page.evaluate('window.scrollTo(0, 0)')
+  // the announcer is fixed to the viewport: in a full-page shot it would float over the middle
+  // (hidden through the DOM: the page's CSP refuses an injected style sheet)
+  const toast = (display: string): string => `document.querySelectorAll('.toast').forEach((e) => { e.style.display = '${display}' })`
+  await page.evaluate(toast('none'))
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true })
+  await page.evaluate(toast(''))
 }

@@ -13,8 +13,14 @@ export function rate (n: number): string {
   return n < 1 ? '0 B/s' : `${bytes(n)}/s`
 }
 
+/** '1 movie', '2 movies' */
+export function count (n: number, one: string, many = one + 's'): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`
+}
+
 export function percent (fraction: number): string {
   const p = fraction * 100
+  if (p > 0 && p < 0.1) return '<0.1%'
   return `${p >= 99.95 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`
 }
 

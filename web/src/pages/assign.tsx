@@ -8,7 +8,7 @@ import { Badge, ConfirmButton, ErrorBox, KindBadge, Loading, announce } from '..
 import { toApiError, useAction, useApi } from '../hooks.ts'
 import { bytes, date, percent, qualityOf, rate } from '../format.ts'
 import { href } from '../router.ts'
-import type { Assignment, FileKind, Health, ItemAssignment, Release, ReleaseAnswer, Subtitle, SubtitleSearch, TorrentFile, TorrentMeta, TorrentSummary } from '../types.ts'
+import type { Assignment, FileKind, TorrentDetail, Health, ItemAssignment, Release, ReleaseAnswer, Subtitle, SubtitleSearch, TorrentFile, TorrentMeta, TorrentSummary } from '../types.ts'
 
 export interface Target { type: 'movie' | 'episode', id: number, label: string }
 const base = (t: Target): string => `/api/${t.type === 'movie' ? 'movies' : 'episodes'}/${t.id}`
@@ -36,7 +36,7 @@ function qualityFromName (path: string): string[] {
 // ---- the assigned file and its torrent ----
 
 export function AssignedFile ({ target, assignment, onChange }: { target: Target, assignment: ItemAssignment, onChange: () => void }): JSX.Element {
-  const torrent = useApi<TorrentSummary>(`/api/torrents/${assignment.info_hash}`, 5000)
+  const torrent = useApi<TorrentDetail>(`/api/torrents/${assignment.info_hash}`, 5000)
   const [removeTorrent, setRemoveTorrent] = useState(false)
   const unassign = useAction(async () => await del<{ assignment: Assignment, torrent_removed: boolean }>(`${base(target)}/assign${query({ remove_torrent: removeTorrent ? true : undefined })}`))
   const quality = [assignment.resolution, assignment.source].filter((x): x is string => x !== null)
@@ -55,7 +55,7 @@ export function AssignedFile ({ target, assignment, onChange }: { target: Target
           {t === undefined && notLoaded && <span>not loaded (it loads when the file is played)</span>}
           {t === undefined && !notLoaded && torrent.error === undefined && <span class="muted">…</span>}
         </dd></div>
-        {t !== undefined && <div><dt>Health</dt><dd><TorrentHealthLine t={t} /></dd></div>}
+        {t !== undefined && <div class="wide"><dt>Health</dt><dd><TorrentHealthLine t={t} /></dd></div>}
       </dl>
       {!notLoaded && <ErrorBox error={torrent.error} title="Could not read the torrent" />}
       <div class="row">
@@ -69,7 +69,9 @@ export function AssignedFile ({ target, assignment, onChange }: { target: Target
   )
 }
 
-export function TorrentHealthLine ({ t }: { t: TorrentSummary }): JSX.Element {
+export function TorrentHealthLine ({ t: detail }: { t: TorrentSummary | TorrentDetail }): JSX.Element {
+  // the detail lists the connected peers where the list counts them
+  const t = { ...detail, peers: Array.isArray(detail.peers) ? detail.peers.length : detail.peers }
   const kind = t.seeders > 0 ? 'good' : t.peers > 0 ? 'warn' : t.idle ? 'neutral' : 'bad'
   return (
     <span>
@@ -191,7 +193,7 @@ export function HealthCell ({ h }: { h: Health | 'checking' | ApiError | undefin
   if (h instanceof ApiError) return <span class="bad-text" title={h.message}>{h.message}</span>
   if (h.error !== undefined) return <span class="bad-text" title={h.error}>{h.error}</span>
   const kind = h.seeders > 0 ? 'good' : h.peersReached > 0 ? 'warn' : 'bad'
-  return <Badge kind={kind} title={`${h.peersFound} found, ${h.peersReached} reached in ${Math.round(h.ms)} ms`}>{h.seeders} seed · {h.peersReached} peers</Badge>
+  return <Badge kind={kind} title={`${h.peersFound} found, ${h.peersReached} reached in ${Math.round(h.ms)} ms`}>{h.seeders} seed{h.seeders === 1 ? '' : 's'} · {h.peersReached} peer{h.peersReached === 1 ? '' : 's'}</Badge>
 }
 
 export function IndexerReport ({ answer }: { answer: ReleaseAnswer }): JSX.Element {

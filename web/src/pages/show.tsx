@@ -258,8 +258,8 @@ function PackPreview ({ plan, busy, onApply }: { plan: PackPlan, busy: 'preview'
             {plan.episodes.map((e) => (
               <tr key={e.episode_id}>
                 <td><span class="code">{episodeCode(e.season, e.episode)}</span> {e.name ?? ''}</td>
-                <td>{e.file === null ? <span class="muted">–</span> : <><code class="path">{e.file.path}</code> <span class="muted">{bytes(e.file.size)}</span> {qualityOf(e.file.quality).map((q) => <Badge key={q} kind="info">{q}</Badge>)}</>}</td>
-                <td>{e.file === null ? '–' : <><Badge kind={CONFIDENCE[e.file.confidence]}>{e.file.confidence}</Badge> <span class="muted">{e.file.episodes}{e.file.reason === '' ? '' : `, ${e.file.reason}`}</span></>}</td>
+                <td>{e.file === null ? <span class="muted">–</span> : <><code class="path" title={e.file.path}>{e.file.path.startsWith(plan.torrent_name + '/') ? e.file.path.slice(plan.torrent_name.length + 1) : e.file.path}</code> <span class="muted">{bytes(e.file.size)}</span> {qualityOf(e.file.quality).map((q) => <Badge key={q} kind="info">{q}</Badge>)}</>}</td>
+                <td>{e.file === null ? '–' : <><Badge kind={CONFIDENCE[e.file.confidence]}>{e.file.confidence}</Badge> <span class="muted">{e.file.reason === '' ? e.file.episodes : e.file.reason.includes(e.file.episodes) ? e.file.reason : `${e.file.episodes}, ${e.file.reason}`}</span></>}</td>
                 <td><Badge kind={ACTION[e.action].kind}>{ACTION[e.action].label}</Badge></td>
                 <td>{e.existing === null ? <span class="muted">none</span> : <span class={e.action === 'replace' ? 'warn-text' : ''} title={e.existing.info_hash}>{e.existing.file_path}</span>}</td>
               </tr>

@@ -3,7 +3,7 @@
 import type { JSX } from 'preact'
 import { Badge, CopyButton, ErrorBox, Loading, Progress } from '../components.tsx'
 import { useApi } from '../hooks.ts'
-import { bytes, date, duration, percent } from '../format.ts'
+import { bytes, count, date, duration, percent } from '../format.ts'
 import type { Indexer, Status } from '../types.ts'
 
 export function StatusPage (): JSX.Element {
@@ -23,7 +23,7 @@ export function StatusPage (): JSX.Element {
             <dl class="facts">
               <div><dt>Version</dt><dd>{s.version}</dd></div>
               <div><dt>Up for</dt><dd>{duration(s.uptime_seconds)} <span class="muted">(since {date(s.started_at)})</span></dd></div>
-              <div><dt>Library</dt><dd>{s.counts.movies} movies, {s.counts.shows} shows ({s.counts.episodes} episodes), {s.counts.active_assignments} files assigned</dd></div>
+              <div><dt>Library</dt><dd>{count(s.counts.movies, 'movie')}, {count(s.counts.shows, 'show')} ({count(s.counts.episodes, 'episode')}), {count(s.counts.active_assignments, 'file')} assigned</dd></div>
               <div><dt>Torrents</dt><dd>{s.torrents.loaded} loaded</dd></div>
             </dl>
           </section>

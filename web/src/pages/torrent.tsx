@@ -114,7 +114,7 @@ export function TorrentPage ({ hash }: { hash: string }): JSX.Element {
 
       <section class="panel" aria-labelledby="remove-h">
         <h2 id="remove-h">Remove</h2>
-        <p class="muted">{d.assignments > 0 ? `${d.assignments} library item${d.assignments === 1 ? '' : 's'} use this torrent.` : 'No library item uses this torrent.'}</p>
+        <p class="muted">{d.assignments > 0 ? `${d.assignments} library item${d.assignments === 1 ? ' uses' : 's use'} this torrent.` : 'No library item uses this torrent.'}</p>
         <ConfirmButton label="Remove torrent" busy={remove.busy} question="Remove this torrent and its cached pieces?"
           onConfirm={() => { void remove.run().then((r) => { if (r !== undefined) { announce(`Removed the torrent${r.deactivated_assignments > 0 ? `; ${r.deactivated_assignments} assignments ended` : ''}`); navigate('#/torrents') } }) }}>
           {d.assignments > 0 && <label class="check"><input type="checkbox" checked={force} onChange={(e) => { setForce(e.currentTarget.checked) }} /> Also end the {d.assignments} assignment{d.assignments === 1 ? '' : 's'} (their files leave the WebDAV tree)</label>}
