@@ -54,7 +54,7 @@ export function TorrentPage ({ hash }: { hash: string }): JSX.Element {
               <thead><tr><th scope="col">Address</th><th scope="col">Client</th><th scope="col" class="num">Down</th><th scope="col" class="num">Up</th><th scope="col">Has</th></tr></thead>
               <tbody>
                 {peers.map((p) => (
-                  <tr key={p.address}><td><code>{p.address}</code></td><td>{p.client ?? <span class="muted">unknown</span>}</td><td class="num">{rate(p.download_rate)}</td><td class="num">{rate(p.upload_rate)}</td><td>{p.seeder ? <Badge kind="good">everything</Badge> : <Badge>some pieces</Badge>}</td></tr>
+                  <tr key={p.address}><td><code class="nowrap">{p.address}</code></td><td>{p.client ?? <span class="muted">unknown</span>}</td><td class="num">{rate(p.download_rate)}</td><td class="num">{rate(p.upload_rate)}</td><td>{p.seeder ? <Badge kind="good">everything</Badge> : <Badge>some pieces</Badge>}</td></tr>
                 ))}
               </tbody>
             </table>
