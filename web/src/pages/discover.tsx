@@ -37,7 +37,9 @@ export function DiscoverPage ({ params }: { params: URLSearchParams }): JSX.Elem
       <ErrorBox error={status.error} title="Could not read the server status" />
       {configured === false && <TmdbHint />}
       {configured === false && <ManualAdd />}
-      {configured !== false && (
+      {configured === undefined && status.error === undefined && <Loading label="Loading" />}
+      {/* without the status (an error above) the lists are still tried: their own errors say more */}
+      {(configured === true || status.error !== undefined) && (
         <>
           <form class="toolbar" role="search" onSubmit={(e) => { e.preventDefault(); set({ q: text.trim() === '' ? undefined : text.trim() }) }}>
             <div role="group" aria-label="Type" class="segmented">
