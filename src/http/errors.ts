@@ -46,18 +46,30 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 
 /**
  * Fastify's `clientErrorHandler`: there is no request object yet, so the answer is written
- * on the socket, which is then closed. Like Node's own handler, nothing is written when a
- * response is already under way on the socket (it would corrupt that response).
+ * on the socket, which is then closed. Answers on a connection go out in request order: when
+ * an earlier request's response is still under way on the socket (bytes that cannot be parsed
+ * sent after a complete request, as a DELETE with an unframed body is), that response goes
+ * first and the error after it. Written at once, the error reached the client as the answer
+ * to the earlier request, which had been carried out all the same (a "400" for a DELETE that
+ * deleted); and cutting the socket would have broken that response off.
  */
 export function clientErrorHandler (this: FastifyInstance, err: ConnectionError, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return
   const [status, message] = CLIENT_ERRORS[err.code] ?? [400, 'malformed HTTP request']
   this.log.debug({ code: err.code, status }, 'client error')
   const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
-  if (socket.writable && inFlight?.headersSent !== true) {
-    const body = JSON.stringify(payload(codeForStatus(status), message))
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  const answer = (): void => {
+    // a response already started that answers the very request that failed (its body could
+    // not be parsed) can only be cut off: a status line now would corrupt it
+    if (socket.writable && !(inFlight?.headersSent === true && inFlight.req.complete === false)) {
+      const body = JSON.stringify(payload(codeForStatus(status), message))
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    }
+    socket.destroy(err)
   }
-  socket.destroy(err)
+  // the response under way answers an earlier request, received whole: it goes first ('close':
+  // complete, or its connection went away). One whose own request failed never completes.
+  if (inFlight != null && inFlight.req.complete && !inFlight.writableFinished && !inFlight.destroyed) inFlight.once('close', answer)
+  else answer()
 }

@@ -291,6 +291,9 @@ test('fuzz: every operation of the document, generated ids, queries and bodies: 
           if (g.body.type !== null) headers['content-type'] = g.body.type
         }
       }
+      // framed: node:http sends a DELETE's body without Content-Length, and the server then
+      // reads it as a next request (pipelined-garbage.test.ts covers that case)
+      if (body !== undefined) headers['content-length'] = String(body.length)
       const w: Wire = { method: op.method, path: `/api${path}${g.query === '' ? '' : `?${g.query}`}`, headers, junkPath, ...(body === undefined ? {} : { body }) }
       assert.doesNotMatch(`${w.path} ${body?.subarray(0, 70_000).toString() ?? ''}`, LEADS_OUT, 'a generated request names an outside peer or tracker')
       const what = `${op.key} as ${w.method} ${w.path.slice(0, 300)} ${headers['content-type'] ?? ''} ${body?.subarray(0, 300).toString() ?? ''}`
