@@ -59,6 +59,8 @@ function describe (schema: FastifySchema, methods: string[], basicAuth: boolean)
   const declared = (schema.response ?? {}) as Responses
   const response: Responses = {}
   for (const [code, s] of Object.entries(declared)) {
+    // shared error lists name 401, which only a server with credentials answers
+    if (code === '401' && !basicAuth) continue
     // without a description a response reads "Default Response": say its status instead
     const description = typeof s.description === 'string' ? s.description : STATUS_CODES[Number(code)] ?? code
     response[code] = s === (ErrorBody as unknown) ? errorRef(description) : { ...s, description }

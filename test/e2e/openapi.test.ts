@@ -93,13 +93,15 @@ test('each operation declares its parameters, a success with its body, and error
   assert.deepEqual(Object.keys(doc.paths['/export.m3u']?.get?.responses['200']?.content ?? {}), ['audio/x-mpegurl'])
 })
 
-test('without auth configured the document declares no security', async (t) => {
+test('without auth configured the document declares no security and no 401', async (t) => {
   const { url } = await startApp(t)
   const res = await fetch(`${url}/api/openapi.json`)
   assert.equal(res.status, 200)
   const doc = await res.json() as Doc
   assert.equal(doc.security, undefined)
   assert.equal(doc.components?.securitySchemes, undefined)
+  const with401 = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => op.responses['401'] !== undefined).map(([m]) => `${m} ${p}`))
+  assert.deepEqual(with401, [], 'no operation answers 401 without credentials configured')
 })
 
 test('the reference page loads with every asset from the server, behind the same Basic auth', async (t) => {
