@@ -1,0 +1,179 @@
+// The three streaming servers of the resources bench, each in its own child process so that its
+// RSS and CPU are its own: momoshtrem as shipped (the one-file bundle run by plain node with a
+// config file, as `momoshtrem serve` runs), webtorrent 3 and torrent-stream (peerflix's engine)
+// in bench/lib/peer-server-process.mjs, also plain node. All read /proc from outside.
+import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const PEER_SCRIPT = fileURLToPath(new URL('./peer-server-process.mjs', import.meta.url))
+/** under node_modules so the bundle's externals (better-sqlite3) resolve from the checkout */
+const BUNDLE_DIR = join(root, 'node_modules', '.cache', 'momoshtrem-resources-bench')
+
+export type Impl = 'momoshtrem' | 'webtorrent' | 'torrent-stream'
+
+export interface Server {
+  impl: Impl
+  pid: number
+  /** URL of each file of the torrent, by its path in the torrent */
+  urls: Record<string, string>
+  stop (): Promise<void>
+}
+
+/** RSS now and its high-water mark (VmHWM), bytes, of any process, read from /proc. */
+export function memoryOf (pid: number): { rss: number, hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kib = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
+  return { rss: kib('VmRSS'), hwm: kib('VmHWM') }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat (clock ticks of 10 ms). */
+export function cpuOf (pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** The server bundle built from the current sources with the options of scripts/build-server.mjs. */
+export async function buildBundle (): Promise<string> {
+  mkdirSync(BUNDLE_DIR, { recursive: true })
+  const outfile = join(BUNDLE_DIR, 'main.js')
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/main.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: ['better-sqlite3', 'utp-native'],
+    banner: { js: "import { createRequire as __momoshtremRequire } from 'node:module'; const require = __momoshtremRequire(import.meta.url);" },
+    logLevel: 'warning'
+  })
+  return outfile
+}
+
+async function freePort (): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()))
+  const addr = s.address()
+  await new Promise<void>((resolve) => s.close(() => resolve()))
+  return typeof addr === 'object' && addr !== null ? addr.port : 0
+}
+
+async function waitExit (child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL') }, ms)
+    child.once('exit', () => { clearTimeout(timer); resolve() })
+  })
+}
+
+/**
+ * `momoshtrem serve --config FILE` from the bundle: production defaults, only the network kept
+ * on loopback (no DHT/LSD/PEX/uTP, the peers come from the magnet). Each torrent file becomes a
+ * movie assigned to that file, and its WebDAV URL is looked up by PROPFIND.
+ */
+export async function startMomoshtrem (bundle: string, magnet: string, files: string[], extraArgs: string[] = []): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'momoshtrem-bench-res-'))
+  const port = await freePort()
+  const config = join(dir, 'config.yaml')
+  writeFileSync(config, [
+    `server: { host: 127.0.0.1, port: ${port} }`,
+    `database: { path: ${join(dir, 'db.sqlite')} }`,
+    `torrent: { metadata_folder: ${join(dir, 'torrents')}, cache_folder: ${join(dir, 'cache')}, dht: false, lsd: false, pex: false, utp: false, listen_port: 0 }`,
+    `subtitles: { folder: ${join(dir, 'subtitles')} }`,
+    'logging: { level: warn }',
+    ''
+  ].join('\n'))
+  const child = spawn(process.execPath, [...extraArgs, bundle, 'serve', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] })
+  const base = `http://127.0.0.1:${port}`
+  const stop = async (): Promise<void> => {
+    child.kill('SIGTERM')
+    await waitExit(child, 10_000)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const t0 = Date.now()
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`momoshtrem exited with ${child.exitCode}`)
+      if (Date.now() - t0 > 30_000) throw new Error('momoshtrem did not answer within 30 s')
+      try { if ((await fetch(`${base}/api/status`, { signal: AbortSignal.timeout(2000) })).ok) break } catch { /* not up yet */ }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const api = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000)
+      })
+      const json = await res.json() as Record<string, unknown>
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+      return json
+    }
+    const urls: Record<string, string> = {}
+    for (const [i, file] of files.entries()) {
+      const title = `Bench Movie ${i + 1}`
+      const movie = await api('POST', '/api/movies', { title, year: 2000 + i })
+      await api('POST', `/api/movies/${movie.id as number}/assign`, { magnet_uri: magnet, file_path: file })
+      const folder = `/dav/Movies/${encodeURIComponent(`${title} (${2000 + i})`)}/`
+      const listing = await fetch(`${base}${folder}`, { method: 'PROPFIND', headers: { Depth: '1' }, signal: AbortSignal.timeout(10_000) })
+      const ext = file.slice(file.lastIndexOf('.'))
+      const href = [...(await listing.text()).matchAll(/<D:href>([^<]+)<\/D:href>/g)].map((m) => m[1]!).find((h) => h.endsWith(ext))
+      if (href === undefined) throw new Error(`no ${ext} file listed under ${folder}`)
+      urls[file] = `${base}${href}`
+    }
+    return { impl: 'momoshtrem', pid: child.pid!, urls, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+/** webtorrent 3 or torrent-stream in a plain-node child, metadata fetched, its HTTP server up. */
+export async function startPeer (impl: 'webtorrent' | 'torrent-stream', magnet: string, peers: string[]): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), `momoshtrem-bench-res-${impl}-`))
+  const child = fork(PEER_SCRIPT, [impl], { cwd: root, execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+  let nextId = 1
+  const pending = new Map<number, (msg: { ok: boolean, result?: unknown, error?: string }) => void>()
+  child.on('message', (msg: { id?: number, ok: boolean, result?: unknown, error?: string }) => {
+    if (msg.id !== undefined) pending.get(msg.id)?.(msg)
+  })
+  const request = async <T>(cmd: string, args: Record<string, unknown>, timeoutMs: number): Promise<T> => {
+    const id = nextId++
+    return await new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => { pending.delete(id); reject(new Error(`${impl} did not answer ${cmd} within ${timeoutMs} ms`)) }, timeoutMs)
+      const onExit = (): void => { clearTimeout(timer); reject(new Error(`${impl} exited before answering ${cmd}`)) }
+      child.once('exit', onExit)
+      pending.set(id, (msg) => {
+        pending.delete(id)
+        clearTimeout(timer)
+        child.off('exit', onExit)
+        if (msg.ok) resolve(msg.result as T)
+        else reject(new Error(`${impl}: ${msg.error ?? 'unknown error'}`))
+      })
+      child.send({ id, cmd, ...args })
+    })
+  }
+  const stop = async (): Promise<void> => {
+    try { await request('stop', {}, 5000) } catch { /* killed below */ }
+    await waitExit(child, 5000)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    await request('add', { magnet, peers, path: dir }, 70_000)
+    const served = await request<{ urls: Record<string, string> }>('serve', {}, 10_000)
+    return { impl, pid: child.pid!, urls: served.urls, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}

@@ -1,0 +1,180 @@
+// Resources bench (issue 16, items 2 and 3): memory and CPU of momoshtrem serving through
+// WebDAV, beside webtorrent 3 and torrent-stream (peerflix's engine) doing the same work.
+//
+// Swarm: BENCH_SEEDERS (2) unthrottled webtorrent seeders on loopback of one torrent of four
+// files of BENCH_FILE_MIB (256) MiB, BENCH_PIECE_KIB (1024) KiB pieces. Each server runs in its
+// own child process (momoshtrem: the bundle `momoshtrem serve` runs, production defaults), fresh
+// and empty for each phase; RSS and CPU are read from /proc from outside:
+//   idle:        RSS 5 s after start with the torrent's metadata known, nothing read yet;
+//   four files:  the four files read whole at once at full speed (one GET each), RSS sampled
+//                every 100 ms: steady = median of the samples over 20-90 % of the read, peak =
+//                the kernel's high-water mark (VmHWM); CPU s per GiB delivered; idle after =
+//                RSS 10 s after the reads ended;
+//   sequential:  a fresh server, one GET of one whole file, MiB/s and CPU s/GiB.
+// Every byte is checked against the source file (SHA-256). Figures only: nothing is asserted.
+// BENCH_IMPLS=momoshtrem,webtorrent,torrent-stream picks servers; BENCH_CPU_PROF=DIR runs
+// momoshtrem with --cpu-prof into DIR.
+import { createHash } from 'node:crypto'
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { KiB, MiB, writeFixture } from '../test/helpers/fixtures.ts'
+import { peerHint } from '../test/helpers/seeder.ts'
+import { startSwarm, type Swarm } from './lib/swarm.ts'
+import { buildBundle, cpuOf, memoryOf, startMomoshtrem, startPeer, type Impl, type Server } from './lib/servers.ts'
+import { median, renderTable } from './lib/table.ts'
+
+const FILE = Number(process.env.BENCH_FILE_MIB ?? 256) * MiB
+const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 1024) * KiB
+const SEEDERS = Number(process.env.BENCH_SEEDERS ?? 2)
+const IMPLS = (process.env.BENCH_IMPLS ?? 'momoshtrem,webtorrent,torrent-stream').split(',') as Impl[]
+const PROF = process.env.BENCH_CPU_PROF
+const READ_TIMEOUT = 300_000
+const GiB = 1024 * MiB
+
+interface Row {
+  idle: number
+  steady: number
+  peak: number
+  idleAfter: number
+  fourMiBs: number
+  fourCpu: number
+  seqMiBs: number
+  seqCpu: number
+}
+
+const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+
+async function sha256File (path: string): Promise<string> {
+  const h = createHash('sha256')
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer)
+  return h.digest('hex')
+}
+
+/** One GET of the whole file as fast as the server sends it: bytes and their SHA-256. */
+async function getWhole (url: string): Promise<{ bytes: number, sha256: string }> {
+  return await new Promise((resolve, reject) => {
+    const h = createHash('sha256')
+    let bytes = 0
+    const req = request(url, { agent: false, timeout: READ_TIMEOUT }, (res) => {
+      if (res.statusCode !== 200) { reject(new Error(`${url}: status ${res.statusCode}`)); res.resume(); return }
+      res.on('data', (c: Buffer) => { bytes += c.length; h.update(c) })
+      res.on('end', () => { resolve({ bytes, sha256: h.digest('hex') }) })
+      res.on('error', reject)
+    })
+    req.on('timeout', () => { req.destroy(new Error(`${url}: no byte for ${READ_TIMEOUT} ms`)) })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+async function start (impl: Impl, bundle: string, sw: Swarm, files: string[]): Promise<Server> {
+  if (impl === 'momoshtrem') return await startMomoshtrem(bundle, sw.magnet, files, PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROF}`])
+  return await startPeer(impl, sw.magnet, sw.seeders.map((s) => peerHint(s.port)))
+}
+
+/** Reads `files` whole at once; checks every byte; MiB/s over the wall time and CPU s/GiB. */
+async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number }> {
+  const c0 = cpuOf(srv.pid)
+  const t0 = performance.now()
+  const timer = onSample === undefined ? undefined : setInterval(onSample, 100)
+  try {
+    const got = await Promise.all(files.map(async (f) => await getWhole(srv.urls[f]!)))
+    const ms = performance.now() - t0
+    const cpu = cpuOf(srv.pid) - c0
+    let bytes = 0
+    for (const [i, f] of files.entries()) {
+      if (got[i]!.sha256 !== hashes.get(f)) throw new Error(`${srv.impl}: ${f} arrived with other bytes (${got[i]!.bytes} bytes)`)
+      bytes += got[i]!.bytes
+    }
+    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB) }
+  } finally { clearInterval(timer) }
+}
+
+async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], hashes: Map<string, string>, log: (s: string) => void): Promise<Row> {
+  const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN }
+  let srv = await start(impl, bundle, sw, files)
+  try {
+    await sleep(5000)
+    row.idle = memoryOf(srv.pid).rss
+    const samples: Array<[number, number]> = []
+    const t0 = performance.now()
+    const pid = srv.pid
+    const four = await readAll(srv, files, hashes, () => { samples.push([performance.now() - t0, memoryOf(pid).rss]) })
+    const total = performance.now() - t0
+    row.fourMiBs = four.mibs
+    row.fourCpu = four.cpuPerGiB
+    row.steady = median(samples.filter(([t]) => t >= 0.2 * total && t <= 0.9 * total).map(([, r]) => r))
+    row.peak = Math.max(memoryOf(srv.pid).hwm, ...samples.map(([, r]) => r))
+    await sleep(10_000)
+    row.idleAfter = memoryOf(srv.pid).rss
+    log(`  ${impl}: idle ${mib(row.idle)}, four files ${four.mibs.toFixed(1)} MiB/s, ${four.cpuPerGiB.toFixed(2)} CPU s/GiB, steady ${mib(row.steady)}, peak ${mib(row.peak)}, idle after ${mib(row.idleAfter)}`)
+  } finally { await srv.stop() }
+  srv = await start(impl, bundle, sw, files)
+  try {
+    const seq = await readAll(srv, [files[0]!], hashes)
+    row.seqMiBs = seq.mibs
+    row.seqCpu = seq.cpuPerGiB
+    log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB`)
+  } finally { await srv.stop() }
+  return row
+}
+
+function mib (bytes: number): string { return `${(bytes / MiB).toFixed(0)} MiB` }
+
+export async function run (): Promise<void> {
+  const log = (s: string): void => { process.stdout.write(s + '\n') }
+  const root = mkdtempSync(join(tmpdir(), 'momoshtrem-bench-resources-'))
+  let sw: Swarm | undefined
+  try {
+    const bundle = await buildBundle()
+    log(`resources bench: writing four ${FILE / MiB} MiB files...`)
+    const names = [1, 2, 3, 4].map((i) => `Bench.Movie.${i}.mkv`)
+    const fx = writeFixture(join(root, 'data'), { name: 'Resources Bench', files: names.map((path) => ({ path, length: FILE })) })
+    const files = fx.files.map((f) => f.path)
+    const hashes = new Map<string, string>()
+    for (const f of fx.files) hashes.set(f.path, await sha256File(f.absPath))
+    sw = await startSwarm(fx.root, SEEDERS, 0, PIECE)
+    log(`resources bench: ${SEEDERS} unthrottled seeders, ${sw.files.length} files, piece ${PIECE / KiB} KiB`)
+    const rows = new Map<Impl, Row>()
+    for (const impl of IMPLS) {
+      log(`resources bench: ${impl}`)
+      rows.set(impl, await measure(impl, bundle, sw, files, hashes, log))
+    }
+    printTable(rows, log)
+  } finally {
+    await sw?.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
+function printTable (rows: Map<Impl, Row>, log: (s: string) => void): void {
+  const impls = [...rows.keys()]
+  const ours = rows.get('momoshtrem')
+  const peers = impls.filter((i) => i !== 'momoshtrem')
+  const header = ['metric', ...impls, ...(ours === undefined ? [] : peers.map((p) => `momoshtrem/${p}`))]
+  const lines: Array<[string, (r: Row) => number, (x: number) => string]> = [
+    ['RSS idle, metadata known (MiB)', (r) => r.idle, (x) => (x / MiB).toFixed(0)],
+    ['RSS steady, four files at full speed (MiB)', (r) => r.steady, (x) => (x / MiB).toFixed(0)],
+    ['RSS peak (VmHWM) (MiB)', (r) => r.peak, (x) => (x / MiB).toFixed(0)],
+    ['RSS 10 s after the reads (MiB)', (r) => r.idleAfter, (x) => (x / MiB).toFixed(0)],
+    ['four files at once (MiB/s, all four)', (r) => r.fourMiBs, (x) => x.toFixed(1)],
+    ['CPU during the four (CPU s/GiB served)', (r) => r.fourCpu, (x) => x.toFixed(2)],
+    ['sequential read, one file (MiB/s)', (r) => r.seqMiBs, (x) => x.toFixed(1)],
+    ['CPU during the sequential read (CPU s/GiB)', (r) => r.seqCpu, (x) => x.toFixed(2)]
+  ]
+  const body = lines.map(([name, get, fmt]) => [
+    name,
+    ...impls.map((i) => fmt(get(rows.get(i)!))),
+    ...(ours === undefined ? [] : peers.map((p) => `${(get(ours) / get(rows.get(p)!)).toFixed(2)}x`))
+  ])
+  log('')
+  log(`Resources — loopback TCP, ${SEEDERS} unthrottled webtorrent seeders, four files of ${FILE / MiB} MiB, piece ${PIECE / KiB} KiB; each server a`)
+  log(`plain-node child process (momoshtrem: the server bundle, production defaults, reads through WebDAV), fresh per phase; RSS/CPU from /proc; Node ${process.version}.`)
+  log('')
+  log(renderTable(header, body))
+  log('')
+}
+
+export default run
