@@ -15,14 +15,8 @@ import { KiB, writeFixture } from '../helpers/fixtures.ts'
 import { darkSeason1 } from '../helpers/season-packs.ts'
 import { dav } from '../helpers/dav.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { browserMissing, launch, openPage, shot, DESKTOP, PHONE, type Watched } from './browser.ts'
-
-const AUTH = { username: 'momo', password: 'ui-test: secret' }
-const authHeader = { authorization: 'Basic ' + Buffer.from(`${AUTH.username}:${AUTH.password}`).toString('base64') }
-
-function noProblems (w: Watched, where: string): void {
-  assert.deepEqual(w.problems, [], `${where}: console errors or failed requests`)
-}
+import { browserMissing, launch, openPage, shot, DESKTOP, PHONE } from './browser.ts'
+import { AUTH, authHeader, noProblems } from './helpers.ts'
 
 test('web UI: every page, add from search, file picker, WebDAV, season pack, piece map, 401', { timeout: 240_000, skip: browserMissing() ?? false }, async (t) => {
   const dir = tempDir(t)

@@ -7,23 +7,34 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details?: Record<string, unknown>
+    readonly details?: Record<string, unknown>,
+    /** seconds, from a Retry-After header (429, 503) */
+    readonly retryAfter?: number
   ) {
     super(message)
     this.name = 'ApiError'
   }
 }
 
-function errorOf (status: number, statusText: string, body: unknown, text: string): ApiError {
+/** Retry-After in seconds: a number of seconds or an HTTP date */
+function retryAfterOf (header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined
+  const n = Number(header)
+  if (Number.isFinite(n) && n >= 0) return Math.ceil(n)
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000))
+}
+
+function errorOf (status: number, statusText: string, body: unknown, text: string, retryAfter: number | undefined): ApiError {
   if (typeof body === 'object' && body !== null && 'error' in body) {
     const e = (body as { error: { code?: unknown, message?: unknown, details?: unknown } }).error
     if (typeof e === 'object' && e !== null && typeof e.message === 'string') {
-      return new ApiError(status, typeof e.code === 'string' ? e.code : 'error', e.message, typeof e.details === 'object' && e.details !== null ? e.details as Record<string, unknown> : undefined)
+      return new ApiError(status, typeof e.code === 'string' ? e.code : 'error', e.message, typeof e.details === 'object' && e.details !== null ? e.details as Record<string, unknown> : undefined, retryAfter)
     }
   }
   if (status === 401) return new ApiError(401, 'unauthorized', 'Not signed in: reload the page and enter the user name and password')
   const line = text.trim().slice(0, 300)
-  return new ApiError(status, 'http_' + String(status), `${status} ${statusText}${line === '' ? '' : `: ${line}`}`)
+  return new ApiError(status, 'http_' + String(status), `${status} ${statusText}${line === '' ? '' : `: ${line}`}`, undefined, retryAfter)
 }
 
 export async function api<T> (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -43,7 +54,7 @@ export async function api<T> (method: string, path: string, body?: unknown, sign
   const text = await res.text()
   let parsed: unknown
   try { parsed = text === '' ? undefined : JSON.parse(text) } catch { parsed = undefined }
-  if (!res.ok) throw errorOf(res.status, res.statusText, parsed, text)
+  if (!res.ok) throw errorOf(res.status, res.statusText, parsed, text, retryAfterOf(res.headers.get('retry-after')))
   return parsed as T
 }
 

@@ -19,6 +19,7 @@ export function ErrorBox ({ error, title, onDismiss }: { error: ApiError | undef
         <strong>{title ?? 'Error'}: </strong>{error.message}
         <span class="muted"> ({error.status === 0 ? 'no answer' : `HTTP ${error.status}`}, {error.code})</span>
       </p>
+      {error.retryAfter !== undefined && !/try again|retry/i.test(error.message) && <p>Try again in {waitWords(error.retryAfter)}.</p>}
       {extra.length > 0 && <p class="muted">{extra.map(([k, v]) => `${k}: ${String(v)}`).join(' · ')}</p>}
       {Array.isArray(files) && files.length > 0 && (
         <details>
@@ -29,6 +30,13 @@ export function ErrorBox ({ error, title, onDismiss }: { error: ApiError | undef
       {onDismiss !== undefined && <button type="button" class="link" onClick={onDismiss}>Dismiss</button>}
     </div>
   )
+}
+
+/** 30 s, 5 min, 2 h 10 min */
+function waitWords (seconds: number): string {
+  if (seconds < 90) return `${seconds} s`
+  const m = Math.round(seconds / 60)
+  return m < 90 ? `${m} min` : `${Math.floor(m / 60)} h${m % 60 === 0 ? '' : ` ${m % 60} min`}`
 }
 
 export function Loading ({ label = 'Loading' }: { label?: string }): JSX.Element {

@@ -220,7 +220,8 @@ export interface TorrentDetail extends Omit<TorrentSummary, 'peers'> {
   peers: number | Peer[]
   length: number
   files: TorrentFile[]
-  used_by: Array<{ item_type: string, item_id: number, file_path: string }>
+  /** title, show_id and season: from servers that name the items */
+  used_by: Array<{ item_type: string, item_id: number, file_path: string, title?: string, show_id?: number, season?: number }>
   streaming?: {
     files: StreamingFile[]
     recent_stalls: Array<{ file_index: number, piece_index: number, peers: number, waited_ms: number, at: string }>

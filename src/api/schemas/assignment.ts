@@ -100,7 +100,14 @@ export const TorrentDetailSchema = Type.Object({
   peers: Type.Array(PeerSchema, { description: 'connected peers' }),
   length: Type.Integer(),
   files: Type.Array(TorrentFileSchema),
-  used_by: Type.Array(Type.Object({ item_type: Type.String(), item_id: Type.Integer(), file_path: Type.String() })),
+  used_by: Type.Array(Type.Object({
+    item_type: Type.String(),
+    item_id: Type.Integer(),
+    file_path: Type.String(),
+    title: Type.Optional(Type.String({ description: 'the item in words: "Fight Club (1999)", "Dark S01E02"' })),
+    show_id: Type.Optional(Type.Integer({ description: 'an episode\'s show' })),
+    season: Type.Optional(Type.Integer({ description: 'an episode\'s season number' }))
+  })),
   streaming: Type.Optional(StreamingSchema)
 })
 

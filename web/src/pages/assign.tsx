@@ -303,57 +303,100 @@ export function Releases ({ target, onAssigned }: { target: Target, onAssigned: 
 
 // ---- subtitles ----
 
-function language (s: { language: string | null, forced?: boolean, sdh?: boolean }): string {
-  return [s.language ?? 'unknown language', s.forced === true ? 'forced' : null, s.sdh === true ? 'SDH' : null].filter((x) => x !== null).join(', ')
+let languageNames: Intl.DisplayNames | null | undefined
+/** "German (de)" where the browser knows the code, else the code. */
+export function languageName (code: string | null): string {
+  if (code === null || code === '') return 'unknown language'
+  if (languageNames === undefined) {
+    try { languageNames = new Intl.DisplayNames(['en'], { type: 'language' }) } catch { languageNames = null }
+  }
+  let name: string | undefined
+  try { name = languageNames?.of(code) } catch { name = undefined }
+  return name === undefined || name === code ? code : `${name} (${code})`
 }
 
+function language (s: { language: string | null, forced?: boolean, sdh?: boolean }): string {
+  return [languageName(s.language), s.forced === true ? 'forced' : null, s.sdh === true ? 'SDH' : null].filter((x) => x !== null).join(', ')
+}
+
+/**
+ * The item's subtitles: the torrent's own and the downloaded ones, OpenSubtitles searched on
+ * request with a download per result, delete per subtitle (a torrent's own is refused by the
+ * server: its 409 says why). One error line at a time: the last action's.
+ */
 export function Subtitles ({ target }: { target: Target }): JSX.Element {
   const list = useApi<{ items: Subtitle[] }>(`${base(target)}/subtitles`)
   const [search, setSearch] = useState<SubtitleSearch | null>(null)
-  const find = useAction(async () => await get<SubtitleSearch>(`${base(target)}/subtitles/search`))
-  const download = useAction(async (body: Record<string, unknown>) => await post<{ items: Subtitle[] }>(`${base(target)}/subtitles`, body))
-  const remove = useAction(async (id: number) => await del(`/api/subtitles/${id}`))
+  const [failure, setFailure] = useState<{ title: string, error: ApiError } | null>(null)
+  const [busy, setBusy] = useState<'search' | 'best' | number | null>(null)
+  const act = async <R,>(what: 'search' | 'best' | number, title: string, fn: () => Promise<R>): Promise<R | undefined> => {
+    setBusy(what)
+    setFailure(null)
+    try {
+      return await fn()
+    } catch (err) {
+      setFailure({ title, error: toApiError(err) })
+      return undefined
+    } finally {
+      setBusy(null)
+    }
+  }
   const afterDownload = (r: { items: Subtitle[] } | undefined): void => {
     if (r === undefined) return
     announce(r.items.length === 0 ? 'No new subtitle was downloaded' : `Downloaded ${r.items.length} subtitle${r.items.length === 1 ? '' : 's'}`)
     list.reload()
   }
+  const download = (body: Record<string, unknown>, key: 'best' | number): void => {
+    void act(key, 'Download failed', async () => await post<{ items: Subtitle[] }>(`${base(target)}/subtitles`, body)).then(afterDownload)
+  }
+  const remove = (s: Subtitle): void => {
+    void act(-s.id, 'Could not delete the subtitle', async () => await del(`/api/subtitles/${s.id}`)).then((r) => {
+      if (r !== undefined) { announce('Subtitle deleted'); list.reload() }
+    })
+  }
+  const stored = new Set((list.data?.items ?? []).map((s) => s.external_id).filter((x) => x !== null))
   return (
     <div class="subtitles">
       <ErrorBox error={list.error} title="Could not list the subtitles" />
       {list.data !== undefined && (list.data.items.length === 0
         ? <p class="muted">No subtitles yet.</p>
         : (
-          <ul class="plain">
+          <ul class="plain sub-list" aria-label="Subtitles of this file">
             {list.data.items.map((s) => (
               <li key={s.id}>
-                <Badge kind="info">{s.format}</Badge> {language(s)} · <span class="muted">{s.origin === 'torrent' ? `in the torrent: ${s.file_path ?? ''}` : `OpenSubtitles${s.release === null ? '' : `: ${s.release}`}`}</span>
-                {s.origin === 'opensubtitles' && (
-                  <> <button type="button" class="link" disabled={remove.busy} onClick={() => { void remove.run(s.id).then((r) => { if (r !== undefined) { announce('Subtitle deleted'); list.reload() } }) }}>Delete</button></>
-                )}
+                <Badge kind="info">{s.format}</Badge> {language(s)} · <span class="muted">{s.origin === 'torrent' ? `in the torrent: ${s.file_path ?? ''}` : `OpenSubtitles: ${s.release ?? s.external_id ?? ''}`}</span>{' '}
+                <button type="button" class="link" disabled={busy !== null} aria-label={`Delete the ${languageName(s.language)} subtitle${s.origin === 'torrent' ? ' of the torrent' : ''}`} onClick={() => { remove(s) }}>{busy === -s.id ? 'Deleting…' : 'Delete'}</button>
               </li>
             ))}
           </ul>
           ))}
       <div class="row">
-        <button type="button" disabled={find.busy} onClick={() => { void find.run().then((r) => { if (r !== undefined) setSearch(r) }) }}>{find.busy ? 'Searching…' : 'Search OpenSubtitles'}</button>
-        <button type="button" disabled={download.busy} onClick={() => { void download.run({}).then(afterDownload) }}>{download.busy ? 'Downloading…' : 'Download the best per language'}</button>
+        <button type="button" disabled={busy !== null} onClick={() => { setSearch(null); void act('search', 'Subtitle search failed', async () => await get<SubtitleSearch>(`${base(target)}/subtitles/search`)).then((r) => { if (r !== undefined) setSearch(r) }) }}>{busy === 'search' ? 'Searching…' : 'Search OpenSubtitles'}</button>
+        <button type="button" disabled={busy !== null} onClick={() => { download({}, 'best') }}>{busy === 'best' ? 'Downloading…' : 'Download the best per language'}</button>
       </div>
-      <ErrorBox error={find.error} title="Subtitle search failed" />
-      <ErrorBox error={download.error} title="Download failed" />
-      <ErrorBox error={remove.error} title="Could not delete" />
+      {failure !== null && <ErrorBox error={failure.error} title={failure.title} onDismiss={() => { setFailure(null) }} />}
       {search !== null && (search.items.length === 0
         ? <p>OpenSubtitles has nothing for this file.</p>
         : (
-          <ul class="plain candidates">
-            {search.items.slice(0, 20).map((c) => (
-              <li key={c.file_id}>
-                <Badge kind={search.best.some((b) => b.file_id === c.file_id) ? 'good' : 'neutral'}>{c.language_tag}</Badge>{' '}
-                {c.release ?? c.file_name ?? `file ${c.file_id}`} <span class="muted">{c.download_count} downloads{c.moviehash_match ? ', matches the file' : ''}{c.machine_translated || c.ai_translated ? ', machine translated' : ''}</span>{' '}
-                <button type="button" class="link" disabled={download.busy} onClick={() => { void download.run({ file_id: c.file_id }).then(afterDownload) }}>Download</button>
-              </li>
-            ))}
-          </ul>
+          <>
+            <p class="muted">{search.items.length} result{search.items.length === 1 ? '' : 's'} on OpenSubtitles{search.items.length > 20 ? ', the first 20 shown' : ''}{search.movie_hash !== null ? '; “matches the file” means made for this very file' : ''}.</p>
+            <ul class="plain candidates" aria-label="OpenSubtitles results">
+              {search.items.slice(0, 20).map((c) => {
+                const name = c.release ?? c.file_name ?? `file ${c.file_id}`
+                const have = stored.has(String(c.file_id))
+                return (
+                  <li key={c.file_id}>
+                    <Badge kind={search.best.some((b) => b.file_id === c.file_id) ? 'good' : 'neutral'} title={languageName(c.language)}>{c.language_tag}</Badge>{' '}
+                    <span class="release-name">{name}</span>{' '}
+                    <span class="muted">{c.download_count} downloads{c.moviehash_match ? ', matches the file' : ''}{c.hearing_impaired ? ', SDH' : ''}{c.machine_translated || c.ai_translated ? ', machine translated' : ''}</span>{' '}
+                    {have
+                      ? <Badge kind="good">downloaded</Badge>
+                      : <button type="button" class="link" disabled={busy !== null} aria-label={`Download ${name}`} onClick={() => { download({ file_id: c.file_id }, c.file_id) }}>{busy === c.file_id ? 'Downloading…' : 'Download'}</button>}
+                  </li>
+                )
+              })}
+            </ul>
+          </>
           ))}
     </div>
   )

@@ -1,6 +1,6 @@
 // One torrent: summary, the piece map (cached, pinned, being fetched, missing) on a canvas,
 // peers with their clients and rates, streaming figures per file, files, removal.
-import type { JSX } from 'preact'
+import { Fragment, type JSX } from 'preact'
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { del, query } from '../api.ts'
 import { Badge, ConfirmButton, ErrorBox, KindBadge, Loading, Progress, announce } from '../components.tsx'
@@ -99,13 +99,12 @@ export function TorrentPage ({ hash }: { hash: string }): JSX.Element {
         <h2 id="files-h">Files</h2>
         <ul class="plain files-list">
           {d.files.map((f) => {
-            const user = d.used_by.find((u) => u.file_path === f.path)
+            // a multi-episode file has one user per episode
+            const users = d.used_by.filter((u) => u.file_path === f.path)
             return (
               <li key={f.index}>
                 <code>{f.path}</code> <span class="muted">{bytes(f.size)}</span> <KindBadge kind={kindOf(f)} />
-                {user !== undefined && (user.item_type === 'movie'
-                  ? <> <a href={href(`/movies/${user.item_id}`)} class="badge good">assigned to a movie</a></>
-                  : <> <Badge kind="good">assigned to an episode</Badge></>)}
+                {users.map((u) => <Fragment key={`${u.item_type}-${u.item_id}`}> <UsedBy user={u} /></Fragment>)}
               </li>
             )
           })}
@@ -123,6 +122,17 @@ export function TorrentPage ({ hash }: { hash: string }): JSX.Element {
       </section>
     </article>
   )
+}
+
+/** The item a file is assigned to, as a link to its page (an episode: its show, opened at it). */
+function UsedBy ({ user }: { user: TorrentDetail['used_by'][number] }): JSX.Element {
+  if (user.item_type === 'movie') {
+    return <a href={href(`/movies/${user.item_id}`)} class="badge good">{user.title === undefined ? 'assigned to a movie' : `assigned to ${user.title}`}</a>
+  }
+  if (user.show_id !== undefined) {
+    return <a href={href(`/shows/${user.show_id}`, { season: user.season, episode: user.item_id })} class="badge good">{user.title === undefined ? 'assigned to an episode' : `assigned to ${user.title}`}</a>
+  }
+  return <Badge kind="good">assigned to an episode</Badge>
 }
 
 const STATES = [
