@@ -2,9 +2,9 @@
 // redraws the changed items' folders and those whose unique name moved, and splices them into
 // the sorted children, instead of rebuilding (and re-sorting) every folder of the library.
 // The result is the same node for node as tree.ts buildTree (test/unit/vfs-incremental.test.ts).
-import { uniqueNames } from './names.ts'
 import { byName, rollupEntry, type DirNode, type TreeNode } from './tree.ts'
 import { nameKey } from './names.ts'
+import { NameIndex } from './name-index.ts'
 
 /** How one kind of item (movie, show) becomes a folder; the same functions buildTree uses. */
 export interface FolderRules<T extends { id: number }> {
@@ -18,14 +18,15 @@ export class TopFolder<T extends { id: number }> {
   readonly node: DirNode
   /** shown items only, with their asked-for and final names and their folders */
   private readonly items = new Map<number, { item: T, base: string, node: DirNode }>()
-  private names: Map<number, string>
+  /** the items' unique names, recomputed per change only where a name can move */
+  private readonly names: NameIndex
 
   constructor (private readonly name: string, private readonly rules: FolderRules<T>, all: readonly T[]) {
     for (const item of all) if (rules.shown(item)) this.items.set(item.id, { item, base: rules.base(item), node: undefined as unknown as DirNode })
-    this.names = this.uniqueNames()
+    this.names = new NameIndex([...this.items].map(([id, slot]) => ({ id, base: slot.base })))
     const children: TreeNode[] = []
     for (const [id, slot] of this.items) {
-      slot.node = rules.folder(slot.item, this.names.get(id)!)
+      slot.node = rules.folder(slot.item, this.names.names.get(id)!)
       children.push(slot.node)
     }
     children.sort(byName)
@@ -41,16 +42,22 @@ export class TopFolder<T extends { id: number }> {
   /** Applies changed items (null: deleted). Mutates `node` in place (readers are synchronous). */
   update (changed: ReadonlyMap<number, T | null>): void {
     const old = new Map<number, DirNode>()
+    const bases = new Map<number, string | null>()
     for (const [id, item] of changed) {
       const slot = this.items.get(id)
       if (slot !== undefined) old.set(id, slot.node)
-      if (item !== null && this.rules.shown(item)) this.items.set(id, { item, base: this.rules.base(item), node: slot?.node as DirNode })
-      else this.items.delete(id)
+      if (item !== null && this.rules.shown(item)) {
+        const base = this.rules.base(item)
+        this.items.set(id, { item, base, node: slot?.node as DirNode })
+        bases.set(id, base)
+      } else {
+        this.items.delete(id)
+        bases.set(id, null)
+      }
     }
     // a title change can move a " (2)" suffix onto another item: redraw whoever's name moved
-    const names = this.uniqueNames()
     const affected = new Set(changed.keys())
-    for (const [id, n] of names) if (this.names.get(id) !== n) affected.add(id)
+    for (const id of this.names.apply(bases)) affected.add(id)
     for (const id of affected) {
       const node = old.get(id) ?? (changed.has(id) ? undefined : this.items.get(id)?.node)
       if (node !== undefined) this.remove(node)
@@ -58,17 +65,10 @@ export class TopFolder<T extends { id: number }> {
     for (const id of affected) {
       const slot = this.items.get(id)
       if (slot === undefined) continue
-      slot.node = this.rules.folder(slot.item, names.get(id)!)
+      slot.node = this.rules.folder(slot.item, this.names.names.get(id)!)
       this.insert(slot.node)
     }
-    this.names = names
     this.node.entry = rollupEntry(this.name, this.node.children)
-  }
-
-  private uniqueNames (): Map<number, string> {
-    const requests = []
-    for (const [id, slot] of this.items) requests.push({ id, base: slot.base, ext: '' })
-    return uniqueNames(requests)
   }
 
   /** Index of the first child not sorting before `node` (names are unique: a total order). */

@@ -2,6 +2,10 @@
 // Paths are '/'-separated, absolute, already percent-decoded and NFC-normalised by the
 // caller; '/' is the root. No member touches a torrent except RandomAccessReader.read.
 
+/**
+ * Never mutated once made: a change gives a new entry object (WebDAV keeps each entry's
+ * rendered PROPFIND response by object, webdav/multistatus.ts).
+ */
 export interface VfsEntry {
   /** last path segment ('' for the root) */
   name: string

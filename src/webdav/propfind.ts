@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Vfs } from '../vfs/types.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { parsePropfind } from './propfind-request.ts'
-import { FINITE_DEPTH_ERROR, multistatus, responseXml } from './xml.ts'
+import { FINITE_DEPTH_ERROR } from './xml.ts'
+import { multistatusBody } from './multistatus.ts'
 import { hrefFor, type DavPath } from './paths.ts'
 
 export const XML_TYPE = 'application/xml; charset=utf-8'
@@ -41,11 +42,8 @@ export async function handlePropfind (req: FastifyRequest, reply: FastifyReply, 
   const isDir = self.kind === 'dir'
   // hrefs keep the client's own spelling of the request path as their prefix (rclone drops
   // entries whose href does not start with the path it asked for)
-  const responses = d.noroot && d.depth === 1 && isDir ? [] : [responseXml(hrefFor(prefix, path.sent, isDir), self, selection)]
-  if (d.depth === 1 && isDir) {
-    for (const child of await vfs.readDir(path.vfsPath)) {
-      responses.push(responseXml(hrefFor(prefix, [...path.sent, child.name], child.kind === 'dir'), child, selection))
-    }
-  }
-  await reply.code(207).type(XML_TYPE).send(multistatus(responses))
+  const selfHref = hrefFor(prefix, path.sent, isDir)
+  const children = d.depth === 1 && isDir ? await vfs.readDir(path.vfsPath) : []
+  const body = multistatusBody(d.noroot && d.depth === 1 && isDir ? null : selfHref, self, selfHref, children, selection)
+  await reply.code(207).type(XML_TYPE).send(body)
 }

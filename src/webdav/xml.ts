@@ -4,8 +4,11 @@
 import type { VfsEntry } from '../vfs/types.ts'
 import { DAV_NS, type PropName } from './propfind-request.ts'
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+const SPECIAL = /[&<>"']/
+// most names have nothing to escape: the test is far cheaper than a replace with a callback
 export function escapeXml (s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s
 }
 
 /** ISO 8601 without milliseconds (RFC 3339 profile RFC 4918 asks for). */
@@ -43,6 +46,11 @@ export type Selection = { type: 'allprop' } | { type: 'propname' } | { type: 'pr
 
 /** One <D:response>: the 200 propstat first, then (only when needed) the 404 one. */
 export function responseXml (href: string, entry: VfsEntry, sel: Selection): string {
+  return `<D:response><D:href>${escapeXml(href)}` + responseTail(entry, sel)
+}
+
+/** A <D:response> from the end of its href's text on: `</D:href>`, the propstats, `</D:response>`. */
+export function responseTail (entry: VfsEntry, sel: Selection): string {
   let found = ''
   let missing = ''
   if (sel.type === 'prop') {
@@ -57,7 +65,7 @@ export function responseXml (href: string, entry: VfsEntry, sel: Selection): str
       if (value !== undefined) found += sel.type === 'propname' ? `<D:${name}/>` : value
     }
   }
-  let out = `<D:response><D:href>${escapeXml(href)}</D:href>`
+  let out = '</D:href>'
   if (found !== '' || missing === '') out += propstat(found, '200 OK')
   if (missing !== '') out += propstat(missing, '404 Not Found')
   return out + '</D:response>'

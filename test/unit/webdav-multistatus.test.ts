@@ -1,0 +1,55 @@
+// multistatusBody keeps each listed child's rendering per entry object and selection: the
+// body must be byte for byte what rendering every response afresh gives, for every selection
+// and href spelling, and a changed entry (a new object) must never get an old rendering.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { multistatusBody } from '../../src/webdav/multistatus.ts'
+import { hrefFor } from '../../src/webdav/paths.ts'
+import { multistatus, responseXml, type Selection } from '../../src/webdav/xml.ts'
+import type { VfsEntry } from '../../src/vfs/types.ts'
+
+const at = new Date('2024-03-01T11:51:00Z')
+const folder: VfsEntry = { name: 'Movies', kind: 'dir', size: 0, created: at, modified: at }
+const children: VfsEntry[] = [
+  { name: 'Amélie & <Co> (2001)', kind: 'dir', size: 0, created: at, modified: at },
+  { name: "Fight Club's (1999).mkv", kind: 'file', size: 3_000_001, created: at, modified: at, etag: 'abc', contentType: 'video/x-matroska' },
+  { name: '100% [x] (2)', kind: 'dir', size: 0, created: at, modified: at }
+]
+const SELECTIONS: Selection[] = [
+  { type: 'allprop' },
+  { type: 'propname' },
+  { type: 'prop', props: [{ ns: 'DAV:', local: 'getcontentlength' }, { ns: 'DAV:', local: 'resourcetype' }, { ns: 'urn:x', local: 'odd' }] },
+  { type: 'prop', props: [{ ns: 'DAV:', local: 'resourcetype' }, { ns: 'DAV:', local: 'getcontentlength' }] },
+  { type: 'prop', props: [{ ns: 'DAV:', local: 'displayname' }] },
+  { type: 'prop', props: [] }
+]
+
+function fresh (sent: string[], self: VfsEntry | null, list: VfsEntry[], sel: Selection): string {
+  const responses = self === null ? [] : [responseXml(hrefFor('/dav', sent, true), self, sel)]
+  for (const c of list) responses.push(responseXml(hrefFor('/dav', [...sent, c.name], c.kind === 'dir'), c, sel))
+  return multistatus(responses)
+}
+
+test('the body equals fresh rendering, cold and warm, for every selection and spelling of the path', () => {
+  for (let round = 0; round < 2; round++) {
+    // more selections than are kept: renderings get dropped and made again
+    for (const sel of SELECTIONS) {
+      for (const sent of [['Movies'], ['movies'], ['Mo vies (x)'], []]) {
+        const href = hrefFor('/dav', sent, true)
+        assert.equal(multistatusBody(href, folder, href, children, sel).toString(), fresh(sent, folder, children, sel))
+        assert.equal(multistatusBody(null, folder, href, children, sel).toString(), fresh(sent, null, children, sel), 'noroot')
+      }
+    }
+  }
+})
+
+test('a changed entry (a new object) is rendered anew, the others keep theirs', () => {
+  const sel: Selection = { type: 'allprop' }
+  const href = '/dav/Movies/'
+  const before = multistatusBody(href, folder, href, children, sel).toString()
+  const changed = [children[0]!, { ...children[1]!, size: 42, etag: 'def' }, children[2]!]
+  const after = multistatusBody(href, folder, href, changed, sel).toString()
+  assert.notEqual(after, before)
+  assert.equal(after, fresh(['Movies'], folder, changed, sel))
+  assert.match(after, /<D:getcontentlength>42<\/D:getcontentlength>/)
+})
