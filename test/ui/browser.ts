@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { TestContext } from 'node:test'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { waitFor } from '../helpers/wait.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SHOTS = fileURLToPath(new URL('../../.ui-shots/', import.meta.url))
@@ -69,6 +70,13 @@ export async function shot (page: Page, name: string): Promise<void> {
   // (hidden through the DOM: the page's CSP refuses an injected style sheet)
   const toast = (display: string): string => `document.querySelectorAll('.toast').forEach((e) => { e.style.display = '${display}' })`
   await page.evaluate(toast('none'))
+  // a full-page shot is taken with the viewport's size: cards past it would be skipped
+  // (content-visibility: auto) and lazy images never requested; both are drawn now, and the
+  // shot waits (a bounded while) for the images to arrive
+  await page.evaluate(`document.querySelectorAll('.grid > .card').forEach((e) => { e.style.contentVisibility = 'visible' });
+    document.querySelectorAll('img[loading=lazy]').forEach((e) => { e.loading = 'eager' })`)
+  await waitFor(async () => await page.evaluate('[...document.images].every((i) => i.complete)'), 5000, 'the images').catch(() => {})
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true })
+  await page.evaluate(`document.querySelectorAll('.grid > .card').forEach((e) => { e.style.contentVisibility = '' })`)
   await page.evaluate(toast(''))
 }

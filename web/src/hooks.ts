@@ -17,8 +17,12 @@ export function toApiError (err: unknown): ApiError {
   return new ApiError(0, 'client', err instanceof Error ? err.message : String(err))
 }
 
-/** GET `path` (null: nothing to load); `pollMs`: reload that often while the page is visible. */
-export function useApi<T> (path: string | null, pollMs?: number): Loaded<T> {
+/**
+ * GET `path` (null: nothing to load); `pollMs`: reload that often while the page is visible;
+ * `keep`: a new path keeps the last answer on screen until its own arrives (paging a list
+ * without it collapsing to a spinner in between).
+ */
+export function useApi<T> (path: string | null, pollMs?: number, keep = false): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined)
   const [error, setError] = useState<ApiError | undefined>(undefined)
   const [loading, setLoading] = useState(path !== null)
@@ -27,7 +31,7 @@ export function useApi<T> (path: string | null, pollMs?: number): Loaded<T> {
 
   useEffect(() => {
     if (path === null) { setLoading(false); return }
-    if (lastPath.current !== path) { setData(undefined); lastPath.current = path }
+    if (lastPath.current !== path) { if (!keep) setData(undefined); lastPath.current = path }
     const ctl = new AbortController()
     setLoading(true)
     get<T>(path, ctl.signal).then((d) => {

@@ -2,7 +2,7 @@
 // state, sorted, one page at a time (the API pages; 10,000 titles cost what 60 do). The
 // filters live in the hash, so back, reload and links keep them.
 import type { JSX } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { query } from '../api.ts'
 import { Badge, Empty, ErrorBox, Loading, Poster } from '../components.tsx'
 import { useApi, useDebounced } from '../hooks.ts'
@@ -67,8 +67,24 @@ export function LibraryPage ({ params }: { params: URLSearchParams }): JSX.Eleme
     order: sort === 'title' && order === 'asc' ? undefined : order,
     state: state === '' ? undefined : state
   })
-  const list = useApi<Page<Item>>(path)
+  // the last page stays on screen while the next one loads: no collapse, no jump
+  const list = useApi<Page<Item>>(path, undefined, true)
   const data = list.data
+  const stale = list.loading && data !== undefined
+  // paging from the bottom pager scrolls up and puts the focus on the same button of the top one
+  const focusAfter = useRef<string | null>(null)
+  useEffect(() => {
+    const key = focusAfter.current
+    if (key === null || list.loading) return
+    focusAfter.current = null
+    const top = document.querySelector<HTMLElement>('.pager.top')
+    const button = top?.querySelector<HTMLButtonElement>(`[data-key="${key}"]:not([disabled])`) ?? top?.querySelector<HTMLButtonElement>('[aria-current="page"]')
+    button?.focus({ preventScroll: true })
+  }, [list.loading, page])
+  const goPage = (p: number, key: string, from: 'top' | 'bottom'): void => {
+    set({ page: p }, true)
+    if (from === 'bottom') { focusAfter.current = key; window.scrollTo(0, 0) }
+  }
   const pages = data === undefined ? 1 : Math.max(1, Math.ceil(data.total / PAGE_SIZE))
 
   useEffect(() => {
@@ -119,20 +135,25 @@ export function LibraryPage ({ params }: { params: URLSearchParams }): JSX.Eleme
       {data === undefined && list.error === undefined && <Loading label={`Loading ${kind === 'movies' ? 'movies' : 'shows'}`} />}
       {data !== undefined && (
         <>
-          <p class="muted count" aria-live="polite">
-            {data.total === 0 ? 'Nothing' : `${data.total.toLocaleString()} ${kind === 'movies' ? (data.total === 1 ? 'movie' : 'movies') : (data.total === 1 ? 'show' : 'shows')}`}
-            {filtered ? ' match the filter' : ' in the library'}{pages > 1 ? ` · page ${page} of ${pages}` : ''}
-          </p>
+          <div class="count-row">
+            <p class="muted count" aria-live="polite">
+              {data.total === 0 ? 'Nothing' : `${data.total.toLocaleString()} ${kind === 'movies' ? (data.total === 1 ? 'movie' : 'movies') : (data.total === 1 ? 'show' : 'shows')}`}
+              {filtered ? (data.total <= 1 ? ' matches the filter' : ' match the filter') : ' in the library'}{pages > 1 ? ` · page ${page} of ${pages}` : ''}
+            </p>
+            {pages > 1 && <Pager where="top" page={page} pages={pages} onPage={(p, key) => { goPage(p, key, 'top') }} />}
+          </div>
           {data.items.length === 0 && !filtered && (
             <Empty>
               <p>No {kind === 'movies' ? 'movies' : 'TV shows'} yet.</p>
               <p><a class="button primary" href="#/discover">Find something to add</a></p>
             </Empty>
           )}
-          {view === 'grid'
-            ? <Grid kind={kind} items={data.items} />
-            : <List kind={kind} items={data.items} />}
-          {pages > 1 && <Pager page={page} pages={pages} onPage={(p) => { set({ page: p }, true); window.scrollTo(0, 0) }} />}
+          <div class={stale ? 'results stale' : 'results'} aria-busy={stale}>
+            {view === 'grid'
+              ? <Grid kind={kind} items={data.items} />
+              : <List kind={kind} items={data.items} />}
+          </div>
+          {pages > 1 && <Pager where="bottom" page={page} pages={pages} onPage={(p, key) => { goPage(p, key, 'bottom') }} />}
         </>
       )}
     </section>
@@ -180,18 +201,19 @@ function List ({ kind, items }: { kind: Kind, items: Item[] }): JSX.Element {
   )
 }
 
-function Pager ({ page, pages, onPage }: { page: number, pages: number, onPage: (p: number) => void }): JSX.Element {
+/** Previous, the first, last and nearby pages, Next; `key` names the button for the focus. */
+function Pager ({ where, page, pages, onPage }: { where: 'top' | 'bottom', page: number, pages: number, onPage: (p: number, key: string) => void }): JSX.Element {
   const around = [...new Set([1, page - 2, page - 1, page, page + 1, page + 2, pages])].filter((p) => p >= 1 && p <= pages).sort((a, b) => a - b)
   return (
-    <nav class="pager" aria-label="Pages">
-      <button type="button" disabled={page <= 1} onClick={() => { onPage(page - 1) }}>Previous</button>
+    <nav class={`pager ${where}`} aria-label={where === 'top' ? 'Pages' : 'Pages, at the end of the list'}>
+      <button type="button" data-key="prev" disabled={page <= 1} onClick={() => { onPage(page - 1, 'prev') }}>Previous</button>
       {around.map((p, i) => (
         <span key={p}>
           {i > 0 && p - around[i - 1]! > 1 && <span class="muted" aria-hidden="true">… </span>}
-          <button type="button" aria-current={p === page ? 'page' : undefined} aria-label={`Page ${p}`} onClick={() => { onPage(p) }}>{p}</button>
+          <button type="button" data-key={`page-${p}`} aria-current={p === page ? 'page' : undefined} aria-label={`Page ${p}`} onClick={() => { onPage(p, `page-${p}`) }}>{p}</button>
         </span>
       ))}
-      <button type="button" disabled={page >= pages} onClick={() => { onPage(page + 1) }}>Next</button>
+      <button type="button" data-key="next" disabled={page >= pages} onClick={() => { onPage(page + 1, 'next') }}>Next</button>
     </nav>
   )
 }
