@@ -1,5 +1,5 @@
 // Start-up: a fresh process on an empty library until GET /api/status answers 200, the built
-// server (dist/server/main.js through the bin, what `npm start` runs) beside the TypeScript
+// server (dist/server/main.cjs through the bin, what `npm start` runs) beside the TypeScript
 // sources through tsx (the old `npm start`) and plain `node -e ''` (the floor: Node itself),
 // five starts each, interleaved so that load on the machine hits every line alike.
 import { spawn } from 'node:child_process'
@@ -15,7 +15,7 @@ const TIMEOUT_MS = 30_000
 
 interface Variant { name: string, args: string[] }
 const variants: Variant[] = [
-  { name: 'built (npm start: bin -> dist/server/main.js)', args: [join(root, 'bin/momoshtrem.js'), 'serve'] },
+  { name: 'built (npm start: bin -> dist/server/main.cjs)', args: [join(root, 'bin/momoshtrem.js'), 'serve'] },
   { name: 'sources through tsx (the old npm start)', args: ['--import', 'tsx', join(root, 'src/main.ts'), 'serve'] }
 ]
 
@@ -61,7 +61,7 @@ async function nodeFloor (): Promise<number> {
 }
 
 export async function run (): Promise<void> {
-  if (!existsSync(join(root, 'dist/server/main.js'))) throw new Error('dist/server/main.js is missing: run `npm run build` first')
+  if (!existsSync(join(root, 'dist/server/main.cjs'))) throw new Error('dist/server/main.cjs is missing: run `npm run build` first')
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]))
   const floor: number[] = []
   for (let i = 0; i < RUNS; i++) {

@@ -8,13 +8,10 @@
 // routes with an onRoute hook and misses those registered earlier.
 import { STATUS_CODES } from 'node:http'
 import fastifySwagger from '@fastify/swagger'
-import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, FastifySchema } from 'fastify'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 import { version } from '../version.ts'
 import { ErrorBody } from './schemas/common.ts'
+import { registerDocsPage } from './docs-page.ts'
 
 export const OPENAPI_PATH = '/openapi.json'
 export const DOCS_PREFIX = '/docs'
@@ -91,22 +88,6 @@ export async function registerOpenApi (app: FastifyInstance, opts: OpenApiOption
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` },
     transform: ({ schema, url, route }) => ({ schema: { ...describe(schema ?? {}, [route.method].flat(), opts.basicAuth), tags: [tagOf(url)] }, url })
   })
-  await app.register(fastifySwaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    // the page's asset links are absolute when asked without a trailing slash: they need /api
-    indexPrefix: app.prefix,
-    theme: { title: 'momoshtrem API' },
-    ...swaggerUiFiles(),
-    uiConfig: { deepLinking: true, docExpansion: 'list' }
-  })
+  registerDocsPage(app, { prefix: DOCS_PREFIX, document: () => app.swagger() })
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger())
-}
-
-/**
- * Where Swagger UI's page assets are, given to the plugin rather than found by it through
- * __dirname, which the one-file build (scripts/build-server.mjs) does not have.
- */
-function swaggerUiFiles (): { baseDir: string, logo: { type: string, content: Buffer } } {
-  const baseDir = join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui')), 'static')
-  return { baseDir, logo: { type: 'image/svg+xml', content: readFileSync(join(baseDir, 'logo.svg')) } }
 }

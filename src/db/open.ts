@@ -1,8 +1,21 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 
 export type Db = Database.Database
+
+/**
+ * better-sqlite3's addon where npm builds it. Named up front because the package otherwise
+ * finds it through the `bindings` package, which probes a dozen paths and package.json files:
+ * a tenth of a start. Unset (the package searches) when it was built elsewhere.
+ */
+const nativeBinding: string | undefined = (() => {
+  try {
+    const path = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node')
+    return existsSync(path) ? path : undefined
+  } catch { return undefined }
+})()
 
 /** The database file cannot be used; the message names the file and what to check. */
 export class DatabaseOpenError extends Error {}
@@ -16,7 +29,7 @@ export function openDatabase (path: string): Db {
   let db: Db | undefined
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    db = new Database(path)
+    db = new Database(path, nativeBinding === undefined ? {} : { nativeBinding })
     db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')

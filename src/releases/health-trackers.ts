@@ -28,10 +28,9 @@ type ClientClass = new (opts: Record<string, unknown>) => TrackerClient
 
 let clientClass: Promise<ClientClass> | undefined
 
-/** Imported on first use, by a specifier TypeScript does not resolve (no declarations to clash with). */
+/** Imported on first use: a probe is the only user outside the engine's discovery. */
 async function loadClient (): Promise<ClientClass> {
-  const specifier: string = 'bittorrent-tracker'
-  clientClass ??= import(specifier).then((m: { default: ClientClass }) => m.default)
+  clientClass ??= import('bittorrent-tracker').then((m) => m.default as ClientClass)
   return await clientClass
 }
 

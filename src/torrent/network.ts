@@ -19,6 +19,8 @@ type UtpServer = import('utp-native').UtpServer
 
 const DIAL_TIMEOUT_MS = 4000
 const UTP_CLOSE_WAIT_MS = 1000
+/** how long after the TCP listener uTP starts listening */
+const UTP_START_DELAY_MS = 1000
 
 /** 0 = plaintext only, 1 = MSE/PE offered with plaintext allowed, 2 = RC4 required */
 export function peLevel (enc: Config['torrent']['encryption']): number {
@@ -32,6 +34,9 @@ export class Network {
   dht: import('bittorrent-dht').Client | null = null
   private tcp: net.Server | null = null
   private utp: UtpServer | null = null
+  /** the uTP start once begun, awaited by close() so that no listener outlives it */
+  private utpStart: Promise<void> | null = null
+  private utpTimer: NodeJS.Timeout | undefined
   private readonly targets = new Map<string, IncomingTarget>()
   private readonly byHashHash = new Map<string, string>()
   private readonly pending = new Set<Duplex>()
@@ -55,15 +60,13 @@ export class Network {
       this.port = (tcp.address() as net.AddressInfo).port
     }
     if (this.cfg.utp) {
-      try {
-        const utp = (await import('utp-native')).default
-        const server = utp.createServer(socket => { this.onIncoming(socket, 'utpIncoming') })
-        server.on('error', (err: Error) => { this.log.warn({ err }, 'utp listener error') })
-        await new Promise<void>((resolve) => { server.listen(this.tcp !== null ? this.port : this.cfg.listen_port, undefined, resolve) })
-        this.utp = server
-        if (this.tcp === null) this.port = server.address().port
-      } catch (err) {
-        this.log.warn({ err }, 'uTP unavailable')
+      if (this.tcp === null) {
+        await (this.utpStart = this.listenUtp())
+      } else {
+        // with TCP listening, uTP (a native addon: tens of ms of CPU to load) comes up a moment
+        // later, off the start-up path: dials try TCP first, and an incoming uTP peer retries
+        this.utpTimer = setTimeout(() => { this.utpStart = this.listenUtp() }, UTP_START_DELAY_MS)
+        this.utpTimer.unref()
       }
     }
     if (this.port === 0) throw new Error('torrent: neither TCP nor uTP could listen (torrent.tcp / torrent.utp)')
@@ -74,10 +77,26 @@ export class Network {
       dht.on('error', (err: Error) => { this.log.warn({ err }, 'dht error') })
       dht.on('warning', (err: Error) => { this.log.debug({ err }, 'dht warning') })
       // uTP owns UDP <port>; the DHT node takes its own UDP port (announces carry the TCP port)
-      dht.listen(this.utp !== null ? 0 : this.port)
+      dht.listen(this.cfg.utp ? 0 : this.port)
       this.dht = dht
     }
-    this.log.info({ port: this.port, utp: this.utp !== null, dht: this.dht !== null, encryption: this.cfg.encryption }, 'torrent network listening')
+    this.log.info({ port: this.port, utp: this.cfg.utp, dht: this.dht !== null, encryption: this.cfg.encryption }, 'torrent network listening')
+  }
+
+  /** Listens for uTP on the TCP port (or the configured one); a failure only logs: TCP carries on. */
+  private async listenUtp (): Promise<void> {
+    try {
+      const utp = (await import('utp-native')).default
+      if (this.closed) return
+      const server = utp.createServer(socket => { this.onIncoming(socket, 'utpIncoming') })
+      server.on('error', (err: Error) => { this.log.warn({ err }, 'utp listener error') })
+      await new Promise<void>((resolve) => { server.listen(this.tcp !== null ? this.port : this.cfg.listen_port, undefined, resolve) })
+      this.utp = server
+      if (this.tcp === null) this.port = server.address().port
+      this.log.debug({ port: server.address().port }, 'uTP listening')
+    } catch (err) {
+      this.log.warn({ err }, 'uTP unavailable')
+    }
   }
 
   register (infoHash: string, target: IncomingTarget): void {
@@ -170,6 +189,8 @@ export class Network {
 
   async close (): Promise<void> {
     this.closed = true
+    clearTimeout(this.utpTimer)
+    await this.utpStart
     for (const s of this.pending) s.destroy()
     const tasks: Array<Promise<void>> = []
     if (this.tcp !== null) { const t = this.tcp; tasks.push(new Promise(resolve => { t.close(() => { resolve() }) })) }

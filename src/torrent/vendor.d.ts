@@ -129,3 +129,9 @@ declare module 'utp-native' {
   export default utp
   export type { UtpSocket, UtpServer }
 }
+
+declare module 'bittorrent-tracker' {
+  // its client, typed where it is used (releases/health-trackers.ts)
+  const Client: unknown
+  export default Client
+}

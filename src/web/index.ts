@@ -9,7 +9,7 @@ import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 
-// dist/web seen from src/web/index.ts (tsx) and from the bundled dist/server/main.js
+// dist/web seen from src/web/index.ts (tsx) and from the bundled dist/server/main.cjs
 const CANDIDATES = [new URL('../../dist/web/', import.meta.url), new URL('../web/', import.meta.url)].map((u) => fileURLToPath(u))
 export const DEFAULT_WEB_DIR = CANDIDATES.find((dir) => existsSync(join(dir, 'index.html'))) ?? CANDIDATES[0]!
 
