@@ -5,9 +5,8 @@
 import { NotFoundError } from '../errors.ts'
 import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow, TreeSubtitle } from '../library/tree-model.ts'
 import type { RandomAccessReader, Vfs, VfsEntry } from './types.ts'
-import { MOVIES, TV_SHOWS, movieBase, movieFolder, movieShown, rootOf, showBase, showFolder, showShown, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
+import { MOVIES, TV_SHOWS, childNamed, movieBase, movieFolder, movieShown, rootOf, showBase, showFolder, showShown, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
 import { TopFolder } from './top-folder.ts'
-import { nameKey } from './names.ts'
 
 /**
  * Opens the torrent file behind an assignment. Called by `open()` only (listing never calls
@@ -68,7 +67,7 @@ export class LibraryVfs implements Vfs {
     let node: TreeNode = this.root()
     for (const segment of pathSegments(path)) {
       if (node.kind !== 'dir') return null
-      const next: TreeNode | undefined = node.byName.get(segment) ?? node.byKey.get(nameKey(segment))
+      const next = childNamed(node, segment)
       if (next === undefined) return null
       node = next
     }

@@ -2,7 +2,7 @@
 // redraws the changed items' folders and those whose unique name moved, and splices them into
 // the sorted children, instead of rebuilding (and re-sorting) every folder of the library.
 // The result is the same node for node as tree.ts buildTree (test/unit/vfs-incremental.test.ts).
-import { byName, rollupEntry, type DirNode, type TreeNode } from './tree.ts'
+import { byName, indexChildren, rollupEntry, type ChildIndex, type DirNode, type TreeNode } from './tree.ts'
 import { nameKey } from './names.ts'
 import { NameIndex } from './name-index.ts'
 
@@ -16,6 +16,8 @@ export interface FolderRules<T extends { id: number }> {
 
 export class TopFolder<T extends { id: number }> {
   readonly node: DirNode
+  /** the node's name lookups, kept up to date here as children come and go */
+  private readonly index: ChildIndex
   /** shown items only, with their asked-for and final names and their folders */
   private readonly items = new Map<number, { item: T, base: string, node: DirNode }>()
   /** the items' unique names, recomputed per change only where a name can move */
@@ -30,13 +32,8 @@ export class TopFolder<T extends { id: number }> {
       children.push(slot.node)
     }
     children.sort(byName)
-    this.node = {
-      kind: 'dir',
-      entry: rollupEntry(name, children),
-      children,
-      byName: new Map(children.map((c) => [c.entry.name, c])),
-      byKey: new Map(children.map((c) => [nameKey(c.entry.name), c]))
-    }
+    this.index = indexChildren(children)
+    this.node = { kind: 'dir', entry: rollupEntry(name, children), children, index: this.index }
   }
 
   /** Applies changed items (null: deleted). Mutates `node` in place (readers are synchronous). */
@@ -90,13 +87,13 @@ export class TopFolder<T extends { id: number }> {
     if (children[i] !== node) i = children.indexOf(node)
     if (i >= 0) children.splice(i, 1)
     const name = node.entry.name
-    if (this.node.byName.get(name) === node) this.node.byName.delete(name)
-    if (this.node.byKey.get(nameKey(name)) === node) this.node.byKey.delete(nameKey(name))
+    if (this.index.byName.get(name) === node) this.index.byName.delete(name)
+    if (this.index.byKey.get(nameKey(name)) === node) this.index.byKey.delete(nameKey(name))
   }
 
   private insert (node: TreeNode): void {
     this.node.children.splice(this.position(node), 0, node)
-    this.node.byName.set(node.entry.name, node)
-    this.node.byKey.set(nameKey(node.entry.name), node)
+    this.index.byName.set(node.entry.name, node)
+    this.index.byKey.set(nameKey(node.entry.name), node)
   }
 }

@@ -17,10 +17,40 @@ export interface DirNode {
   entry: VfsEntry
   /** children sorted by name */
   children: TreeNode[]
+  /**
+   * Name lookups of a large folder, made on its first lookup (childNamed); TopFolder keeps its
+   * own up to date. Small folders (most of the tree: a movie's, a season's) have none: two Maps
+   * per folder were some 8 MiB of a 10,000-movie tree, and scanning a dozen names is as fast.
+   */
+  index?: ChildIndex
+}
+
+export interface ChildIndex {
   /** exact (NFC) name -> child */
   byName: Map<string, TreeNode>
   /** nameKey (case-folded) -> child, for clients that change the case of a path */
   byKey: Map<string, TreeNode>
+}
+
+/** Folders up to this many children are scanned instead of indexed. */
+const SCAN_LIMIT = 32
+
+export function indexChildren (children: readonly TreeNode[]): ChildIndex {
+  return { byName: new Map(children.map((c) => [c.entry.name, c])), byKey: new Map(children.map((c) => [nameKey(c.entry.name), c])) }
+}
+
+/** The child named `segment`: the exact (NFC) name first, then case-insensitively (Windows, Finder). */
+export function childNamed (node: DirNode, segment: string): TreeNode | undefined {
+  const children = node.children
+  if (node.index === undefined && children.length <= SCAN_LIMIT) {
+    for (const c of children) if (c.entry.name === segment) return c
+    const key = nameKey(segment)
+    // the last match, as a Map built from the children would give
+    for (let i = children.length - 1; i >= 0; i--) if (nameKey(children[i]!.entry.name) === key) return children[i]
+    return undefined
+  }
+  node.index ??= indexChildren(children)
+  return node.index.byName.get(segment) ?? node.index.byKey.get(nameKey(segment))
 }
 
 export interface FileNode {
@@ -58,13 +88,7 @@ export function etagFor (a: TreeAssignment): string {
 
 function dir (name: string, created: Date, modified: Date, children: TreeNode[]): DirNode {
   const sorted = [...children].sort(byName)
-  return {
-    kind: 'dir',
-    entry: { name, kind: 'dir', size: 0, created, modified },
-    children: sorted,
-    byName: new Map(sorted.map((c) => [c.entry.name, c])),
-    byKey: new Map(sorted.map((c) => [nameKey(c.entry.name), c]))
-  }
+  return { kind: 'dir', entry: { name, kind: 'dir', size: 0, created, modified }, children: sorted }
 }
 
 /** A folder dated by its children: latest change as modified, earliest as created. */

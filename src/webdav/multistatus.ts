@@ -35,10 +35,55 @@ function tailsFor (sel: Selection): WeakMap<VfsEntry, Buffer> {
 }
 
 /**
+ * Whole bodies of large folders' listings, kept too: assembling 4 MiB for /Movies/ at every
+ * request cost more in allocation, page faults and the GC its external memory sets off than
+ * the copying. A kept body is served when the folder lists the very same entry objects (a
+ * pointer comparison per child); least recently used go first past the byte budget.
+ */
+const BODY_MIN_CHILDREN = 500
+const BODY_BUDGET = 16 * 1024 * 1024
+interface Body { self: VfsEntry, children: readonly VfsEntry[], buf: Buffer }
+const bodies = new Map<string, Body>()
+let bodyBytes = 0
+
+function sameEntries (a: readonly VfsEntry[], b: readonly VfsEntry[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function keepBody (key: string, body: Body): void {
+  const old = bodies.get(key)
+  if (old !== undefined) { bodies.delete(key); bodyBytes -= old.buf.length }
+  if (body.buf.length > BODY_BUDGET) return
+  bodies.set(key, body)
+  bodyBytes += body.buf.length
+  for (const [k, b] of bodies) {
+    if (bodyBytes <= BODY_BUDGET) break
+    bodies.delete(k)
+    bodyBytes -= b.buf.length
+  }
+}
+
+/**
  * The multistatus: `self` under `selfHref` (left out when selfHref is null: Depth 1,noroot),
  * then each child under `parentHref` (the folder's own href, ending in '/') + its encoded name.
  */
 export function multistatusBody (selfHref: string | null, self: VfsEntry, parentHref: string, children: readonly VfsEntry[], sel: Selection): Buffer {
+  if (children.length < BODY_MIN_CHILDREN) return render(selfHref, self, parentHref, children, sel)
+  const key = `${selectionKey(sel)}\n${selfHref ?? ''}\n${parentHref}`
+  const kept = bodies.get(key)
+  if (kept !== undefined && kept.self === self && sameEntries(kept.children, children)) {
+    bodies.delete(key)
+    bodies.set(key, kept)
+    return kept.buf
+  }
+  const buf = render(selfHref, self, parentHref, children, sel)
+  keepBody(key, { self, children, buf })
+  return buf
+}
+
+function render (selfHref: string | null, self: VfsEntry, parentHref: string, children: readonly VfsEntry[], sel: Selection): Buffer {
   const parts: Buffer[] = [HEAD]
   if (selfHref !== null) parts.push(Buffer.from(responseXml(selfHref, self, sel)))
   if (children.length > 0) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { TreeMovie, TreeShow } from '../../src/library/tree-model.ts'
-import { buildTree, type DirNode } from '../../src/vfs/tree.ts'
+import { buildTree, childNamed, type DirNode } from '../../src/vfs/tree.ts'
 import { movieFolder, normaliseFolder, parentFolder, pathWithin, seasonFolder, serverPath } from '../../src/media-servers/paths.ts'
 import { parseSections, plexRefreshUrl, sectionsContaining } from '../../src/media-servers/plex.ts'
 import { authHeaders, mediaUpdatedBody } from '../../src/media-servers/jellyfin.ts'
@@ -14,7 +14,7 @@ import { assignment, at } from '../helpers/vfs-fixtures.ts'
 function hasFolder (root: DirNode, path: string): boolean {
   let node: DirNode = root
   for (const name of path.split('/').filter((s) => s !== '')) {
-    const child = node.byName.get(name)
+    const child = childNamed(node, name)
     if (child?.kind !== 'dir') return false
     node = child
   }

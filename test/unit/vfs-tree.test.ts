@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildTree, etagFor, type DirNode, type TreeNode } from '../../src/vfs/tree.ts'
+import { buildTree, childNamed, etagFor, type DirNode, type TreeNode } from '../../src/vfs/tree.ts'
 import { at, assignment, sampleLibrary } from '../helpers/vfs-fixtures.ts'
 
 /** All paths of a tree, folders with a trailing '/'. */
@@ -12,7 +12,7 @@ function paths (node: TreeNode, prefix = ''): string[] {
 
 function find (root: DirNode, path: string): TreeNode | undefined {
   let node: TreeNode | undefined = root
-  for (const s of path.split('/').filter(Boolean)) node = node?.kind === 'dir' ? node.byName.get(s) : undefined
+  for (const s of path.split('/').filter(Boolean)) node = node?.kind === 'dir' ? childNamed(node, s) : undefined
   return node
 }
 

@@ -53,3 +53,23 @@ test('a changed entry (a new object) is rendered anew, the others keep theirs', 
   assert.equal(after, fresh(['Movies'], folder, changed, sel))
   assert.match(after, /<D:getcontentlength>42<\/D:getcontentlength>/)
 })
+
+test('a large folder\'s kept body is served only for the very same entries', () => {
+  const many: VfsEntry[] = Array.from({ length: 1200 }, (_, i) => ({ name: `Movie ${i} (2001)`, kind: 'dir', size: 0, created: at, modified: at }))
+  const sel: Selection = { type: 'allprop' }
+  const href = '/dav/Movies/'
+  const first = multistatusBody(href, folder, href, many, sel)
+  assert.equal(first.toString(), fresh(['Movies'], folder, many, sel))
+  assert.equal(multistatusBody(href, folder, href, [...many], sel), first, 'same entries: the kept body')
+  // another spelling of the path, noroot, another selection: bodies of their own
+  assert.equal(multistatusBody('/dav/movies/', folder, '/dav/movies/', many, sel).toString(), fresh(['movies'], folder, many, sel))
+  assert.equal(multistatusBody(null, folder, href, many, sel).toString(), fresh(['Movies'], null, many, sel))
+  const named: Selection = { type: 'prop', props: [{ ns: 'DAV:', local: 'displayname' }] }
+  assert.equal(multistatusBody(href, folder, href, many, named).toString(), fresh(['Movies'], folder, many, named))
+  // one entry replaced, one removed, the folder's own entry replaced
+  const changed = [...many.slice(0, 500), { ...many[500]!, name: 'Changed (2024)' }, ...many.slice(502)]
+  assert.equal(multistatusBody(href, folder, href, changed, sel).toString(), fresh(['Movies'], folder, changed, sel))
+  const self2 = { ...folder, modified: new Date('2025-01-01T00:00:00Z') }
+  assert.equal(multistatusBody(href, self2, href, changed, sel).toString(), fresh(['Movies'], self2, changed, sel))
+  assert.equal(multistatusBody(href, folder, href, many, sel).toString(), first.toString())
+})
