@@ -1,0 +1,75 @@
+// The real app in a process of its own, for benches that read its RSS (/proc/<pid>/status):
+// measured in the bench's own process, the RSS would count the bench's HTTP client, its
+// generator and its garbage too. The app runs the way `npm start` runs it: one esbuild bundle
+// on plain node (the tsx loader in the process alone adds some 80 MiB), built from the current
+// sources as scripts/build-server.mjs builds dist/server, into .bench/ (inside the package: the
+// app finds its migrations and web UI from its own location).
+import { fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+export interface AppProcess {
+  url: string
+  pid: number
+  /** resident set size now, from /proc (bytes) */
+  rss (): number
+  /** user + system CPU time the process has used (ms, 10 ms ticks) */
+  cpuMs (): number
+  close (): Promise<void>
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** Bundles bench/lib/app-child.ts into .bench/<name>.mjs; returns the bundle's path. */
+export async function bundleApp (name: string): Promise<string> {
+  const outfile = join(root, '.bench', `${name}.mjs`)
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['bench/lib/app-child.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: ['better-sqlite3', 'utp-native'],
+    // CommonJS packages inside an ES module bundle still call require() for Node built-ins
+    banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
+    logLevel: 'warning'
+  })
+  return outfile
+}
+
+/** Starts the bundled app on `dir`; rejects when it is not listening within `timeoutMs`. */
+export async function startAppProcess (bundle: string, dir: string, timeoutMs = 120_000): Promise<AppProcess> {
+  // execArgv: [] or the child inherits the bench's tsx loader
+  const child = fork(bundle, [dir], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const exited = new Promise<void>((resolve) => { child.once('exit', () => { resolve() }) })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`app process not listening after ${timeoutMs} ms`)) }, timeoutMs)
+    child.once('message', (m: { url: string }) => { clearTimeout(timer); resolve(m.url) })
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`app process exited (${code}) before listening`)) })
+  })
+  const pid = child.pid!
+  const proc = (file: string): string => readFileSync(`/proc/${pid}/${file}`, 'utf8')
+  return {
+    url,
+    pid,
+    rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(proc('status'))?.[1] ?? NaN) * 1024,
+    cpuMs: () => {
+      // fields 14 and 15 (utime, stime) after the parenthesised command name, in clock ticks
+      const stat = proc('stat')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * 10
+    },
+    close: async () => {
+      child.send('close')
+      const timer = setTimeout(() => { child.kill('SIGKILL') }, 15_000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
