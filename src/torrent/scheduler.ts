@@ -28,6 +28,35 @@ export interface PeerLike {
   pipelineLimited: boolean
   readonly outstanding: Map<number, { piece: number, block: number, offset: number, length: number, sentAt: number }>
   maxOutstanding: number
+  /** delivery rate measured (bytes/s, 0 = not yet) and shortest request-to-block time (ms, Infinity = none yet) */
+  readonly rate?: number
+  readonly minLatency?: number
+}
+
+/** Before a peer delivered anything: a round trip, and a rate, typical of a distant home uplink. */
+const UNKNOWN_LATENCY_MS = 150
+const UNKNOWN_RATE = 128 * 1024
+/** a peer whose oldest request waited this long (and 4 round trips) with no block since is stalled */
+const STALL_MS = 1000
+
+function latencyOf (p: PeerLike): number {
+  const l = p.minLatency
+  return l !== undefined && Number.isFinite(l) ? l : UNKNOWN_LATENCY_MS
+}
+
+/**
+ * Bytes/s the peer delivers: its measured rate, or before the first tick's measure, what its
+ * pipeline over its round trip allows (a peer that answered has a known round trip).
+ */
+function rateOf (p: PeerLike): number {
+  if (p.rate !== undefined && p.rate > 0) return p.rate
+  const l = p.minLatency
+  return l !== undefined && Number.isFinite(l) ? Math.max(UNKNOWN_RATE, p.maxOutstanding * BLOCK * 1000 / Math.max(1, l)) : UNKNOWN_RATE
+}
+
+/** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
+function eta (p: PeerLike, queued: number): number {
+  return latencyOf(p) + (queued + 1) * BLOCK * 1000 / rateOf(p)
 }
 
 export interface SchedulerHooks<P extends PeerLike> {
@@ -55,6 +84,8 @@ interface InFlight<P> {
 export const STEAL_AFTER_MS = 1500
 const DEADLINE_RUSH_MS = 3000
 const MAX_DUPLICATES = 2
+/** a duplicate must be expected this much sooner than the block it races (and 1.5x) */
+const DUPLICATE_MARGIN_MS = 20
 /**
  * Urgent blocks may take a peer's queue this many blocks past its pipeline, so a blocked read
  * is not stuck behind read-ahead, yet never commits a whole read to one peer: a read the
@@ -109,6 +140,27 @@ export class Scheduler<P extends PeerLike> {
   private dirty = true
   /** when an urgent or read-ahead block was last requested or received */
   private lastForeground = -Infinity
+  /** when each peer last delivered a block we asked for */
+  private readonly lastBlock = new WeakMap<P, number>()
+
+  /**
+   * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
+   * four of its round trips with no block from it since. It gets no new requests, and what it
+   * holds of urgent pieces is duplicated at once (it never counts as a requester).
+   */
+  stalled (p: P, now: number): boolean {
+    const first = p.outstanding.values().next().value
+    if (first === undefined) return false
+    const waited = now - first.sentAt
+    return waited > Math.max(STALL_MS, 4 * latencyOf(p)) && (this.lastBlock.get(p) ?? -Infinity) < first.sentAt
+  }
+
+  /** When block `key`, asked of `q`, should arrive: Infinity from a stalled peer. */
+  private arrival (q: P, key: number, sentAt: number, now: number): number {
+    if (this.stalled(q, now)) return Infinity
+    const ahead = queuedAhead(q, key)
+    return Math.max(sentAt + latencyOf(q), now + Math.max(0, ahead + 1) * BLOCK * 1000 / rateOf(q))
+  }
 
   constructor (private readonly info: TorrentInfo, private readonly hooks: SchedulerHooks<P>) {}
 
@@ -218,7 +270,7 @@ export class Scheduler<P extends PeerLike> {
     for (const w of this.wants()) {
       if (w.class !== 'urgent' || sent >= budget) break
       if (this.hooks.have(w.piece)) continue
-      const holders = peers.filter((p) => p.has(w.piece))
+      const holders = peers.filter((p) => p.has(w.piece) && !this.stalled(p, now))
       if (holders.length === 0) continue
       const f = this.inflight.get(w.piece) ?? this.start(w.piece)
       const n = f.got.length
@@ -227,10 +279,14 @@ export class Scheduler<P extends PeerLike> {
       for (let b = 0; b < n; b++) if (taken(f, b)) open--
       for (let b = f.cursor; b < n && sent < budget && open > 0; b++) {
         if (taken(f, b)) { if (b === f.cursor) f.cursor++; continue }
+        // the peer that would deliver it first: a fast peer takes several blocks for each one
+        // of a slow peer (all alike until measured: fewest outstanding first)
         let best: P | undefined
+        let bestEta = Infinity
         for (const p of holders) {
           if (p.outstanding.size >= urgentCap(p)) continue
-          if (best === undefined || p.outstanding.size < best.outstanding.size) best = p
+          const e = eta(p, p.outstanding.size)
+          if (e < bestEta) { best = p; bestEta = e }
         }
         if (best === undefined) break
         this.record(best, f, b, now)
@@ -249,6 +305,7 @@ export class Scheduler<P extends PeerLike> {
   fill (peer: P, now = Date.now(), budget = Infinity): number {
     let sent = 0
     peer.pipelineLimited = false
+    if (this.stalled(peer, now)) return 0
     for (const w of this.wants()) {
       const slots = (w.class === 'urgent' ? urgentCap(peer) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding) - peer.outstanding.size
       const cap = Math.min(budget - sent, slots)
@@ -276,10 +333,24 @@ export class Scheduler<P extends PeerLike> {
         // an idle peer also takes blocks queued behind others at a busy peer (typically one that
         // unchoked us first and got a whole piece before the rest of the swarm was ready)
         const idle = peer.outstanding.size === 0
+        // endgame of the piece a read waits on: this peer takes a block too when it would
+        // deliver it well before every peer already asked (a slow or distant one, one deep in
+        // its queue, or a stalled one, which never counts)
+        const mine = eta(peer, peer.outstanding.size)
+        const key0 = blockKey(f.piece, 0)
         for (let b = 0; b < n && room > 0; b++) {
           const set = f.requesters[b]
-          if (f.got[b] === 1 || set === undefined || set.has(peer) || set.size >= MAX_DUPLICATES) continue
-          if (rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
+          if (f.got[b] === 1 || set === undefined || set.has(peer)) continue
+          let live = 0
+          let first = Infinity
+          for (const q of set) {
+            const t = this.arrival(q, key0 + b, f.sentAt[b]!, now)
+            if (t < Infinity) live++
+            first = Math.min(first, t)
+          }
+          if (live >= MAX_DUPLICATES) continue
+          const late = first > now + 1.5 * mine + DUPLICATE_MARGIN_MS
+          if (late || rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
             this.record(peer, f, b, now)
             room--
           }
@@ -310,6 +381,7 @@ export class Scheduler<P extends PeerLike> {
     if (o !== undefined) {
       peer.outstanding.delete(key)
       peer.sampleLatency(now - o.sentAt)
+      this.lastBlock.set(peer, now)
     }
     const live = this.inflight.get(piece)
     const f = live ?? this.orphans.get(piece)

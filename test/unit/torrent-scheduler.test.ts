@@ -80,7 +80,9 @@ test('scheduler: readahead is not duplicated; urgent blocks go to an idle peer w
   // an idle peer duplicates the blocks queued behind two or more others at the busy one...
   assert.equal(s.fill(fast, t0 + 10), 2, 'blocks 2 and 3 (0 and 1 are next at the slow peer)')
   assert.equal(s.fill(fast, t0 + 10), 0, 'not idle any more: nothing else yet')
-  // ...and every block outstanding for longer than STEAL_AFTER_MS
+  // ...and every block outstanding for longer than STEAL_AFTER_MS (the fast peer answers, so
+  // it is not stalled itself)
+  s.onBlock(fast, 0, 2 * B, Buffer.alloc(B), t0 + 20)
   assert.equal(s.fill(fast, t0 + STEAL_AFTER_MS + 1), 2)
 })
 
@@ -135,7 +137,7 @@ test('scheduler: urgent blocks are spread over the peers holding the piece, fewe
   const b = new FakePeer(100)
   const c = new FakePeer(100, new Set([4])) // lacks the urgent piece
   // b is already busy: it should get fewer of the urgent blocks
-  b.outstanding.set(999_000, { piece: 999, block: 0, offset: 0, length: B, sentAt: 0 })
+  b.outstanding.set(999_000, { piece: 999, block: 0, offset: 0, length: B, sentAt: Date.now() })
   assert.equal(s.spreadUrgent([a, b, c]), 4)
   const to = (p: FakePeer): number => sent.filter(([q, piece]) => q === p && piece === 3).length
   assert.deepEqual([to(a), to(b), to(c)], [3, 1, 0])
@@ -251,4 +253,30 @@ test('wants: ordered by class, deadline, distance; deferred reads come after eve
   s.sources.add({ collect: add => { add(0, 'deferred', Infinity, 0); add(2, 'background', Infinity, 0) } })
   s.invalidate()
   assert.deepEqual(s.wants().slice(-2).map((w) => [w.piece, w.class]), [[0, 'deferred'], [2, 'background']])
+})
+
+test('scheduler: a measured fast peer takes more of an urgent piece than a slow one', () => {
+  const { s, sent } = setup()
+  s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+  const fast = Object.assign(new FakePeer(100), { rate: 2_500_000, minLatency: 40 })
+  const slow = Object.assign(new FakePeer(100), { rate: 60_000, minLatency: 300 })
+  assert.equal(s.spreadUrgent([slow, fast]), 4)
+  assert.deepEqual(sent.map(([p]) => p === fast ? 'fast' : 'slow'), ['fast', 'fast', 'fast', 'fast'], 'the slow peer would deliver its first block after the fast one delivered all four')
+})
+
+test('scheduler: a peer that takes requests and answers none is stalled: no new requests, its urgent blocks go elsewhere', () => {
+  const { s } = setup()
+  s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0); add(1, 'readahead', Infinity, 1) } })
+  const silent = new FakePeer(100)
+  const good = new FakePeer(100)
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([silent], t0), 4)
+  assert.equal(s.stalled(silent, t0 + 500), false, 'not yet')
+  assert.equal(s.stalled(silent, t0 + 1100), true)
+  assert.equal(s.fill(silent, t0 + 1100), 0, 'no read-ahead for a stalled peer either')
+  assert.equal(s.fill(good, t0 + 1100), 8, 'the urgent piece duplicated (its blocks count as not requested), then read-ahead')
+  s.onBlock(silent, 1, 0, Buffer.alloc(B), t0 + 1200)
+  assert.equal(s.stalled(silent, t0 + 1200), true, 'a block it was not asked for proves nothing')
+  s.onBlock(silent, 0, 0, Buffer.alloc(B), t0 + 1300)
+  assert.equal(s.stalled(silent, t0 + 1300), false, 'it answered')
 })
