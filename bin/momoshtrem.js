@@ -30,7 +30,8 @@ function readCache () {
 const cachedData = readCache()
 // the wrapper Node itself puts around a CommonJS file, on the bundle's first line so that
 // line numbers (stack traces, the source map) stay those of the file
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData })
+// latin1: the build makes the bundle ASCII only, and a latin1 read is a copy where UTF-8 decodes
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`, { filename: file, cachedData })
 if (cachedData === undefined || script.cachedDataRejected === true) {
   process.once('exit', () => {
     try {

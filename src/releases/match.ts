@@ -12,7 +12,7 @@ const COUNTRY = /\s(?:us|uk|au|nz|ca)$/
 /** Lower case, no accents, '&' as 'and', no apostrophes, anything else not a letter or digit a space. */
 export function normaliseTitle (title: string): string {
   return title.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
-    .replace(/&/g, ' and ').replace(/['’`]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+    .replace(/&/g, ' and ').replace(/['\u2019`]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
 }
 
 function variants (title: string): string[] {
