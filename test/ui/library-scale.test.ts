@@ -66,9 +66,9 @@ test(`web UI: a library of ${MOVIES.toLocaleString('en')} movies pages with the 
     let shown = title()
     document.addEventListener('keydown', (e) => { key = e.timeStamp }, true)
     new MutationObserver(() => {
-      if (document.querySelector('.results .grid') === null) w.collapsed = true
+      if (document.querySelector('.library-results .grid') === null) w.collapsed = true
       const now = title()
-      if (now !== shown && document.querySelector('.results.stale') === null) {
+      if (now !== shown && document.querySelector('.library-results.stale') === null) {
         shown = now
         requestAnimationFrame(() => { w.changes.push(performance.now() - key) })
       }
@@ -79,7 +79,7 @@ test(`web UI: a library of ${MOVIES.toLocaleString('en')} movies pages with the 
 
   const top = page.getByRole('navigation', { name: 'Pages', exact: true })
   const bottom = page.getByRole('navigation', { name: 'Pages, at the end of the list' })
-  const notStale = async (): Promise<boolean> => await page.locator('.results.stale').count() === 0
+  const notStale = async (): Promise<boolean> => await page.locator('.library-results.stale').count() === 0
   const firstTitle = async (): Promise<string> => await page.locator('.grid .card .card-title').first().innerText()
   const focused = async (): Promise<string> => await page.evaluate('(() => { const e = document.activeElement; return (e?.closest(".pager")?.classList.contains("top") ? "top " : "") + (e?.getAttribute("data-key") ?? e?.tagName) })()') as string
 

@@ -1,5 +1,5 @@
 // Small building blocks shared by the pages.
-import type { ComponentChildren, JSX } from 'preact'
+import { Fragment, type ComponentChildren, type JSX } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { type ApiError, imageUrl } from './api.ts'
 import { bytes } from './format.ts'
@@ -132,6 +132,15 @@ export function Announcer (): JSX.Element {
     return () => { listeners.delete(l); window.clearTimeout(timer) }
   }, [])
   return <div class={text === '' ? 'toast hidden' : 'toast'} role="status" aria-live="polite">{text}</div>
+}
+
+/**
+ * A release or file name that wraps at its dots, dashes, underscores and slashes (<wbr>)
+ * rather than mid-word: "Dark.S01.1080p.NF.WEB-DL" on a phone.
+ */
+export function Breakable ({ text }: { text: string }): JSX.Element {
+  const parts = text.split(/(?<=[./_-])/)
+  return <>{parts.map((p, i) => <Fragment key={i}>{i > 0 && <wbr />}{p}</Fragment>)}</>
 }
 
 export function Empty ({ children }: { children: ComponentChildren }): JSX.Element {

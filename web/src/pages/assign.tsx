@@ -8,7 +8,7 @@ import { Badge, ConfirmButton, ErrorBox, KindBadge, Loading, announce } from '..
 import { toApiError, useAction, useApi } from '../hooks.ts'
 import { bytes, date, percent, qualityOf, rate } from '../format.ts'
 import { href } from '../router.ts'
-import type { Assignment, FileKind, TorrentDetail, Health, ItemAssignment, Release, ReleaseAnswer, Subtitle, SubtitleSearch, TorrentFile, TorrentMeta, TorrentSummary } from '../types.ts'
+import type { Assignment, FileKind, TorrentDetail, Health, ItemAssignment, Release, ReleaseAnswer, Status, Subtitle, SubtitleSearch, TorrentFile, TorrentMeta, TorrentSummary } from '../types.ts'
 
 export interface Target { type: 'movie' | 'episode', id: number, label: string }
 const base = (t: Target): string => `/api/${t.type === 'movie' ? 'movies' : 'episodes'}/${t.id}`
@@ -58,6 +58,7 @@ export function AssignedFile ({ target, assignment, onChange }: { target: Target
         {t !== undefined && <div class="wide"><dt>Health</dt><dd><TorrentHealthLine t={t} /></dd></div>}
       </dl>
       {!notLoaded && <ErrorBox error={torrent.error} title="Could not read the torrent" />}
+      <p class="muted">Play it from the WebDAV share: the address and each player's setup are on the <a href="#/status">Status</a> page.</p>
       <div class="row">
         <ConfirmButton label="Unassign" question={`Unassign this file from ${target.label}? The file disappears from the WebDAV tree.`} busy={unassign.busy}
           onConfirm={() => { void unassign.run().then((r) => { if (r !== undefined) { announce(`Unassigned ${target.label}${r.torrent_removed ? '; the torrent was removed' : ''}`); onChange() } }) }}>
@@ -76,7 +77,7 @@ export function TorrentHealthLine ({ t: detail }: { t: TorrentSummary | TorrentD
   return (
     <span>
       <Badge kind={kind}>{t.state}</Badge>{' '}
-      {t.peers} peer{t.peers === 1 ? '' : 's'} ({t.seeders} seeding) · {percent(t.progress)} cached · ↓ {rate(t.download_rate)} ↑ {rate(t.upload_rate)}
+      {t.peers} peer{t.peers === 1 ? '' : 's'} ({t.seeders} seeding) · {percent(t.progress)} cached · <span class="nowrap">↓ {rate(t.download_rate)}</span> <span class="nowrap">↑ {rate(t.upload_rate)}</span>
     </span>
   )
 }
@@ -326,6 +327,9 @@ function language (s: { language: string | null, forced?: boolean, sdh?: boolean
  */
 export function Subtitles ({ target }: { target: Target }): JSX.Element {
   const list = useApi<{ items: Subtitle[] }>(`${base(target)}/subtitles`)
+  const status = useApi<Status>('/api/status')
+  // unknown (the status failed): the buttons stay, their own errors say more
+  const noOpenSubtitles = status.data?.subtitles.opensubtitles_configured === false
   const [search, setSearch] = useState<SubtitleSearch | null>(null)
   const [failure, setFailure] = useState<{ title: string, error: ApiError } | null>(null)
   const [busy, setBusy] = useState<'search' | 'best' | number | null>(null)
@@ -370,10 +374,14 @@ export function Subtitles ({ target }: { target: Target }): JSX.Element {
             ))}
           </ul>
           ))}
-      <div class="row">
-        <button type="button" disabled={busy !== null} onClick={() => { setSearch(null); void act('search', 'Subtitle search failed', async () => await get<SubtitleSearch>(`${base(target)}/subtitles/search`)).then((r) => { if (r !== undefined) setSearch(r) }) }}>{busy === 'search' ? 'Searching…' : 'Search OpenSubtitles'}</button>
-        <button type="button" disabled={busy !== null} onClick={() => { download({}, 'best') }}>{busy === 'best' ? 'Downloading…' : 'Download the best per language'}</button>
-      </div>
+      {noOpenSubtitles
+        ? <p class="muted">Subtitles inside the torrent are listed here. To search OpenSubtitles for more, set <code>subtitles.opensubtitles.api_key</code> (see the <a href="#/status">Status</a> page).</p>
+        : (
+          <div class="row">
+            <button type="button" disabled={busy !== null} onClick={() => { setSearch(null); void act('search', 'Subtitle search failed', async () => await get<SubtitleSearch>(`${base(target)}/subtitles/search`)).then((r) => { if (r !== undefined) setSearch(r) }) }}>{busy === 'search' ? 'Searching…' : 'Search OpenSubtitles'}</button>
+            <button type="button" disabled={busy !== null} onClick={() => { download({}, 'best') }}>{busy === 'best' ? 'Downloading…' : 'Download the best per language'}</button>
+          </div>
+          )}
       {failure !== null && <ErrorBox error={failure.error} title={failure.title} onDismiss={() => { setFailure(null) }} />}
       {search !== null && (search.items.length === 0
         ? <p>OpenSubtitles has nothing for this file.</p>

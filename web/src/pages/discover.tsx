@@ -46,11 +46,13 @@ export function DiscoverPage ({ params }: { params: URLSearchParams }): JSX.Elem
               <button type="button" aria-pressed={type === 'movie'} onClick={() => { set({ type: undefined }) }}>Movies</button>
               <button type="button" aria-pressed={type === 'show'} onClick={() => { set({ type: 'show' }) }}>TV shows</button>
             </div>
-            <label class="grow">
-              <span class="sr-only">Search TMDB</span>
-              <input type="search" name="q" placeholder={`Search TMDB for ${type === 'movie' ? 'movies' : 'TV shows'}`} value={text} onInput={(e) => { setText(e.currentTarget.value) }} />
-            </label>
-            <button type="submit" class="primary">Search</button>
+            <div class="search-box">
+              <label>
+                <span class="sr-only">Search TMDB</span>
+                <input type="search" name="q" placeholder={`Search TMDB for ${type === 'movie' ? 'movies' : 'TV shows'}`} value={text} onInput={(e) => { setText(e.currentTarget.value) }} />
+              </label>
+              <button type="submit" class="primary">Search</button>
+            </div>
           </form>
           {q !== '' ? <SearchResultsView type={type} q={q} /> : <ListView type={type} list={list} onList={(l) => { set({ list: l === 'trending' ? undefined : l }) }} />}
           <details class="manual">

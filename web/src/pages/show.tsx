@@ -47,7 +47,8 @@ export function ShowPage ({ id, params }: { id: number, params: URLSearchParams 
           <p class="crumbs"><a href="#/?kind=shows">Library</a> › TV shows</p>
           <h1>{s.title} {s.year !== null && <span class="year">({s.year})</span>}</h1>
           <p>
-            <Badge kind={episodes.length > 0 && assigned === episodes.length ? 'good' : assigned === 0 ? 'warn' : 'bad'}>{assigned} of {episodes.length} episodes playable</Badge>
+            {/* the missing ones get their own red badge: this one only says how far along */}
+            <Badge kind={episodes.length > 0 && assigned === episodes.length ? 'good' : assigned === 0 ? 'warn' : 'info'}>{assigned} of {episodes.length} episodes playable</Badge>
             {missing > 0 && <> <Badge kind="bad">{missing} aired, missing</Badge></>}
             <span class="muted"> · {s.seasons.length} season{s.seasons.length === 1 ? '' : 's'}{s.tmdb_id !== null ? ` · TMDB ${s.tmdb_id}` : ' · added by hand'}</span>
           </p>
@@ -112,6 +113,7 @@ function EpisodeTable ({ show, season, open, onOpen, onChange }: { show: ShowDet
               <span class="name">{e.name ?? `Episode ${e.episode_number}`}</span>
               <span class="air muted">{e.air_date ?? ''}</span>
               {state}
+              <span class="chevron" aria-hidden="true">{expanded ? '▾' : '▸'}</span>
             </button>
             {expanded && (
               <div id={`ep-${e.id}`} class="episode-panel">

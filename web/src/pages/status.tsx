@@ -1,5 +1,6 @@
-// Status: TMDB, indexers and their last error, cache use, version and uptime, media servers,
-// subtitles, and the WebDAV address with setup steps for each player.
+// Status: first the WebDAV address with setup steps for each player (what a new user comes
+// here for), then TMDB, indexers and their last error, cache use, version and uptime, media
+// servers and subtitles.
 import type { JSX } from 'preact'
 import { Badge, CopyButton, ErrorBox, Loading, Progress } from '../components.tsx'
 import { useApi } from '../hooks.ts'
@@ -14,6 +15,13 @@ export function StatusPage (): JSX.Element {
   return (
     <section class="status">
       <div class="page-head"><h1>Status</h1></div>
+      <section class="panel dav" aria-labelledby="dav-h">
+        <h2 id="dav-h">Play with WebDAV</h2>
+        <p>Players browse the library at this address, with the same user name and password as this page:</p>
+        <p class="row"><code class="address" id="dav-address">{dav}</code> <CopyButton text={dav} label="Copy address" /></p>
+        <p class="muted">A playlist of every file for players without WebDAV: <a href="/api/export.m3u">export.m3u</a>.</p>
+        <ClientSetup dav={dav} />
+      </section>
       <ErrorBox error={status.error} title="Could not read the status" />
       {s === undefined && status.error === undefined && <Loading label="Loading the status" />}
       {s !== undefined && (
@@ -63,6 +71,7 @@ export function StatusPage (): JSX.Element {
             <h2 id="subs-h">Subtitles</h2>
             <p>{s.subtitles.opensubtitles_configured ? <Badge kind="good">OpenSubtitles configured</Badge> : <Badge>OpenSubtitles not configured</Badge>}
               {s.subtitles.languages.length > 0 && <span> · downloaded after each assign: {s.subtitles.languages.join(', ')}</span>}</p>
+            {!s.subtitles.opensubtitles_configured && <p class="muted">Subtitles inside the torrents are published all the same. To search and download more, set <code>subtitles.opensubtitles.api_key</code> (a consumer key from opensubtitles.com) or <code>MOMOSHTREM_SUBTITLES_OPENSUBTITLES_API_KEY</code>, and restart.</p>}
             {s.subtitles.last_error !== null && <p class="bad-text">Last error ({date(s.subtitles.last_error.at)}): {s.subtitles.last_error.message}</p>}
           </section>
           {s.media_servers.length > 0 && (
@@ -80,13 +89,6 @@ export function StatusPage (): JSX.Element {
           )}
         </div>
       )}
-      <section class="panel" aria-labelledby="dav-h">
-        <h2 id="dav-h">Play with WebDAV</h2>
-        <p>Players browse the library at this address, with the same user name and password as this page:</p>
-        <p class="row"><code class="address" id="dav-address">{dav}</code> <CopyButton text={dav} label="Copy address" /></p>
-        <p class="muted">A playlist of every file for players without WebDAV: <a href="/api/export.m3u">export.m3u</a>.</p>
-        <ClientSetup dav={dav} />
-      </section>
     </section>
   )
 }

@@ -3,7 +3,7 @@
 import { Fragment, type JSX } from 'preact'
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { del, query } from '../api.ts'
-import { Badge, ConfirmButton, ErrorBox, KindBadge, Loading, Progress, announce } from '../components.tsx'
+import { Badge, Breakable, ConfirmButton, ErrorBox, KindBadge, Loading, Progress, announce } from '../components.tsx'
 import { useAction, useApi } from '../hooks.ts'
 import { bytes, date, ms, percent, rate } from '../format.ts'
 import { href, navigate } from '../router.ts'
@@ -25,7 +25,7 @@ export function TorrentPage ({ hash }: { hash: string }): JSX.Element {
   return (
     <article>
       <p class="crumbs"><a href="#/torrents">Torrents</a> › {d.info_hash}</p>
-      <h1 class="wrap">{d.name ?? d.info_hash}</h1>
+      <h1 class="wrap"><Breakable text={d.name ?? d.info_hash} /></h1>
       <dl class="facts">
         <div><dt>State</dt><dd>{stateBadge({ ...d, peers: peerCount })}</dd></div>
         <div><dt>Size</dt><dd>{bytes(d.length)} · {d.piece_count} pieces of {bytes(d.piece_length)}</dd></div>
@@ -69,19 +69,19 @@ export function TorrentPage ({ hash }: { hash: string }): JSX.Element {
           : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">File</th><th scope="col" class="num">Opens</th><th scope="col" class="num">Reads</th><th scope="col" class="num">Read</th><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th><th scope="col" class="num">Stalls</th><th scope="col" class="num">Errors</th><th scope="col" class="num">Pinned</th></tr></thead>
+                <thead><tr><th scope="col">File</th><th scope="col" class="num">Opens</th><th scope="col" class="num hide-narrow">Reads</th><th scope="col" class="num">Read</th><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th><th scope="col" class="num">Stalls</th><th scope="col" class="num hide-narrow">Errors</th><th scope="col" class="num hide-narrow">Pinned</th></tr></thead>
                 <tbody>
                   {d.streaming.files.map((f) => (
                     <tr key={f.file_index}>
-                      <td class="name">{d.files[f.file_index]?.path ?? `file ${f.file_index}`}{f.layout !== null && <span class="muted small"> · {f.layout.format}</span>}</td>
+                      <td class="name"><Breakable text={inTorrent(d.name, d.files[f.file_index]?.path ?? `file ${f.file_index}`)} />{f.layout !== null && <span class="muted small"> · {f.layout.format === 'unknown' ? 'container not recognised' : f.layout.format}</span>}</td>
                       <td class="num">{f.opens}{f.reopens > 0 && <span class="muted small"> +{f.reopens}</span>}</td>
-                      <td class="num">{f.reads}</td>
+                      <td class="num hide-narrow">{f.reads}</td>
                       <td class="num">{bytes(f.bytes)}</td>
                       <td class="num">{ms(f.p50_ms)}</td>
                       <td class="num">{ms(f.p99_ms)}</td>
                       <td class="num">{f.stalls > 0 ? <Badge kind="warn">{f.stalls}</Badge> : 0}</td>
-                      <td class="num">{f.errors > 0 ? <Badge kind="bad">{f.errors}</Badge> : 0}</td>
-                      <td class="num">{bytes(f.pinned_bytes)}</td>
+                      <td class="num hide-narrow">{f.errors > 0 ? <Badge kind="bad">{f.errors}</Badge> : 0}</td>
+                      <td class="num hide-narrow">{bytes(f.pinned_bytes)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -103,7 +103,7 @@ export function TorrentPage ({ hash }: { hash: string }): JSX.Element {
             const users = d.used_by.filter((u) => u.file_path === f.path)
             return (
               <li key={f.index}>
-                <code>{f.path}</code> <span class="muted">{bytes(f.size)}</span> <KindBadge kind={kindOf(f)} />
+                <code title={f.path}><Breakable text={inTorrent(d.name, f.path)} /></code> <span class="muted nowrap">{bytes(f.size)}</span> <KindBadge kind={kindOf(f)} />
                 {users.map((u) => <Fragment key={`${u.item_type}-${u.item_id}`}> <UsedBy user={u} /></Fragment>)}
               </li>
             )
@@ -122,6 +122,11 @@ export function TorrentPage ({ hash }: { hash: string }): JSX.Element {
       </section>
     </article>
   )
+}
+
+/** A file's path without the torrent's own folder (every path of a multi-file torrent has it). */
+function inTorrent (name: string | null, path: string): string {
+  return name !== null && path.startsWith(name + '/') ? path.slice(name.length + 1) : path
 }
 
 /** The item a file is assigned to, as a link to its page (an episode: its show, opened at it). */

@@ -1,6 +1,6 @@
 // Loaded torrents: state, progress, peers and rates, polled every two seconds.
 import type { JSX } from 'preact'
-import { Badge, Empty, ErrorBox, Loading, Progress } from '../components.tsx'
+import { Badge, Breakable, Empty, ErrorBox, Loading, Progress } from '../components.tsx'
 import { useApi } from '../hooks.ts'
 import { bytes, percent, rate } from '../format.ts'
 import { href } from '../router.ts'
@@ -24,17 +24,22 @@ export function TorrentsPage (): JSX.Element {
         <div class="table-wrap">
           <table class="torrents">
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">State</th><th scope="col">Cached</th><th scope="col" class="num">Peers</th><th scope="col" class="num">Down</th><th scope="col" class="num">Up</th><th scope="col" class="num hide-narrow">Used by</th></tr>
+              <tr><th scope="col">Name</th><th scope="col">State</th><th scope="col">Cached</th><th scope="col" class="num hide-narrow">Peers</th><th scope="col" class="num hide-narrow">Down</th><th scope="col" class="num hide-narrow">Up</th><th scope="col" class="num hide-narrow">Used by</th></tr>
             </thead>
             <tbody>
               {items.map((t) => (
                 <tr key={t.info_hash}>
-                  <td class="name"><a href={href(`/torrents/${t.info_hash}`)}>{t.name ?? t.info_hash}</a><div class="muted small">{bytes(t.cache_bytes)} in the cache</div></td>
+                  <td class="name">
+                    <a href={href(`/torrents/${t.info_hash}`)}><Breakable text={t.name ?? t.info_hash} /></a>
+                    <div class="muted small">{bytes(t.cache_bytes)} in the cache</div>
+                    {/* phones: the columns hidden there, as one line */}
+                    <div class="muted small show-narrow">{t.peers} peer{t.peers === 1 ? '' : 's'} ({t.seeders} seed) · <span class="nowrap">↓ {rate(t.download_rate)}</span> <span class="nowrap">↑ {rate(t.upload_rate)}</span></div>
+                  </td>
                   <td>{stateBadge(t)}</td>
                   <td class="progress-cell"><Progress value={t.progress} label={`${t.name ?? t.info_hash}: cached`} /> <span class="small">{percent(t.progress)}</span></td>
-                  <td class="num">{t.peers}<span class="muted small"> ({t.seeders} seed)</span></td>
-                  <td class="num">{rate(t.download_rate)}</td>
-                  <td class="num">{rate(t.upload_rate)}</td>
+                  <td class="num hide-narrow">{t.peers}<span class="muted small"> ({t.seeders} seed)</span></td>
+                  <td class="num hide-narrow">{rate(t.download_rate)}</td>
+                  <td class="num hide-narrow">{rate(t.upload_rate)}</td>
                   <td class="num hide-narrow">{t.assignments}</td>
                 </tr>
               ))}
