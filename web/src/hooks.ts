@@ -5,6 +5,8 @@ import { ApiError, get } from './api.ts'
 
 export interface Loaded<T> {
   data: T | undefined
+  /** the path `data` is the answer of (with `keep`, an earlier path's while the new one loads) */
+  dataPath: string | null
   error: ApiError | undefined
   loading: boolean
   reload: () => void
@@ -24,6 +26,7 @@ export function toApiError (err: unknown): ApiError {
  */
 export function useApi<T> (path: string | null, pollMs?: number, keep = false): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined)
+  const [dataPath, setDataPath] = useState<string | null>(null)
   const [error, setError] = useState<ApiError | undefined>(undefined)
   const [loading, setLoading] = useState(path !== null)
   const [tick, setTick] = useState(0)
@@ -35,7 +38,7 @@ export function useApi<T> (path: string | null, pollMs?: number, keep = false): 
     const ctl = new AbortController()
     setLoading(true)
     get<T>(path, ctl.signal).then((d) => {
-      setData(d); setError(undefined); setLoading(false)
+      setData(d); setDataPath(path); setError(undefined); setLoading(false)
     }, (err: unknown) => {
       if (ctl.signal.aborted) return
       setError(toApiError(err)); setLoading(false)
@@ -52,7 +55,7 @@ export function useApi<T> (path: string | null, pollMs?: number, keep = false): 
   }, [path, pollMs])
 
   const reload = useCallback(() => { setTick((n) => n + 1) }, [])
-  return { data, error, loading, reload, set: setData }
+  return { data, dataPath, error, loading, reload, set: setData }
 }
 
 /** Runs an action (a POST, a DELETE) with busy and error state for its button. */

@@ -70,17 +70,20 @@ export function LibraryPage ({ params }: { params: URLSearchParams }): JSX.Eleme
   // the last page stays on screen while the next one loads: no collapse, no jump
   const list = useApi<Page<Item>>(path, undefined, true)
   const data = list.data
-  const stale = list.loading && data !== undefined
+  // the answer of an earlier page or filter, on screen while this one loads
+  const stale = data !== undefined && list.dataPath !== path && (list.loading || list.error === undefined)
+  // ... and its titles link to the kind they are (movies while the shows load)
+  const shownKind: Kind = list.dataPath?.startsWith('/api/shows') === true ? 'shows' : 'movies'
   // paging from the bottom pager scrolls up and puts the focus on the same button of the top one
   const focusAfter = useRef<string | null>(null)
   useEffect(() => {
     const key = focusAfter.current
-    if (key === null || list.loading) return
+    if (key === null || stale) return
     focusAfter.current = null
     const top = document.querySelector<HTMLElement>('.pager.top')
     const button = top?.querySelector<HTMLButtonElement>(`[data-key="${key}"]:not([disabled])`) ?? top?.querySelector<HTMLButtonElement>('[aria-current="page"]')
     button?.focus({ preventScroll: true })
-  }, [list.loading, page])
+  }, [stale, page])
   const goPage = (p: number, key: string, from: 'top' | 'bottom'): void => {
     set({ page: p }, true)
     if (from === 'bottom') { focusAfter.current = key; window.scrollTo(0, 0) }
@@ -145,13 +148,18 @@ export function LibraryPage ({ params }: { params: URLSearchParams }): JSX.Eleme
           {data.items.length === 0 && !filtered && (
             <Empty>
               <p>No {kind === 'movies' ? 'movies' : 'TV shows'} yet.</p>
-              <p><a class="button primary" href="#/discover">Find something to add</a></p>
+              <ol class="steps">
+                <li><strong>Add</strong> a movie or a show from <a href={kind === 'movies' ? '#/discover' : '#/discover?type=show'}>Discover</a>.</li>
+                <li><strong>Assign</strong> it a file on its page: a release from the indexers, or a pasted magnet.</li>
+                <li><strong>Play</strong> it from the WebDAV share: the address and each player's setup are on the <a href="#/status">Status</a> page.</li>
+              </ol>
+              <p><a class="button primary" href={kind === 'movies' ? '#/discover' : '#/discover?type=show'}>Find something to add</a></p>
             </Empty>
           )}
-          <div class={stale ? 'results stale' : 'results'} aria-busy={stale}>
+          <div class={stale ? 'library-results stale' : 'library-results'} aria-busy={stale}>
             {view === 'grid'
-              ? <Grid kind={kind} items={data.items} />
-              : <List kind={kind} items={data.items} />}
+              ? <Grid kind={shownKind} items={data.items} />
+              : <List kind={shownKind} items={data.items} />}
           </div>
           {pages > 1 && <Pager where="bottom" page={page} pages={pages} onPage={(p, key) => { goPage(p, key, 'bottom') }} />}
         </>
