@@ -58,8 +58,9 @@ export function toShowDetail (show: ShowListRow, seasons: SeasonRow[], episodes:
 
 // ---- VFS tree ----
 
-export function toTreeMovie (r: MovieRow & AssignmentColumns): TreeMovie {
-  return { id: r.id, title: r.title, year: r.year, createdAt: new Date(r.created_at), assignment: fromColumns(r, 'movie', r.id), subtitles: [] }
+/** No subtitles: the tree source adds an item's subtitles only when it has some (an empty array per item is 1 MiB at 40,000). */
+export function toTreeMovie (r: Pick<MovieRow, 'id' | 'title' | 'year' | 'created_at'> & AssignmentColumns): TreeMovie {
+  return { id: r.id, title: r.title, year: r.year, createdAt: new Date(r.created_at), assignment: fromColumns(r, 'movie', r.id) }
 }
 
 /** Builds every show's tree from three flat lists (one query each instead of one per show). */
@@ -68,7 +69,7 @@ export function toTreeShows (shows: ShowRow[], seasons: SeasonRow[], episodes: A
   const byShow = new Map<number, TreeSeason[]>()
   for (const s of seasons) {
     const eps: TreeEpisode[] = (bySeason.get(s.id) ?? []).map((e) => ({
-      id: e.id, episodeNumber: e.episode_number, name: e.name, createdAt: new Date(e.created_at), assignment: fromColumns(e, 'episode', e.id), subtitles: []
+      id: e.id, episodeNumber: e.episode_number, name: e.name, createdAt: new Date(e.created_at), assignment: fromColumns(e, 'episode', e.id)
     }))
     const season: TreeSeason = { id: s.id, seasonNumber: s.season_number, createdAt: new Date(s.created_at), episodes: eps }
     const list = byShow.get(s.show_id)

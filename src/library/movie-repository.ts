@@ -6,6 +6,8 @@ import type { AssignmentColumns } from '../assignments/types.ts'
 import type { MovieRow } from './types.ts'
 
 export type MovieWithAssignment = MovieRow & AssignmentColumns
+/** What the VFS tree reads of a movie: no overview, poster or TMDB id (kilobytes per movie, unused there). */
+export type TreeMovieRow = Pick<MovieRow, 'id' | 'title' | 'year' | 'created_at'> & AssignmentColumns
 
 export type NewMovie = NewTitle
 
@@ -19,7 +21,7 @@ export class MovieRepository extends TitleTable<MovieRow, MovieWithAssignment> {
   constructor (private readonly db: Db, private readonly onChange: () => void) {
     super(db, { table: 'movies', alias: 'm', columns: COLUMNS, joins: JOINS, states: { playable: ASSIGNED, unassigned: `NOT ${ASSIGNED}`, missing: `NOT ${ASSIGNED}` } })
     this.stmts = {
-      all: db.prepare(`SELECT ${COLUMNS} FROM movies m ${JOINS} ${orderBy('m')}`),
+      all: db.prepare(`SELECT m.id, m.title, m.year, m.created_at, ${ASSIGNMENT_COLUMNS} FROM movies m ${JOINS} ${orderBy('m')}`),
       delete: db.prepare('DELETE FROM movies WHERE id = ?')
     }
   }
@@ -32,8 +34,8 @@ export class MovieRepository extends TitleTable<MovieRow, MovieWithAssignment> {
   }
 
   /** Every movie with its active assignment, for the VFS tree. */
-  all (): MovieWithAssignment[] {
-    return this.stmts.all.all() as MovieWithAssignment[]
+  all (): TreeMovieRow[] {
+    return this.stmts.all.all() as TreeMovieRow[]
   }
 
   /** Deletes the movie; the trigger deactivates its assignment. False when it did not exist. */

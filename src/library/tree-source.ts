@@ -35,7 +35,12 @@ export function createTreeSource (db: Db, movies: MovieRepository, shows: ShowRe
   return {
     movies (): TreeMovie[] {
       const subs = byItem()
-      return movies.all().map(toTreeMovie).map((m) => m.assignment === null ? m : { ...m, subtitles: subs.get(`movie:${m.id}`) ?? [] })
+      const out = movies.all().map(toTreeMovie)
+      for (const m of out) {
+        const list = m.assignment === null ? undefined : subs.get(`movie:${m.id}`)
+        if (list !== undefined) m.subtitles = list
+      }
+      return out
     },
     shows (): TreeShow[] {
       const subs = byItem()
@@ -43,7 +48,10 @@ export function createTreeSource (db: Db, movies: MovieRepository, shows: ShowRe
       if (subs.size === 0) return tree
       for (const show of tree) {
         for (const season of show.seasons) {
-          for (const e of season.episodes) if (e.assignment !== null) e.subtitles = subs.get(`episode:${e.id}`) ?? []
+          for (const e of season.episodes) {
+            const list = e.assignment === null ? undefined : subs.get(`episode:${e.id}`)
+            if (list !== undefined) e.subtitles = list
+          }
         }
       }
       return tree
@@ -57,14 +65,19 @@ export function createTreeSource (db: Db, movies: MovieRepository, shows: ShowRe
       const row = movies.findById(id)
       if (row === undefined) return null
       const m = toTreeMovie(row)
-      return m.assignment === null ? m : { ...m, subtitles: forItem('movie', id) }
+      const subtitles = m.assignment === null ? [] : forItem('movie', id)
+      if (subtitles.length > 0) m.subtitles = subtitles
+      return m
     },
     show (id): TreeShow | null {
       const row = shows.findById(id)
       if (row === undefined) return null
       const tree = toTreeShows([row], shows.seasonsOf(id), shows.episodesOf(id))[0]!
       for (const season of tree.seasons) {
-        for (const e of season.episodes) if (e.assignment !== null) e.subtitles = forItem('episode', e.id)
+        for (const e of season.episodes) {
+          const subtitles = e.assignment === null ? [] : forItem('episode', e.id)
+          if (subtitles.length > 0) e.subtitles = subtitles
+        }
       }
       return tree
     }
