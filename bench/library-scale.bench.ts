@@ -58,10 +58,11 @@ async function cpuPer (app: AppProcess, path: string, runs = 20): Promise<number
   return (app.cpuMs() - c0) / runs
 }
 
-/** Idle RSS: after `ms` without requests (timers, GC's idle work), in MiB text. */
+/** Idle RSS after `ms` without requests, with the V8 heap's share (used includes garbage not yet collected). */
 async function idleRss (app: AppProcess, ms = 5000): Promise<string> {
   await sleep(ms)
-  return fmtMiB(app.rss())
+  const { memory } = await app.memory()
+  return `${fmtMiB(app.rss())} (V8 heap ${fmtMiB(memory.heapTotal)}, used ${fmtMiB(memory.heapUsed)}; outside it ${fmtMiB(memory.external)})`
 }
 
 const RUNS = 3
@@ -120,6 +121,7 @@ async function scale (bundle: string): Promise<void> {
       }
       rows.push(['-- process'])
       rows.push(['app RSS, 5 s idle after the reads and changes', await idleRss(app)])
+      rows.push(['  the same with node --max-semi-space-size=1 (cold /dav/Movies/, 5 s idle)', await smallYoungGeneration(bundle, dir)])
       rows.push(['generate the SQLite file', fmtMs(genMs)])
       const c0 = app.cpuMs()
       const rclone = await rcloneWalk(url)
@@ -152,6 +154,21 @@ async function rcloneWalk (url: string): Promise<{ ms: number, entries: number, 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw err
+  }
+}
+
+/**
+ * A second app on the same library with a 1 MiB young generation (V8 grows it to 16 MiB per
+ * semi-space while the tree is built, and an idle server never shrinks it back).
+ */
+async function smallYoungGeneration (bundle: string, dir: string): Promise<string> {
+  const app = await startAppProcess(bundle, dir, 120_000, ['--max-semi-space-size=1'])
+  try {
+    await propfind(app.url, '/dav/Movies/')
+    const warmMs = await warm(app.url, '/dav/Movies/', 5)
+    return `${await idleRss(app)}, warm /dav/Movies/ ${fmtMs(warmMs)}`
+  } finally {
+    await app.close()
   }
 }
 

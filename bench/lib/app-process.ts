@@ -17,6 +17,8 @@ export interface AppProcess {
   rss (): number
   /** user + system CPU time the process has used (ms, 10 ms ticks) */
   cpuMs (): number
+  /** the app's process.memoryUsage() and V8 heap spaces ([name, committed, used] bytes) */
+  memory (): Promise<{ memory: NodeJS.MemoryUsage, spaces: Array<[string, number, number]> }>
   close (): Promise<void>
 }
 
@@ -43,10 +45,12 @@ export async function bundleApp (name: string): Promise<string> {
   return outfile
 }
 
-/** Starts the bundled app on `dir`; rejects when it is not listening within `timeoutMs`. */
-export async function startAppProcess (bundle: string, dir: string, timeoutMs = 120_000): Promise<AppProcess> {
-  // execArgv: [] or the child inherits the bench's tsx loader
-  const child = fork(bundle, [dir], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+/**
+ * Starts the bundled app on `dir`; rejects when it is not listening within `timeoutMs`.
+ * `execArgv`: node flags for the app (none by default: the child must not inherit tsx).
+ */
+export async function startAppProcess (bundle: string, dir: string, timeoutMs = 120_000, execArgv: string[] = []): Promise<AppProcess> {
+  const child = fork(bundle, [dir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const exited = new Promise<void>((resolve) => { child.once('exit', () => { resolve() }) })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => { child.kill(); reject(new Error(`app process not listening after ${timeoutMs} ms`)) }, timeoutMs)
@@ -65,6 +69,17 @@ export async function startAppProcess (bundle: string, dir: string, timeoutMs = 
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       return (Number(fields[11]) + Number(fields[12])) * 10
     },
+    memory: async () => await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new Error('app process did not answer memory in 10 s')) }, 10_000)
+      const onMessage = (m: { memory?: NodeJS.MemoryUsage, spaces?: Array<[string, number, number]> }): void => {
+        if (m.memory === undefined) return
+        clearTimeout(timer)
+        child.off('message', onMessage)
+        resolve({ memory: m.memory, spaces: m.spaces ?? [] })
+      }
+      child.on('message', onMessage)
+      child.send('memory')
+    }),
     close: async () => {
       child.send('close')
       const timer = setTimeout(() => { child.kill('SIGKILL') }, 15_000)
