@@ -84,6 +84,7 @@ export function ConfirmButton ({ label, question, confirmLabel, onConfirm, busy,
           const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null
           if (submitter?.value === 'yes') onConfirm()
         }}>
+          <h2 class="dialog-title">{label}?</h2>
           <p>{question}</p>
           {children}
           <div class="row end">
