@@ -45,19 +45,19 @@ const CASES: Case[] = [
   { name: 'seek to 50 %', start: SIZE / 2 + 12_345, length: 64 * KiB }
 ]
 
-interface Net { magnet: string, seeders: Seeder[], proxies: DelayProxy[], vanishing: DelayProxy[], silent: SilentPeer }
+export interface Net { magnet: string, seeders: Seeder[], proxies: DelayProxy[], vanishing: DelayProxy[], silent: SilentPeer }
 
-async function startNet (fx: Fixture, pieceLength: number): Promise<Net> {
+export async function startNet (fx: Fixture, pieceLength: number): Promise<Net> {
   const seeders: Seeder[] = []
   const proxies: DelayProxy[] = []
   const net: Net = { magnet: '', seeders, proxies, vanishing: [], silent: null as unknown as SilentPeer }
   try {
     const all = [...VANISHING, ...STEADY]
     // the first seeder hashes the file; the others seed its .torrent without hashing again
-    const first = await startSeeder(null, { path: fx.root, pieceLength, uploadLimit: mbit(all[0]![0]), timeoutMs: 180_000 })
+    const first = await startSeeder(null, { path: fx.root, pieceLength, uploadLimit: mbit(all[0]![0]), timeoutMs: 400_000 })
     seeders.push(first)
     const rest = await Promise.allSettled(all.slice(1).map(async ([m]) =>
-      await startSeeder(null, { path: fx.root, pieceLength, uploadLimit: mbit(m), torrentFile: first.torrentFile, timeoutMs: 120_000 })))
+      await startSeeder(null, { path: fx.root, pieceLength, uploadLimit: mbit(m), torrentFile: first.torrentFile, timeoutMs: 400_000 })))
     for (const r of rest) if (r.status === 'fulfilled') seeders.push(r.value)
     const failed = rest.find((r) => r.status === 'rejected')
     if (failed !== undefined) throw (failed as PromiseRejectedResult).reason
@@ -74,7 +74,7 @@ async function startNet (fx: Fixture, pieceLength: number): Promise<Net> {
   }
 }
 
-async function stopNet (net: Net): Promise<void> {
+export async function stopNet (net: Net): Promise<void> {
   await Promise.all(net.proxies.map(async (p) => { await p.close() }))
   await (net.silent as SilentPeer | null)?.close()
   await Promise.all(net.seeders.map(async (s) => { await s.stop() }))
@@ -118,6 +118,7 @@ async function leech (impl: string, net: Net, fx: Fixture, pieceLength: number, 
 export async function run (): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'momoshtrem-bench-inet-'))
   const rows: Cell[][] = []
+  const header = ['read', ...IMPLS.flatMap((i) => [`${i} median / worst`, 'median'])]
   const summary: Record<string, { ratios: number[], lost: number, reads: number }> = {}
   for (const impl of IMPLS) summary[impl] = { ratios: [], lost: 0, reads: 0 }
   try {
@@ -152,11 +153,12 @@ export async function run (): Promise<void> {
         }
         rows.push(cells)
       })
+      // as it goes: a later swarm that fails to start (a loaded machine) loses only its own lines
+      console.log(renderTable(header, rows.slice(rows.length - CASES.length - 1)))
     }
   } finally {
     rmSync(root, { recursive: true, force: true })
   }
-  const header = ['read', ...IMPLS.flatMap((i) => [`${i} median / worst`, 'median'])]
   rows.push(['-- all reads'])
   rows.push(['median / worst ratio, lost', ...IMPLS.flatMap((i) => {
     const s = summary[i]!

@@ -15,6 +15,7 @@
 // Spreading (fewest outstanding first) makes a blocked read wait for one slice of each peer's
 // queue, not for a whole piece from one.
 import { BLOCK, blockCount, pieceSize } from './metadata.ts'
+import { MIN_PIPELINE } from './pipeline.ts'
 import type { TorrentInfo } from './types.ts'
 import { gatherWants, orderWants, type Want, type WantSource } from './wants.ts'
 
@@ -142,6 +143,12 @@ export class Scheduler<P extends PeerLike> {
   private lastForeground = -Infinity
   /** when each peer last delivered a block we asked for */
   private readonly lastBlock = new WeakMap<P, number>()
+  /**
+   * Peers found stalled stay so until a block we asked for arrives (after a request timeout
+   * frees their queue they would look fresh again, and stall the next read): meanwhile each
+   * keeps one read-ahead request as a probe.
+   */
+  private readonly stalledPeers = new WeakSet<P>()
 
   /**
    * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
@@ -149,10 +156,13 @@ export class Scheduler<P extends PeerLike> {
    * holds of urgent pieces is duplicated at once (it never counts as a requester).
    */
   stalled (p: P, now: number): boolean {
+    if (this.stalledPeers.has(p)) return true
     const first = p.outstanding.values().next().value
     if (first === undefined) return false
     const waited = now - first.sentAt
-    return waited > Math.max(STALL_MS, 4 * latencyOf(p)) && (this.lastBlock.get(p) ?? -Infinity) < first.sentAt
+    if (waited <= Math.max(STALL_MS, 4 * latencyOf(p)) || (this.lastBlock.get(p) ?? -Infinity) >= first.sentAt) return false
+    this.stalledPeers.add(p)
+    return true
   }
 
   /** When block `key`, asked of `q`, should arrive: Infinity from a stalled peer. */
@@ -305,9 +315,14 @@ export class Scheduler<P extends PeerLike> {
   fill (peer: P, now = Date.now(), budget = Infinity): number {
     let sent = 0
     peer.pipelineLimited = false
-    if (this.stalled(peer, now)) return 0
+    const probe = this.stalled(peer, now)
+    const blocked = this.blocked()
     for (const w of this.wants()) {
-      const slots = (w.class === 'urgent' ? urgentCap(peer) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding) - peer.outstanding.size
+      if (probe && w.class === 'urgent') continue
+      // while a read waits, a peer's queue is for the awaited piece: work for later would be
+      // a commitment (a throttled peer cannot take it back) that the next read waits behind
+      const limit = probe ? 1 : w.class === 'urgent' ? urgentCap(peer) : blocked ? Math.min(MIN_PIPELINE, peer.maxOutstanding) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding
+      const slots = limit - peer.outstanding.size
       const cap = Math.min(budget - sent, slots)
       if (cap <= 0) {
         if (w.class === 'urgent') continue
@@ -361,6 +376,16 @@ export class Scheduler<P extends PeerLike> {
     return sent
   }
 
+  /** A read waits: an urgent piece is in flight and lacks blocks. */
+  private blocked (): boolean {
+    for (const w of this.wants()) {
+      if (w.class !== 'urgent') return false
+      const f = this.inflight.get(w.piece)
+      if (f !== undefined && f.received < f.got.length) return true
+    }
+    return false
+  }
+
   /** Roughly: `peer` has a block of `piece` that nobody was asked for yet. */
   private requestable (peer: P, piece: number): boolean {
     if (this.hooks.have(piece) || !peer.has(piece)) return false
@@ -382,6 +407,7 @@ export class Scheduler<P extends PeerLike> {
       peer.outstanding.delete(key)
       peer.sampleLatency(now - o.sentAt)
       this.lastBlock.set(peer, now)
+      this.stalledPeers.delete(peer)
     }
     const live = this.inflight.get(piece)
     const f = live ?? this.orphans.get(piece)
