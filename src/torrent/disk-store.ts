@@ -1,7 +1,7 @@
-// One torrent's pieces on disk: one file per verified piece (<cache>/<infohash>/<index>,
-// written to a temp file and renamed, so a present file of the right size is a verified
-// piece), inside the budget shared by every torrent (PieceCache). Pieces the owner pins and pieces being
-// read right now are never evicted for room.
+// One torrent's pieces on disk: one file per verified piece (<cache>/<infohash>/<index>; one
+// found at start-up is hashed before its first read), inside the budget shared by every
+// torrent (PieceCache). Pieces the owner pins and pieces being read right now are never
+// evicted for room.
 //
 // What is read back is checked: each piece file's stamp (size, mtime, ctime, inode) is
 // remembered when its bytes were known good (written by us, or hashed on a read), and a read
@@ -24,8 +24,16 @@ export interface PieceBudget {
   /** the engine is closing: no more writes */
   readonly closed: boolean
   readonly log: Logger
-  /** runs room-making + write one at a time across torrents */
+  /** runs room-making one at a time across torrents */
   serial<T> (fn: () => Promise<T>): Promise<T>
+  /** bytes of writes under way, room made for them (counted by makeRoom) */
+  reserved: number
+  /** waits for a free write slot (call under serial) */
+  slot (): Promise<void>
+  /** a write under way: close() and settled() wait for it */
+  track<T> (job: Promise<T>): Promise<T>
+  /** resolves once every write under way has ended */
+  settled (): Promise<void>
   /** evicts unpinned pieces until `bytes` more fit; false when pinned ones leave no room */
   makeRoom (bytes: number): Promise<boolean>
   writeFailed (err: unknown): void
@@ -42,6 +50,8 @@ export class DiskPieceStore implements PieceStore {
    */
   private readonly stamps = new Map<number, Stamp>()
   private readonly reading = new Map<number, number>()
+  /** pieces being written now */
+  private readonly writingNow = new Set<number>()
   private bytesHeld = 0
   private destroyed = false
 
@@ -79,15 +89,30 @@ export class DiskPieceStore implements PieceStore {
     }
   }
 
+  /**
+   * Room is made (and reserved) one write at a time across torrents, under the cache's serial
+   * queue; the write itself runs in one of the cache's write slots, beside others.
+   */
   async write (index: number, data: Buffer): Promise<boolean> {
-    return await this.cache.serial(async () => await this.writeNow(index, data))
-  }
-
-  private async writeNow (index: number, data: Buffer): Promise<boolean> {
-    if (this.have.get(index) || this.destroyed || this.cache.closed) return this.have.get(index)
-    if (!await this.cache.makeRoom(data.length)) return false
-    const stamp = await this.writeFile(index, data)
-    // destroyed meanwhile: its folder is removed right after this write, nothing to account
+    const started = await this.cache.serial(async () => {
+      if (this.have.get(index) || this.writingNow.has(index) || this.destroyed || this.cache.closed) return null
+      if (!await this.cache.makeRoom(data.length)) return null
+      await this.cache.slot()
+      if (this.destroyed || this.cache.closed) return null
+      this.cache.reserved += data.length
+      this.writingNow.add(index)
+      // started (and tracked) inside the queue: whatever is queued behind sees it under way
+      return { job: this.cache.track(this.writeFile(index, data)) }
+    })
+    if (started === null) return this.have.get(index)
+    let stamp: Stamp | null
+    try {
+      stamp = await started.job
+    } finally {
+      this.cache.reserved -= data.length
+      this.writingNow.delete(index)
+    }
+    // destroyed meanwhile: its folder is removed once this write ended, nothing to account
     if (stamp === null || this.destroyed) return false
     this.have.set(index)
     this.stamps.set(index, stamp)
@@ -97,23 +122,30 @@ export class DiskPieceStore implements PieceStore {
   }
 
   /**
-   * Writes a piece file through a temp name. When the disk refuses (full, quota, I/O error)
-   * nothing is left behind: a temp file would sit outside the budget until the next start,
-   * hundreds of them on a full disk. Null then: the piece was delivered, it is just not kept.
+   * Writes a piece file in place: open, write, fstat, close (three thread-pool round trips;
+   * a temp file, rename and stat made five, and under load the serial writes fell behind the
+   * download and verified pieces piled up in memory). No temp name is needed: a piece counts
+   * as held only once this returns, and a file found at start-up (a crash mid-write) has no
+   * stamp, so it is hashed before its first read. When the disk refuses (full, quota, I/O
+   * error) the file is removed: it would sit outside the budget until the next start, hundreds
+   * of them on a full disk. Null then: the piece was delivered, it is just not kept.
    */
   private async writeFile (index: number, data: Buffer): Promise<Stamp | null> {
     const path = this.file(index)
-    const tmp = `${path}.tmp`
-    let renamed = false
+    let fh: fsp.FileHandle | null = null
     try {
-      await fsp.writeFile(tmp, data)
-      await fsp.rename(tmp, path)
-      renamed = true
-      const stamp = stampOf(await fsp.stat(path, { bigint: true }))
+      fh = await fsp.open(path, 'w')
+      let done = 0
+      while (done < data.length) done += (await fh.write(data, done, data.length - done, done)).bytesWritten
+      // the stamp of the bytes just written; closing changes neither mtime nor ctime
+      const stamp = stampOf(fstatSync(fh.fd, { bigint: true }))
+      await fh.close()
+      fh = null
       this.cache.writeSucceeded()
       return stamp
     } catch (err) {
-      await fsp.rm(renamed ? path : tmp, { force: true }).catch(() => {})
+      await fh?.close().catch(() => {})
+      await fsp.rm(path, { force: true }).catch(() => {})
       this.cache.writeFailed(err)
       return null
     }
@@ -183,7 +215,10 @@ export class DiskPieceStore implements PieceStore {
     }
     this.bytesHeld = 0
     this.cache.forget(this.meta.info.infoHash)
-    // behind any write in progress, so no piece file lands after the folder is gone
-    await this.cache.serial(async () => { await fsp.rm(this.dir, { recursive: true, force: true }) })
+    // behind every write in progress, so no piece file lands after the folder is gone
+    await this.cache.serial(async () => {
+      await this.cache.settled()
+      await fsp.rm(this.dir, { recursive: true, force: true })
+    })
   }
 }

@@ -10,6 +10,9 @@ import { Lru } from './lru.ts'
 import type { TorrentMeta } from './metadata.ts'
 import type { PieceStore, PieceStoreHooks } from './piece-store.ts'
 
+/** piece writes run at once (of the thread pool's four threads: reads need some too) */
+const WRITE_SLOTS = 2
+
 export interface PieceCacheOptions {
   folder: string
   /** bytes on disk across all torrents */
@@ -28,6 +31,11 @@ export class PieceCache implements PieceBudget {
   private readonly hot: HotPieces | null
   private readonly stores = new Map<string, DiskPieceStore>()
   private queue: Promise<unknown> = Promise.resolve()
+  /** bytes of piece writes under way: room is made for them before they start */
+  reserved = 0
+  /** piece writes under way (close() waits for them), and callers waiting for a write slot */
+  private readonly writes = new Set<Promise<unknown>>()
+  private readonly slotWaiters: Array<() => void> = []
   /** the last piece write failed (disk full...): logged once until a write succeeds again */
   private writesFailing = false
 
@@ -78,6 +86,29 @@ export class PieceCache implements PieceBudget {
   async close (): Promise<void> {
     this.closed = true
     await this.serial(async () => {})
+    await this.settled()
+  }
+
+  /** Resolves once every piece write under way has ended. */
+  async settled (): Promise<void> {
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes])
+  }
+
+  /**
+   * Runs a piece write outside the serial queue, at most WRITE_SLOTS at once: each write is
+   * several thread-pool round trips, and one at a time the writes fell behind the swarm. The
+   * caller has made room (reserved) under serial(); waiting for a slot happens there too, so
+   * writes start in order.
+   */
+  async slot (): Promise<void> {
+    while (this.writes.size >= WRITE_SLOTS) await new Promise<void>((resolve) => this.slotWaiters.push(resolve))
+  }
+
+  track<T> (job: Promise<T>): Promise<T> {
+    this.writes.add(job)
+    const done = (): void => { this.writes.delete(job); this.slotWaiters.shift()?.() }
+    job.then(done, done)
+    return job
   }
 
   /** Runs cache mutations (room-making + write) one at a time, so the budget holds. */
@@ -89,7 +120,7 @@ export class PieceCache implements PieceBudget {
 
   /** Evicts unpinned LRU pieces until `bytes` more fit; false when pinned pieces leave no room. */
   async makeRoom (bytes: number): Promise<boolean> {
-    const victims = this.lru.victims(this.limit - bytes, key => {
+    const victims = this.lru.victims(this.limit - bytes - this.reserved, key => {
       const [hash, index] = splitKey(key)
       return this.stores.get(hash)?.pinned(index) ?? false
     })
@@ -99,7 +130,7 @@ export class PieceCache implements PieceBudget {
       if (store === undefined) this.lru.delete(key)
       else await store.evict(index)
     }
-    return this.lru.bytes + bytes <= this.limit
+    return this.lru.bytes + this.reserved + bytes <= this.limit
   }
 }
 
