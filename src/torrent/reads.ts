@@ -38,9 +38,13 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
   const start = file.offset + offset
   const end = start + len
   const pl = host.info.pieceLength
-  const out = Buffer.allocUnsafe(len)
   const missing = new Set<number>()
   for (let p = Math.floor(start / pl); p <= Math.floor((end - 1) / pl); p++) missing.add(p)
+  // a range inside one piece is answered with a view of the piece's buffer, not a copy (a
+  // streaming read is cut at piece boundaries, so that is most reads): one copy less of every
+  // byte served, and no buffer of the read's size to allocate and collect. Callers only read.
+  const out = missing.size === 1 ? null : Buffer.allocUnsafe(len)
+  let view: Buffer | null = null
 
   return await new Promise<Buffer>((resolve, reject) => {
     const unsubs: Array<() => void> = []
@@ -58,7 +62,7 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
       untrack()
       host.removeSource(source)
       if (err !== undefined) reject(err)
-      else resolve(out)
+      else resolve(view ?? out!)
     }
     const onAbort = (): void => { finish(opts.signal?.reason ?? new Error('aborted')) }
     const untrack = host.track(err => { finish(err) })
@@ -66,7 +70,8 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
       if (settled || !missing.has(p)) return
       const a = Math.max(start, p * pl)
       const b = Math.min(end, (p + 1) * pl)
-      data.copy(out, a - start, a - dataStart, b - dataStart)
+      if (out === null) view = data.subarray(a - dataStart, b - dataStart)
+      else data.copy(out, a - start, a - dataStart, b - dataStart)
       missing.delete(p)
       if (missing.size === 0) finish()
     }
