@@ -15,6 +15,7 @@ import ltDontHave from 'lt_donthave'
 import type { TorrentMeta } from './metadata.ts'
 import { DEFAULT_MAX_PIPELINE, INITIAL_PIPELINE, MAX_PIPELINE, MIN_PIPELINE, nextRate, pipelineBlocks, slowStart } from './pipeline.ts'
 import { isDict, isExtId, maxMessageLength, messageViolation, u32 } from './wire-checks.ts'
+import { installWireInput } from './wire-input.ts'
 import type { TorrentInfo } from './types.ts'
 
 /** Where a peer's piece traffic goes once the torrent's metadata is known (its Transfer). */
@@ -92,6 +93,8 @@ export class Peer {
   private blocksRequested = 0
   private blocksReceived = 0
   private pexRunning = false
+  /** the socket holds writes until the next turn (corkTurn) */
+  private corked = false
 
   constructor (readonly wire: Wire, readonly socket: Duplex, readonly addr: string, readonly outgoing: boolean, private readonly host: PeerHost) {
     this.dialAddr = outgoing ? addr : null
@@ -189,6 +192,7 @@ export class Peer {
    */
   private guardWire (): void {
     const wire = this.wire
+    installWireInput(wire)
     const info = (): TorrentInfo | null => this.host.meta?.info ?? null
     const onLength = wire._onMessageLength as unknown
     const onMessage = wire._onMessage as unknown
@@ -235,9 +239,25 @@ export class Peer {
 
   /** Requests a block, counted: a peer never sends more blocks than it was asked for. */
   request (piece: number, offset: number, length: number, cb: (err: Error | null) => void): void {
+    this.corkTurn()
     const before = this.wire.requests.length
     this.wire.request(piece, offset, length, cb)
     if (this.wire.requests.length > before) this.blocksRequested++
+  }
+
+  /**
+   * Holds the socket's writes until the next turn of the event loop: the requests of one pump
+   * (up to a pipeline of them, 17 bytes each) leave in one write instead of one system call
+   * each, which was a third of the engine's CPU at full speed. The wire hands its messages to
+   * the socket in a microtask, so the socket is uncorked in setImmediate, after those ran.
+   */
+  private corkTurn (): void {
+    if (this.corked || this.closed) return
+    const s = this.socket as Duplex & { cork?: () => void, uncork?: () => void }
+    if (typeof s.cork !== 'function' || typeof s.uncork !== 'function') return
+    this.corked = true
+    s.cork()
+    setImmediate(() => { this.corked = false; s.uncork!() })
   }
 
   /** The peer broke the protocol: banned and disconnected, whatever it sends next is ignored. */
