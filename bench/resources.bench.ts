@@ -13,7 +13,7 @@
 //   sequential:  a fresh server, one GET of one whole file, MiB/s and CPU s/GiB.
 // Every byte is checked against the source file (SHA-256). Figures only: nothing is asserted.
 // BENCH_IMPLS=momoshtrem,webtorrent,torrent-stream picks servers; BENCH_CPU_PROF=DIR runs
-// momoshtrem with --cpu-prof into DIR.
+// momoshtrem with --cpu-prof into DIR; BENCH_APP_NODE_ARGS adds node options to momoshtrem's.
 import { createHash } from 'node:crypto'
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
@@ -30,6 +30,8 @@ const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 1024) * KiB
 const SEEDERS = Number(process.env.BENCH_SEEDERS ?? 2)
 const IMPLS = (process.env.BENCH_IMPLS ?? 'momoshtrem,webtorrent,torrent-stream').split(',') as Impl[]
 const PROF = process.env.BENCH_CPU_PROF
+/** more node options for momoshtrem (a preload that logs process.memoryUsage(), say) */
+const NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
 const READ_TIMEOUT = 300_000
 const GiB = 1024 * MiB
 
@@ -70,7 +72,7 @@ async function getWhole (url: string): Promise<{ bytes: number, sha256: string }
 }
 
 async function start (impl: Impl, bundle: string, sw: Swarm, files: string[]): Promise<Server> {
-  if (impl === 'momoshtrem') return await startMomoshtrem(bundle, sw.magnet, files, PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROF}`])
+  if (impl === 'momoshtrem') return await startMomoshtrem(bundle, sw.magnet, files, [...NODE_ARGS, ...(PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROF}`])])
   return await startPeer(impl, sw.magnet, sw.seeders.map((s) => peerHint(s.port)))
 }
 
