@@ -1,5 +1,6 @@
 // PROPFIND: Depth 0 (the entry) or 1 (the collection first, then its children).
 // Depth infinity, which a missing header means, is refused the RFC 4918 way.
+import { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Vfs } from '../vfs/types.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
@@ -44,6 +45,12 @@ export async function handlePropfind (req: FastifyRequest, reply: FastifyReply, 
   // entries whose href does not start with the path it asked for)
   const selfHref = hrefFor(prefix, path.sent, isDir)
   const children = d.depth === 1 && isDir ? await vfs.readDir(path.vfsPath) : []
-  const body = multistatusBody(d.noroot && d.depth === 1 && isDir ? null : selfHref, self, selfHref, children, selection)
-  await reply.code(207).type(XML_TYPE).send(body)
+  const chunks = multistatusBody(d.noroot && d.depth === 1 && isDir ? null : selfHref, self, selfHref, children, selection)
+  reply.code(207).type(XML_TYPE)
+  if (chunks.length === 1) { await reply.send(chunks[0]); return }
+  // a large folder's kept body comes as views of its earlier bodies: sent as they are, uncopied,
+  // with the length set so the answer is not chunked (some clients want Content-Length)
+  let length = 0
+  for (const c of chunks) length += c.length
+  await reply.header('content-length', length).send(Readable.from(chunks))
 }

@@ -3,10 +3,11 @@
 // and href spelling, and a changed entry (a new object) must never get an old rendering.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { multistatusBody } from '../../src/webdav/multistatus.ts'
+import { multistatusBody as chunked } from '../../src/webdav/multistatus.ts'
 import { hrefFor } from '../../src/webdav/paths.ts'
 import { multistatus, responseXml, type Selection } from '../../src/webdav/xml.ts'
 import type { VfsEntry } from '../../src/vfs/types.ts'
+import { rng } from '../helpers/fixtures.ts'
 
 const at = new Date('2024-03-01T11:51:00Z')
 const folder: VfsEntry = { name: 'Movies', kind: 'dir', size: 0, created: at, modified: at }
@@ -23,6 +24,8 @@ const SELECTIONS: Selection[] = [
   { type: 'prop', props: [{ ns: 'DAV:', local: 'displayname' }] },
   { type: 'prop', props: [] }
 ]
+
+const multistatusBody = (...args: Parameters<typeof chunked>): Buffer => Buffer.concat(chunked(...args))
 
 function fresh (sent: string[], self: VfsEntry | null, list: VfsEntry[], sel: Selection): string {
   const responses = self === null ? [] : [responseXml(hrefFor('/dav', sent, true), self, sel)]
@@ -60,7 +63,8 @@ test('a large folder\'s kept body is served only for the very same entries', () 
   const href = '/dav/Movies/'
   const first = multistatusBody(href, folder, href, many, sel)
   assert.equal(first.toString(), fresh(['Movies'], folder, many, sel))
-  assert.equal(multistatusBody(href, folder, href, [...many], sel), first, 'same entries: the kept body')
+  assert.equal(chunked(href, folder, href, [...many], sel)[0], chunked(href, folder, href, many, sel)[0], 'same entries: the kept body')
+  assert.equal(multistatusBody(href, folder, href, [...many], sel).toString(), first.toString())
   // another spelling of the path, noroot, another selection: bodies of their own
   assert.equal(multistatusBody('/dav/movies/', folder, '/dav/movies/', many, sel).toString(), fresh(['movies'], folder, many, sel))
   assert.equal(multistatusBody(null, folder, href, many, sel).toString(), fresh(['Movies'], null, many, sel))
@@ -72,4 +76,27 @@ test('a large folder\'s kept body is served only for the very same entries', () 
   const self2 = { ...folder, modified: new Date('2025-01-01T00:00:00Z') }
   assert.equal(multistatusBody(href, self2, href, changed, sel).toString(), fresh(['Movies'], self2, changed, sel))
   assert.equal(multistatusBody(href, folder, href, many, sel).toString(), first.toString())
+})
+
+test('a large folder\'s body redone from the kept one equals fresh rendering after each of 200 random edits', () => {
+  const random = rng(5)
+  let n = 0
+  const entry = (): VfsEntry => ({ name: `Title ${n++} & Co (${2000 + (n % 20)})`, kind: random() < 0.5 ? 'dir' : 'file', size: n, created: at, modified: at, etag: String(n), contentType: 'video/mp4' })
+  let list: VfsEntry[] = Array.from({ length: 700 }, entry)
+  let self = folder
+  const sel: Selection = { type: 'allprop' }
+  for (let step = 0; step < 200; step++) {
+    // one to three edits anywhere (start, end, middle): insert, delete, replace; sometimes none
+    for (let k = Math.floor(random() * 4); k > 0; k--) {
+      const i = Math.floor(random() * list.length)
+      const r = random()
+      list = r < 0.4 ? [...list.slice(0, i), entry(), ...list.slice(i)] : r < 0.7 ? [...list.slice(0, i), ...list.slice(i + 1)] : [...list.slice(0, i), entry(), ...list.slice(i + 1)]
+    }
+    if (list.length < 500) list.push(...Array.from({ length: 50 }, entry))
+    if (random() < 0.3) self = { ...self, modified: new Date(at.getTime() + step * 1000) }
+    for (const [sent, noroot] of [[['Movies'], false], [['Movies'], true]] as const) {
+      const href = hrefFor('/dav', [...sent], true)
+      assert.equal(multistatusBody(noroot ? null : href, self, href, list, sel).toString(), fresh([...sent], noroot ? null : self, list, sel), `step ${step}`)
+    }
+  }
 })
