@@ -51,11 +51,18 @@ const seasonPath = (s: number, se: number): string => `/dav/TV%20Shows/${encodeU
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
-/** The app's CPU ms per warm PROPFIND of `path`, over `runs` requests (10 ms ticks: use many). */
-async function cpuPer (app: AppProcess, path: string, runs = 20): Promise<number> {
-  const c0 = app.cpuMs()
-  for (let i = 0; i < runs; i++) await propfind(app.url, path)
-  return (app.cpuMs() - c0) / runs
+/** The app's CPU ms per warm PROPFIND of `path` (median over `runs` requests). */
+async function cpuPer (app: AppProcess, path: string, runs = 9): Promise<number> {
+  const xs: number[] = []
+  for (let i = 0; i < runs; i++) xs.push((await timed(app, path)).cpu)
+  return median(xs)
+}
+
+/** One PROPFIND: its wall time and the app's CPU time while answering it (ms). */
+async function timed (app: AppProcess, path: string): Promise<{ wall: number, cpu: number }> {
+  const c0 = await app.cpu()
+  const wall = await propfind(app.url, path)
+  return { wall, cpu: await app.cpu() - c0 }
 }
 
 /** Idle RSS after `ms` without requests, with the V8 heap's share (used includes garbage not yet collected). */
@@ -66,7 +73,9 @@ async function idleRss (app: AppProcess, ms = 5000): Promise<string> {
 }
 
 const RUNS = 3
-const fmtRuns = (xs: number[]): string => `${fmtMs(median(xs))} (${xs.map((x) => Math.round(x)).join(', ')})`
+const fmtCpu = (ms: number): string => `${ms.toFixed(1)} ms CPU`
+const fmtRuns = (xs: Array<{ wall: number, cpu: number }>): string =>
+  `${fmtMs(median(xs.map((x) => x.wall)))} (${xs.map((x) => Math.round(x.wall)).join(', ')}) / ${fmtCpu(median(xs.map((x) => x.cpu)))}`
 
 async function scale (bundle: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'momoshtrem-scale-'))
@@ -87,9 +96,11 @@ async function scale (bundle: string): Promise<void> {
       rows.push(['-- reads (no change)'])
       rows.push(['PROPFIND /dav/Movies/ (cold: first request, builds the tree)', fmtMs(await propfind(url, '/dav/Movies/'))])
       rows.push(['PROPFIND /dav/Movies/ (warm, median of 9)', fmtMs(await warm(url, '/dav/Movies/', 9))])
-      rows.push(['  app CPU per warm PROPFIND /dav/Movies/ (20 requests)', fmtMs(await cpuPer(app, '/dav/Movies/'))])
+      rows.push(['  app CPU per warm PROPFIND /dav/Movies/ (median of 9)', fmtCpu(await cpuPer(app, '/dav/Movies/'))])
       rows.push(['PROPFIND one movie folder (warm, median of 9)', fmtMs(await warm(url, moviePath(1), 9))])
+      rows.push(['  app CPU per warm PROPFIND of it (median of 9)', fmtCpu(await cpuPer(app, moviePath(1)))])
       rows.push(['PROPFIND one season folder (warm, median of 9)', fmtMs(await warm(url, seasonPath(1, 1), 9))])
+      rows.push(['  app CPU per warm PROPFIND of it (median of 9)', fmtCpu(await cpuPer(app, seasonPath(1, 1)))])
 
       // each change is made 2 x RUNS times: the first PROPFIND after it goes to the changed
       // folder RUNS times, to /dav/Movies/ RUNS times (median, then every run in brackets)
@@ -106,15 +117,15 @@ async function scale (bundle: string): Promise<void> {
         ['unassign an episode (DELETE /api/episodes/:id/assign)', (k) => seasonPath(7 + k, 1), async (k) => await api(url, 'DELETE', `/api/episodes/${(7 + k - 1) * SEASONS * EPISODES + 1}/assign`)],
         ['delete a movie (DELETE /api/movies/:id)', () => '/dav/Movies/', async (k) => await api(url, 'DELETE', `/api/movies/${4 + k * 10}`)]
       ]
-      rows.push([`-- first PROPFIND after a change (median of ${RUNS}, then each run)`])
+      rows.push([`-- first PROPFIND after a change: wall (median of ${RUNS}, each run) / app CPU while answering it (median)`])
       for (const [name, folder, change] of changes) {
-        const own: number[] = []
-        const movies: number[] = []
+        const own: Array<{ wall: number, cpu: number }> = []
+        const movies: Array<{ wall: number, cpu: number }> = []
         for (let r = 0; r < RUNS; r++) {
           await change(2 * r)
-          own.push(await propfind(url, folder(2 * r)))
+          own.push(await timed(app, folder(2 * r)))
           await change(2 * r + 1)
-          movies.push(await propfind(url, '/dav/Movies/'))
+          movies.push(await timed(app, '/dav/Movies/'))
         }
         rows.push([`${name}: changed folder${folder(0) === '/dav/Movies/' ? ' (Movies)' : ''}`, fmtRuns(own)])
         rows.push([`${name}: /dav/Movies/`, fmtRuns(movies)])

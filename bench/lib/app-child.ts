@@ -1,7 +1,7 @@
 // The app in a process of its own (forked by app-process.ts from a bundle of this file):
 // argv[2] is the data folder (db.sqlite in it). Sends { url } once listening; closes on
 // 'close' or when the parent goes away; answers 'memory' with process.memoryUsage() and V8's
-// heap spaces.
+// heap spaces, 'cpu' with process.cpuUsage().
 import { join } from 'node:path'
 import { getHeapSpaceStatistics } from 'node:v8'
 import { loadConfig } from '../../src/config/load.ts'
@@ -25,6 +25,7 @@ async function main (dir: string): Promise<void> {
     if (m === 'close') stop()
     // where the RSS sits: V8's heap spaces (committed, used) and memory outside the heap
     if (m === 'memory') process.send!({ memory: process.memoryUsage(), spaces: getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size, s.space_used_size]) })
+    if (m === 'cpu') process.send!({ cpu: process.cpuUsage() })
   })
   process.on('disconnect', stop)
   process.send!({ url })

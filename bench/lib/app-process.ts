@@ -17,6 +17,8 @@ export interface AppProcess {
   rss (): number
   /** user + system CPU time the process has used (ms, 10 ms ticks) */
   cpuMs (): number
+  /** user + system CPU time the process has used (ms, microsecond precision, over IPC) */
+  cpu (): Promise<number>
   /** the app's process.memoryUsage() and V8 heap spaces ([name, committed, used] bytes) */
   memory (): Promise<{ memory: NodeJS.MemoryUsage, spaces: Array<[string, number, number]> }>
   close (): Promise<void>
@@ -58,6 +60,17 @@ export async function startAppProcess (bundle: string, dir: string, timeoutMs = 
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`app process exited (${code}) before listening`)) })
   })
   const pid = child.pid!
+  const ask = async <T>(question: string, isAnswer: (m: unknown) => boolean): Promise<T> => await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.off('message', onMessage); reject(new Error(`app process did not answer ${question} in 10 s`)) }, 10_000)
+    const onMessage = (m: unknown): void => {
+      if (!isAnswer(m)) return
+      clearTimeout(timer)
+      child.off('message', onMessage)
+      resolve(m as T)
+    }
+    child.on('message', onMessage)
+    child.send(question)
+  })
   const proc = (file: string): string => readFileSync(`/proc/${pid}/${file}`, 'utf8')
   return {
     url,
@@ -69,17 +82,14 @@ export async function startAppProcess (bundle: string, dir: string, timeoutMs = 
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       return (Number(fields[11]) + Number(fields[12])) * 10
     },
-    memory: async () => await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { reject(new Error('app process did not answer memory in 10 s')) }, 10_000)
-      const onMessage = (m: { memory?: NodeJS.MemoryUsage, spaces?: Array<[string, number, number]> }): void => {
-        if (m.memory === undefined) return
-        clearTimeout(timer)
-        child.off('message', onMessage)
-        resolve({ memory: m.memory, spaces: m.spaces ?? [] })
-      }
-      child.on('message', onMessage)
-      child.send('memory')
-    }),
+    cpu: async () => {
+      const { cpu } = await ask<{ cpu: NodeJS.CpuUsage }>('cpu', (m) => (m as { cpu?: unknown }).cpu !== undefined)
+      return (cpu.user + cpu.system) / 1000
+    },
+    memory: async () => {
+      const m = await ask<{ memory: NodeJS.MemoryUsage, spaces?: Array<[string, number, number]> }>('memory', (x) => (x as { memory?: unknown }).memory !== undefined)
+      return { memory: m.memory, spaces: m.spaces ?? [] }
+    },
     close: async () => {
       child.send('close')
       const timer = setTimeout(() => { child.kill('SIGKILL') }, 15_000)
