@@ -9,7 +9,7 @@
 // - a tracker that gets answered far more often than any announce interval allows (a UDP
 //   interval beyond Node's timer range turns into a 1 ms timer) is dropped for this torrent.
 import type { EventEmitter } from 'node:events'
-import Discovery from 'torrent-discovery'
+import type Discovery from 'torrent-discovery'
 import type { Logger } from '../logger.ts'
 import { trackerProxyOptions } from './tracker-http.ts'
 
@@ -66,8 +66,22 @@ function isAnnounceUrl (url: string): boolean {
   }
 }
 
+type DiscoveryClass = typeof Discovery
+let discoveryClass: Promise<DiscoveryClass> | undefined
+
+/**
+ * torrent-discovery with bittorrent-tracker, its WebSocket, SOCKS and LSD parts, loaded when
+ * the first torrent looks for peers rather than at start-up (an empty library never needs it).
+ */
+async function loadDiscovery (): Promise<DiscoveryClass> {
+  discoveryClass ??= import('torrent-discovery').then((m) => m.default)
+  return await discoveryClass
+}
+
 export class PeerDiscovery {
   private d: Discovery | null = null
+  /** start() was called more recently than stop(): the emitter is made once its module is loaded */
+  private wanted = false
   private selection: TrackerSelection | null = null
   /** trackers dropped for answering too often, for the life of this torrent */
   private readonly dropped = new Set<string>()
@@ -75,14 +89,27 @@ export class PeerDiscovery {
 
   constructor (private readonly opts: DiscoveryOptions, private readonly onPeer: (addr: string, source: string) => void, private readonly log: Logger) {}
 
-  get running (): boolean { return this.d !== null }
+  get running (): boolean { return this.d !== null || this.wanted }
 
   start (): void {
-    if (this.d !== null) return
-    const { infoHash, peerId, port, dht, lsd } = this.opts
+    if (this.d !== null || this.wanted) return
+    const { dht, lsd } = this.opts
     const trackers = this.trackers().filter((url) => !this.dropped.has(url))
     if (trackers.length === 0 && dht === null && !lsd) return
-    const d = new Discovery({
+    this.wanted = true
+    loadDiscovery().then((DiscoveryClass) => {
+      if (!this.wanted || this.d !== null) return
+      this.wanted = false
+      this.create(DiscoveryClass, trackers)
+    }, (err: unknown) => {
+      this.wanted = false
+      this.log.error(errorFields(err), 'peer discovery unavailable')
+    })
+  }
+
+  private create (DiscoveryClass: DiscoveryClass, trackers: string[]): void {
+    const { infoHash, peerId, port, dht, lsd } = this.opts
+    const d = new DiscoveryClass({
       infoHash,
       peerId: peerId.toString('hex'),
       port,
@@ -102,6 +129,7 @@ export class PeerDiscovery {
   }
 
   stop (): void {
+    this.wanted = false
     const d = this.d
     this.d = null
     if (d !== null) d.destroy()
