@@ -5,14 +5,15 @@
 // files of BENCH_FILE_MIB (256) MiB, BENCH_PIECE_KIB (1024) KiB pieces. Each server runs in its
 // own child process (momoshtrem: the bundle `momoshtrem serve` runs, production defaults), fresh
 // and empty for each phase; RSS and CPU are read from /proc from outside:
-//   idle:        RSS 5 s after start with the torrent's metadata known, nothing read yet;
+//   idle:        RSS 15 s after start with the torrent's metadata known, nothing read yet;
 //   four files:  the four files read whole at once at full speed (one GET each), RSS sampled
 //                every 100 ms: steady = median of the samples over 20-90 % of the read, peak =
 //                the kernel's high-water mark (VmHWM); CPU s per GiB delivered; idle after =
 //                RSS 10 s after the reads ended;
 //   sequential:  a fresh server, one GET of one whole file, MiB/s and CPU s/GiB.
 // Every byte is checked against the source file (SHA-256). Figures only: nothing is asserted.
-// BENCH_IMPLS=momoshtrem,webtorrent,torrent-stream picks servers; BENCH_CPU_PROF=DIR runs
+// momoshtrem-mmap is momoshtrem started with MALLOC_MMAP_THRESHOLD_=131072 (see start()).
+// BENCH_IMPLS=momoshtrem,momoshtrem-mmap,webtorrent,torrent-stream picks servers; BENCH_CPU_PROF=DIR runs
 // momoshtrem with --cpu-prof into DIR; BENCH_APP_NODE_ARGS adds node options to momoshtrem's.
 import { createHash } from 'node:crypto'
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs'
@@ -28,11 +29,12 @@ import { median, renderTable } from './lib/table.ts'
 const FILE = Number(process.env.BENCH_FILE_MIB ?? 256) * MiB
 const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 1024) * KiB
 const SEEDERS = Number(process.env.BENCH_SEEDERS ?? 2)
-const IMPLS = (process.env.BENCH_IMPLS ?? 'momoshtrem,webtorrent,torrent-stream').split(',') as Impl[]
+const IMPLS = (process.env.BENCH_IMPLS ?? 'momoshtrem,momoshtrem-mmap,webtorrent,torrent-stream').split(',') as Impl[]
 const PROF = process.env.BENCH_CPU_PROF
 /** more node options for momoshtrem (a preload that logs process.memoryUsage(), say) */
 const NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
 const READ_TIMEOUT = 300_000
+const IDLE_WAIT = 15_000
 const GiB = 1024 * MiB
 
 interface Row {
@@ -72,7 +74,11 @@ async function getWhole (url: string): Promise<{ bytes: number, sha256: string }
 }
 
 async function start (impl: Impl, bundle: string, sw: Swarm, files: string[]): Promise<Server> {
-  if (impl === 'momoshtrem') return await startMomoshtrem(bundle, sw.magnet, files, [...NODE_ARGS, ...(PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROF}`])])
+  const args = [...NODE_ARGS, ...(PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROF}`])]
+  if (impl === 'momoshtrem') return await startMomoshtrem(bundle, sw.magnet, files, args)
+  // glibc raises its mmap threshold to the size of the last mmapped block freed (a 1 MiB piece),
+  // after which pieces come from the heap and freed ones stay in RSS: fixed, they go back at once
+  if (impl === 'momoshtrem-mmap') return await startMomoshtrem(bundle, sw.magnet, files, args, { MALLOC_MMAP_THRESHOLD_: '131072' })
   return await startPeer(impl, sw.magnet, sw.seeders.map((s) => peerHint(s.port)))
 }
 
@@ -98,7 +104,8 @@ async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], 
   const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN }
   let srv = await start(impl, bundle, sw, files)
   try {
-    await sleep(5000)
+    // settled: the assigned files' head and tail pins fetched, start-up garbage collected
+    await sleep(IDLE_WAIT)
     row.idle = memoryOf(srv.pid).rss
     const samples: Array<[number, number]> = []
     const t0 = performance.now()
@@ -153,9 +160,10 @@ export async function run (): Promise<void> {
 
 function printTable (rows: Map<Impl, Row>, log: (s: string) => void): void {
   const impls = [...rows.keys()]
-  const ours = rows.get('momoshtrem')
-  const peers = impls.filter((i) => i !== 'momoshtrem')
-  const header = ['metric', ...impls, ...(ours === undefined ? [] : peers.map((p) => `momoshtrem/${p}`))]
+  const ours = impls.filter((i) => i.startsWith('momoshtrem'))
+  const peers = impls.filter((i) => i === 'webtorrent' || i === 'torrent-stream')
+  const pairs = ours.flatMap((o) => peers.map((p) => [o, p] as const))
+  const header = ['metric', ...impls, ...pairs.map(([o, p]) => `${o}/${p}`)]
   const lines: Array<[string, (r: Row) => number, (x: number) => string]> = [
     ['RSS idle, metadata known (MiB)', (r) => r.idle, (x) => (x / MiB).toFixed(0)],
     ['RSS steady, four files at full speed (MiB)', (r) => r.steady, (x) => (x / MiB).toFixed(0)],
@@ -169,7 +177,7 @@ function printTable (rows: Map<Impl, Row>, log: (s: string) => void): void {
   const body = lines.map(([name, get, fmt]) => [
     name,
     ...impls.map((i) => fmt(get(rows.get(i)!))),
-    ...(ours === undefined ? [] : peers.map((p) => `${(get(ours) / get(rows.get(p)!)).toFixed(2)}x`))
+    ...pairs.map(([o, p]) => `${(get(rows.get(o)!) / get(rows.get(p)!)).toFixed(2)}x`)
   ])
   log('')
   log(`Resources — loopback TCP, ${SEEDERS} unthrottled webtorrent seeders, four files of ${FILE / MiB} MiB, piece ${PIECE / KiB} KiB; each server a`)

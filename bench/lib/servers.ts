@@ -15,7 +15,8 @@ const PEER_SCRIPT = fileURLToPath(new URL('./peer-server-process.mjs', import.me
 /** under node_modules so the bundle's externals (better-sqlite3) resolve from the checkout */
 const BUNDLE_DIR = join(root, 'node_modules', '.cache', 'momoshtrem-resources-bench')
 
-export type Impl = 'momoshtrem' | 'webtorrent' | 'torrent-stream'
+/** momoshtrem-mmap: momoshtrem with glibc's mmap threshold fixed at 128 KiB (MALLOC_MMAP_THRESHOLD_) */
+export type Impl = 'momoshtrem' | 'momoshtrem-mmap' | 'webtorrent' | 'torrent-stream'
 
 export interface Server {
   impl: Impl
@@ -81,7 +82,7 @@ async function waitExit (child: ChildProcess, ms: number): Promise<void> {
  * on loopback (no DHT/LSD/PEX/uTP, the peers come from the magnet). Each torrent file becomes a
  * movie assigned to that file, and its WebDAV URL is looked up by PROPFIND.
  */
-export async function startMomoshtrem (bundle: string, magnet: string, files: string[], extraArgs: string[] = []): Promise<Server> {
+export async function startMomoshtrem (bundle: string, magnet: string, files: string[], extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'momoshtrem-bench-res-'))
   const port = await freePort()
   const config = join(dir, 'config.yaml')
@@ -93,7 +94,7 @@ export async function startMomoshtrem (bundle: string, magnet: string, files: st
     'logging: { level: warn }',
     ''
   ].join('\n'))
-  const child = spawn(process.execPath, [...extraArgs, bundle, 'serve', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, [...extraArgs, bundle, 'serve', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } })
   const base = `http://127.0.0.1:${port}`
   const stop = async (): Promise<void> => {
     child.kill('SIGTERM')
@@ -131,7 +132,7 @@ export async function startMomoshtrem (bundle: string, magnet: string, files: st
       if (href === undefined) throw new Error(`no ${ext} file listed under ${folder}`)
       urls[file] = `${base}${href}`
     }
-    return { impl: 'momoshtrem', pid: child.pid!, urls, stop }
+    return { impl: env.MALLOC_MMAP_THRESHOLD_ === undefined ? 'momoshtrem' : 'momoshtrem-mmap', pid: child.pid!, urls, stop }
   } catch (err) {
     await stop()
     throw err
