@@ -93,7 +93,14 @@ const DUPLICATE_MARGIN_MS = 20
  * player abandons (a seek) leaves little behind it.
  */
 const URGENT_EXTRA = 4
-function urgentCap (p: PeerLike): number { return p.maxOutstanding + URGENT_EXTRA }
+/**
+ * ...and a fast peer as many as it delivers in this long: the blocks go to whoever delivers
+ * them first (see eta), so without it a near 20 Mbit peer sat capped at its pipeline while
+ * the rest of the piece went to peers 300 ms away. A read abandoned costs at most this much
+ * of the peer's time.
+ */
+const URGENT_HORIZON_MS = 250
+function urgentCap (p: PeerLike): number { return Math.max(p.maxOutstanding + URGENT_EXTRA, Math.floor(rateOf(p) * URGENT_HORIZON_MS / 1000 / BLOCK)) }
 /**
  * Background work (pins, next-episode warm-up) fills at most a quarter of a peer's pipeline
  * (about half a round trip plus 5 ms of its rate, see pipelineBlocks): nobody waits for it,
@@ -269,10 +276,11 @@ export class Scheduler<P extends PeerLike> {
 
   /**
    * Requests the urgent pieces' unrequested blocks, each from the peer among `peers` holding
-   * the piece with the fewest requests outstanding (a slow peer drains its queue slowly, so it
-   * gets fewer). `joining` are peers that hold pieces but have not unchoked us yet, moments
-   * after connecting: each keeps an even share of every urgent piece it has for when it does,
-   * instead of the first peer to unchoke taking a whole piece into its queue. `budget` caps
+   * the piece expected to deliver it first (see eta: a slow peer drains its queue slowly, so
+   * it gets fewer). `joining` are peers that hold pieces but have not unchoked us yet, moments
+   * after connecting: each keeps back the blocks it would deliver sooner than the unchoked
+   * ones once it does, instead of the first peer to unchoke taking a whole piece into its
+   * queue, or the unchoked ones idling while a distant peer joins. `budget` caps
    * new requests. Returns the number sent.
    */
   spreadUrgent (peers: readonly P[], now = Date.now(), budget = Infinity, joining: readonly P[] = []): number {
@@ -284,10 +292,11 @@ export class Scheduler<P extends PeerLike> {
       if (holders.length === 0) continue
       const f = this.inflight.get(w.piece) ?? this.start(w.piece)
       const n = f.got.length
-      const waiting = joining.filter((p) => p.has(w.piece)).length
-      let open = n - Math.ceil(n / (holders.length + waiting)) * waiting
-      for (let b = 0; b < n; b++) if (taken(f, b)) open--
-      for (let b = f.cursor; b < n && sent < budget && open > 0; b++) {
+      const waiting = joining.filter((p) => p.has(w.piece))
+      // blocks kept back for each joining peer: a joining peer keeps a block it would deliver
+      // (once it unchokes, about one unknown round trip away) before any unchoked peer could
+      const kept = new Map<P, number>()
+      for (let b = f.cursor; b < n && sent < budget; b++) {
         if (taken(f, b)) { if (b === f.cursor) f.cursor++; continue }
         // the peer that would deliver it first: a fast peer takes several blocks for each one
         // of a slow peer (all alike until measured: fewest outstanding first)
@@ -299,9 +308,15 @@ export class Scheduler<P extends PeerLike> {
           if (e < bestEta) { best = p; bestEta = e }
         }
         if (best === undefined) break
+        let joiner: P | undefined
+        let joinerEta = bestEta
+        for (const p of waiting) {
+          const e = UNKNOWN_LATENCY_MS + eta(p, p.outstanding.size + (kept.get(p) ?? 0))
+          if (e < joinerEta) { joiner = p; joinerEta = e }
+        }
+        if (joiner !== undefined) { kept.set(joiner, (kept.get(joiner) ?? 0) + 1); continue }
         this.record(best, f, b, now)
         sent++
-        open--
       }
     }
     return sent

@@ -158,16 +158,17 @@ test('scheduler: urgent spreading respects each peer\'s pipeline (plus the urgen
   assert.equal(s.fill(a), 0, 'fill() never requests fresh urgent blocks (they are spread)')
 })
 
-test('scheduler: peers that have not unchoked us yet keep their share of an urgent piece', () => {
+test('scheduler: peers that have not unchoked us yet keep the blocks they would deliver first', () => {
   const { s, sent } = setup()
   s.sources.add({ collect: add => { add(1, 'urgent', Date.now() + 60_000, 0) } })
   const first = new FakePeer(100)
   const joining = [new FakePeer(100), new FakePeer(100), new FakePeer(100, new Set([7]))]
-  // 4 blocks, two holders of which one is still joining: the first to unchoke takes 2
-  assert.equal(s.spreadUrgent([first], Date.now(), Infinity, joining.slice(0, 1)), 2)
+  // 4 blocks, two holders (both unmeasured) of which one is still joining: the first to
+  // unchoke takes 3 (its third arrives before the joining peer's first could), not all 4
+  assert.equal(s.spreadUrgent([first], Date.now(), Infinity, joining.slice(0, 1)), 3)
   assert.equal(s.spreadUrgent([first], Date.now(), Infinity, joining.slice(0, 1)), 0, 'the rest waits for the joining peer')
-  assert.equal(s.spreadUrgent([first, joining[0]!], Date.now(), Infinity, []), 2, 'it unchoked: it takes its share')
-  assert.deepEqual(sent.map(([p]) => p === first ? 'first' : 'joined'), ['first', 'first', 'joined', 'joined'])
+  assert.equal(s.spreadUrgent([first, joining[0]!], Date.now(), Infinity, []), 1, 'it unchoked: it takes what was kept for it')
+  assert.deepEqual(sent.map(([p]) => p === first ? 'first' : 'joined'), ['first', 'first', 'first', 'joined'])
   // a joining peer without the piece reserves nothing
   const { s: s2 } = setup()
   s2.sources.add({ collect: add => { add(1, 'urgent', Date.now() + 60_000, 0) } })
