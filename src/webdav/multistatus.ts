@@ -1,10 +1,10 @@
-// The 207 body of a PROPFIND as one Buffer. A listed child's <D:response>, from the end of its
+// The 207 body of a PROPFIND, as chunks. A listed child's <D:response>, from the end of its
 // parent's href on (its own encoded name, the propstats), is the same in every listing of that
-// folder with the same property selection: it is rendered once per entry and kept, so a warm
-// Depth 1 of a 10,000-entry folder copies buffers instead of formatting 10,000 entries (about
-// 30 us each: dates, escaping, percent-encoding). Entries are immutable (vfs/types.ts): a
-// changed item gets a new entry object, which is what invalidates; the WeakMap lets entries
-// that left the tree go with their rendering.
+// folder with the same property selection: in large folders it is rendered once per entry and
+// kept, so a Depth 1 of a 10,000-entry folder copies buffers instead of formatting 10,000
+// entries (about 30 us each: dates, escaping, percent-encoding). Entries are immutable
+// (vfs/types.ts): a changed item gets a new entry object, which is what invalidates; the
+// WeakMap lets entries that left the tree go with their rendering.
 import type { VfsEntry } from '../vfs/types.ts'
 import { encodeSegment } from './paths.ts'
 import { escapeXml, responseTail, responseXml, type Selection } from './xml.ts'
@@ -134,14 +134,16 @@ function render (selfHref: string | null, self: VfsEntry, parentHref: string, ch
   if (same < n - tail) {
     const parts: Buffer[] = []
     const open = Buffer.from(`<D:response><D:href>${escapeXml(parentHref)}`)
-    const tails = tailsFor(sel)
+    // only large folders' children keep their rendering: a dozen entries render in well under
+    // a millisecond, and keeping every entry of a full rclone walk (two selections) was ~40 MiB
+    const tails = n >= BODY_MIN_CHILDREN ? tailsFor(sel) : undefined
     for (let i = same; i < n - tail; i++) {
       const child = children[i]!
-      let rendered = tails.get(child)
+      let rendered = tails?.get(child)
       if (rendered === undefined) {
         // a percent-encoded segment has nothing XML would escape
         rendered = Buffer.from(encodeSegment(child.name) + (child.kind === 'dir' ? '/' : '') + responseTail(child, sel))
-        tails.set(child, rendered)
+        tails?.set(child, rendered)
       }
       starts[i] = at
       parts.push(open, rendered)
