@@ -10,6 +10,7 @@ import type { Peer, PieceTraffic } from './peer.ts'
 import type { PieceStore } from './piece-store.ts'
 import type { TokenBucket } from './rate-limit.ts'
 import { Scheduler } from './scheduler.ts'
+import { notePieceBytes } from './quiet-gc.ts'
 import type { PieceStates } from './piece-map.ts'
 
 const MAX_SERVE = 128 * 1024
@@ -139,6 +140,7 @@ export class Transfer implements PieceTraffic {
       return
     }
     this.host.countUseful(done.buf.length)
+    notePieceBytes(done.buf.length)
     this.deliver(piece, done.buf)
   }
 
