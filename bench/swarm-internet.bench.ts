@@ -133,6 +133,8 @@ export async function run (): Promise<void> {
           // a different leecher goes first each run: the machine is shared and noisy
           for (const impl of [...IMPLS.slice(i % IMPLS.length), ...IMPLS.slice(0, i % IMPLS.length)]) {
             const reads = await leech(impl, net, fx, pieceLength, root)
+            // every read, so an outlier in the worst column can be told from a trend
+            console.log(`  ${pieceLength / MiB} MiB, run ${i + 1}, ${impl}: ${reads.map((r) => r.lost ? 'lost' : `${Math.round(r.ms)} ms`).join(' / ')} (silent peer asked ${net.silent.requests} blocks so far)`)
             reads.forEach((r, k) => {
               summary[impl]!.reads++
               if (r.lost) { summary[impl]!.lost++; times[impl]![k]!.push(Infinity) } else times[impl]![k]!.push(r.ms)

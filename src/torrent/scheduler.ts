@@ -93,14 +93,7 @@ const DUPLICATE_MARGIN_MS = 20
  * player abandons (a seek) leaves little behind it.
  */
 const URGENT_EXTRA = 4
-/**
- * ...and a fast peer as many as it delivers in this long: the blocks go to whoever delivers
- * them first (see eta), so without it a near 20 Mbit peer sat capped at its pipeline while
- * the rest of the piece went to peers 300 ms away. A read abandoned costs at most this much
- * of the peer's time.
- */
-const URGENT_HORIZON_MS = 250
-function urgentCap (p: PeerLike): number { return Math.max(p.maxOutstanding + URGENT_EXTRA, Math.floor(rateOf(p) * URGENT_HORIZON_MS / 1000 / BLOCK)) }
+function urgentCap (p: PeerLike): number { return p.maxOutstanding + URGENT_EXTRA }
 /**
  * Background work (pins, next-episode warm-up) fills at most a quarter of a peer's pipeline
  * (about half a round trip plus 5 ms of its rate, see pipelineBlocks): nobody waits for it,
@@ -175,8 +168,12 @@ export class Scheduler<P extends PeerLike> {
   /** When block `key`, asked of `q`, should arrive: Infinity from a stalled peer. */
   private arrival (q: P, key: number, sentAt: number, now: number): number {
     if (this.stalled(q, now)) return Infinity
-    const ahead = queuedAhead(q, key)
-    return Math.max(sentAt + latencyOf(q), now + Math.max(0, ahead + 1) * BLOCK * 1000 / rateOf(q))
+    const ahead = Math.max(0, queuedAhead(q, key))
+    const transfer = (ahead + 1) * BLOCK * 1000 / rateOf(q)
+    const due = sentAt + latencyOf(q) + transfer
+    // overdue (a queue we cannot see: blocks cancelled at a throttled peer still come first,
+    // or a host gone quiet): the longer it is late, the later it is expected
+    return now <= due ? Math.max(sentAt + latencyOf(q), now + transfer) : now + (now - due)
   }
 
   constructor (private readonly info: TorrentInfo, private readonly hooks: SchedulerHooks<P>) {}

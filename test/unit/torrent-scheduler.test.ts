@@ -288,3 +288,15 @@ test('scheduler: a peer that takes requests and answers none is stalled: no new 
   s.onBlock(silent, 1, 0, Buffer.alloc(B), t0 + 1300)
   assert.equal(s.stalled(silent, t0 + 1300), false, 'it answered')
 })
+
+test('scheduler: an urgent block overdue at its peer (a queue we cannot see) is duplicated by an idle peer, the later the more', () => {
+  const { s } = setup()
+  s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+  const a = Object.assign(new FakePeer(100), { rate: 1_000_000, minLatency: 20 })
+  const b = Object.assign(new FakePeer(100), { rate: 1_000_000, minLatency: 20 })
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([a, b], t0), 4)
+  for (const o of [...b.outstanding.values()]) s.onBlock(b, 0, o.offset, Buffer.alloc(B), t0 + 30)
+  assert.equal(s.fill(b, t0 + 40), 0, 'a\'s blocks are due about now')
+  assert.equal(s.fill(b, t0 + 200), 2, 'both far overdue: b would deliver them sooner')
+})
