@@ -11,66 +11,15 @@
 import { build } from 'esbuild'
 import { readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { serverBundleOptions } from './server-bundle.mjs'
 import { warmCodeCache } from './warm-code-cache.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** node:http2, https, tls and zlib load on first use (scripts/shims/lazy-builtin.cjs says why). */
-const lazyBuiltins = {
-  name: 'lazy-builtins',
-  setup (b) {
-    const template = readFileSync(`${root}scripts/shims/lazy-builtin.cjs`, 'utf8')
-    b.onResolve({ filter: /^(node:)?(http2|https|tls|zlib)$/ }, (args) => args.namespace === 'lazy-builtin'
-      ? { path: args.path, external: true }
-      : { path: `node:${args.path.replace(/^node:/, '')}`, namespace: 'lazy-builtin' })
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({ contents: template.replaceAll('__MOMOSHTREM_BUILTIN__', JSON.stringify(args.path)), loader: 'js' }))
-  }
-}
-
-/**
- * bittorrent-tracker's client without its server: torrent-discovery imports the package's
- * index, which also loads the tracker server (HTTP, UDP and WebSocket servers) nobody here runs.
- */
-const trackerClientOnly = {
-  name: 'tracker-client-only',
-  setup (b) {
-    b.onResolve({ filter: /^bittorrent-tracker$/ }, () => ({ path: 'bittorrent-tracker', namespace: 'tracker-client' }))
-    b.onLoad({ filter: /.*/, namespace: 'tracker-client' }, () => ({
-      contents: "import Client from 'bittorrent-tracker/client'\nexport default Client\nexport { Client }\n",
-      resolveDir: root,
-      loader: 'js'
-    }))
-  }
-}
 const outdir = `${root}dist/server`
 rmSync(outdir, { recursive: true, force: true })
 
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src/main.ts'],
-  outfile: `${outdir}/main.cjs`,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  // names stay readable in stack traces and logs; whitespace and syntax shrink the parse
-  minifyWhitespace: true,
-  minifySyntax: true,
-  sourcemap: 'linked',
-  // ASCII only, licences in main.cjs.LEGAL.txt: a file with one non-ASCII character is read
-  // into a two-byte string, which took 40 ms of every start instead of a few
-  charset: 'ascii',
-  legalComments: 'external',
-  external: ['better-sqlite3', 'utp-native'],
-  // import() becomes a require inside the bundle: vm.Script code has no module loader to call
-  supported: { 'dynamic-import': false },
-  alias: { 'cross-fetch-ponyfill': './scripts/shims/global-fetch.mjs' },
-  plugins: [lazyBuiltins, trackerClientOnly],
-  // the sources' import.meta.url (package root, web UI folder) is the bundle's own URL
-  define: { 'import.meta.url': '__momoshtremModuleUrl' },
-  banner: { js: "var __momoshtremModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning'
-})
+await build({ ...serverBundleOptions(root, 'src/main.ts', `${outdir}/main.cjs`), sourcemap: 'linked' })
 // the bin reads the bundle as latin1, a plain copy (0.7 ms here, UTF-8 decoding 20 ms): right
 // only while every byte is ASCII
 const bytes = readFileSync(`${outdir}/main.cjs`)

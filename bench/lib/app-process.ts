@@ -2,13 +2,14 @@
 // measured in the bench's own process, the RSS would count the bench's HTTP client, its
 // generator and its garbage too. The app runs the way `npm start` runs it: one esbuild bundle
 // on plain node (the tsx loader in the process alone adds some 80 MiB), built from the current
-// sources as scripts/build-server.mjs builds dist/server, into .bench/ (inside the package: the
+// sources with the options of dist/server (scripts/server-bundle.mjs), into .bench/ (inside the package: the
 // app finds its migrations and web UI from its own location).
 import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { serverBundleOptions } from '../../scripts/server-bundle.mjs'
 
 export interface AppProcess {
   url: string
@@ -26,24 +27,10 @@ export interface AppProcess {
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-/** Bundles bench/lib/app-child.ts into .bench/<name>.mjs; returns the bundle's path. */
+/** Bundles bench/lib/app-child.ts into .bench/<name>.cjs as the server is bundled; returns its path. */
 export async function bundleApp (name: string): Promise<string> {
-  const outfile = join(root, '.bench', `${name}.mjs`)
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['bench/lib/app-child.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    external: ['better-sqlite3', 'utp-native'],
-    // CommonJS packages inside an ES module bundle still call require() for Node built-ins
-    banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
-    logLevel: 'warning'
-  })
+  const outfile = join(root, '.bench', `${name}.cjs`)
+  await build(serverBundleOptions(root, 'bench/lib/app-child.ts', outfile))
   return outfile
 }
 

@@ -2,18 +2,15 @@
 // RSS and CPU are its own: momoshtrem as shipped (the one-file bundle run by plain node with a
 // config file, as `momoshtrem serve` runs), webtorrent 3 and torrent-stream (peerflix's engine)
 // in bench/lib/peer-server-process.mjs, also plain node. All read /proc from outside.
-import { fork, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const PEER_SCRIPT = fileURLToPath(new URL('./peer-server-process.mjs', import.meta.url))
-/** under node_modules so the bundle's externals (better-sqlite3) resolve from the checkout */
-const BUNDLE_DIR = join(root, 'node_modules', '.cache', 'momoshtrem-resources-bench')
 
 /** momoshtrem-mmap: momoshtrem with glibc's mmap threshold fixed at 128 KiB (MALLOC_MMAP_THRESHOLD_) */
 export type Impl = 'momoshtrem' | 'momoshtrem-mmap' | 'webtorrent' | 'torrent-stream'
@@ -40,25 +37,14 @@ export function cpuOf (pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
-/** The server bundle built from the current sources with the options of scripts/build-server.mjs. */
+/**
+ * The server as shipped, built from the current sources: scripts/build-server.mjs (the bundle
+ * and its code cache, as `npm ci` makes them), run through bin/momoshtrem.js. Returns the bin.
+ */
 export async function buildBundle (): Promise<string> {
-  mkdirSync(BUNDLE_DIR, { recursive: true })
-  const outfile = join(BUNDLE_DIR, 'main.js')
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/main.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    external: ['better-sqlite3', 'utp-native'],
-    banner: { js: "import { createRequire as __momoshtremRequire } from 'node:module'; const require = __momoshtremRequire(import.meta.url);" },
-    logLevel: 'warning'
-  })
-  return outfile
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build-server.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 })
+  if (built.status !== 0) throw new Error(`scripts/build-server.mjs failed (${built.status ?? built.signal ?? built.error?.message})`)
+  return join(root, 'bin/momoshtrem.js')
 }
 
 async function freePort (): Promise<number> {
