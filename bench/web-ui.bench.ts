@@ -1,4 +1,4 @@
-// The web UI at library scale: 10,000 movies written straight into SQLite (70 % assigned, half
+// The web UI at library scale: 10,000 movies written straight into SQLite (test/helpers/generated-library.ts: 70 % assigned, half
 // with a poster path, which the server answers with its placeholder since TMDB is not
 // configured), the real app started on them, and Debian's chromium (playwright-core) loading
 // the library page cold, five times each: the figure is the time from navigation start to the
@@ -11,9 +11,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
-import { openDatabase } from '../src/db/open.ts'
-import { migrate } from '../src/db/migrate.ts'
-import { loadConfig } from '../src/config/load.ts'
+import { writeGeneratedMovies } from '../test/helpers/generated-library.ts'
+import { testConfig } from '../test/helpers/app.ts'
 import { createApp } from '../src/app.ts'
 import { fmtMs, median, renderTable, type Cell } from './lib/table.ts'
 
@@ -21,25 +20,6 @@ const MOVIES = Number(process.env.WEB_UI_MOVIES ?? 10_000)
 const RUNS = 5
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const DIST = fileURLToPath(new URL('../dist/web/', import.meta.url))
-
-function generate (path: string): void {
-  const db = openDatabase(path)
-  migrate(db)
-  const ins = db.prepare('INSERT INTO movies (title, year, poster_path, created_at) VALUES (?, ?, ?, ?)')
-  const assign = db.prepare(`INSERT INTO torrent_assignments (item_type, item_id, info_hash, magnet_uri, file_path, file_index, file_size, is_active, created_at)
-    VALUES ('movie', ?, ?, ?, ?, 0, ?, 1, ?)`)
-  db.transaction(() => {
-    for (let i = 1; i <= MOVIES; i++) {
-      const stamp = new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString()
-      const id = Number(ins.run(`Movie ${i}: The Sequel`, 1950 + (i % 70), i % 2 === 0 ? `/poster${i}.jpg` : null, stamp).lastInsertRowid)
-      if (i % 10 < 7) {
-        const h = (i.toString(16).padStart(8, '0')).repeat(5)
-        assign.run(id, h, `magnet:?xt=urn:btih:${h}`, `Movie.${i}/Movie.${i}.mkv`, 1_000_000_000 + i, stamp)
-      }
-    }
-  })()
-  db.close()
-}
 
 function sizes (): Cell[][] {
   const dir = join(DIST, 'assets')
@@ -58,17 +38,8 @@ export async function run (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'momoshtrem-web-bench-'))
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] })
   const app = await (async () => {
-    generate(join(dir, 'db.sqlite'))
-    return await createApp(loadConfig({
-      env: {},
-      overrides: {
-        server: { host: '127.0.0.1', port: 0 },
-        database: { path: join(dir, 'db.sqlite') },
-        torrent: { metadata_folder: join(dir, 'torrents'), cache_folder: join(dir, 'cache'), dht: false, lsd: false, pex: false, listen_port: 0 },
-        subtitles: { folder: join(dir, 'subtitles') },
-        logging: { level: 'silent' }
-      }
-    }))
+    writeGeneratedMovies(join(dir, 'db.sqlite'), MOVIES)
+    return await createApp(testConfig(dir, { database: { path: join(dir, 'db.sqlite') } }))
   })()
   try {
     const url = await app.listen()

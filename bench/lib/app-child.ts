@@ -4,20 +4,12 @@
 // heap spaces, 'cpu' with process.cpuUsage().
 import { join } from 'node:path'
 import { getHeapSpaceStatistics } from 'node:v8'
-import { loadConfig } from '../../src/config/load.ts'
+import { testConfig } from '../../test/helpers/app.ts'
 import { createApp } from '../../src/app.ts'
 
 async function main (dir: string): Promise<void> {
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      server: { host: '127.0.0.1', port: 0 },
-      database: { path: join(dir, 'db.sqlite') },
-      torrent: { metadata_folder: join(dir, 'torrents'), cache_folder: join(dir, 'cache'), dht: false, lsd: false, pex: false, listen_port: 0 },
-      subtitles: { folder: join(dir, 'subtitles') },
-      logging: { level: 'silent' }
-    }
-  })
+  // the tests' configuration: loopback only, no DHT/LSD/PEX, everything under dir, silent
+  const config = testConfig(dir, { database: { path: join(dir, 'db.sqlite') } })
   const app = await createApp(config)
   const url = await app.listen()
   const stop = (): void => { void app.close().finally(() => process.exit(0)) }

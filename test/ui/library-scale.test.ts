@@ -6,8 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { openDatabase } from '../../src/db/open.ts'
-import { migrate } from '../../src/db/migrate.ts'
+import { writeGeneratedMovies } from '../helpers/generated-library.ts'
 import { startApp, tempDir } from '../helpers/app.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { browserMissing, launch, openPage, shot, DESKTOP } from './browser.ts'
@@ -17,32 +16,11 @@ const MOVIES = 10_000
 const PAGE_SIZE = 60
 const PAGES = Math.ceil(MOVIES / PAGE_SIZE)
 
-function generate (path: string): void {
-  const db = openDatabase(path)
-  migrate(db)
-  const ins = db.prepare('INSERT INTO movies (title, year, poster_path, created_at) VALUES (?, ?, ?, ?)')
-  const assign = db.prepare(`INSERT INTO torrent_assignments (item_type, item_id, info_hash, magnet_uri, file_path, file_index, file_size, is_active, created_at)
-    VALUES ('movie', ?, ?, ?, ?, 0, ?, 1, ?)`)
-  db.transaction(() => {
-    for (let i = 1; i <= MOVIES; i++) {
-      const stamp = new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString()
-      // titles of different lengths: cards of one and two lines
-      const title = i % 3 === 0 ? `Movie ${i}: The Sequel to the Sequel, Extended Edition` : `Movie ${i}`
-      const id = Number(ins.run(title, 1950 + (i % 70), i % 2 === 0 ? `/poster${i}.jpg` : null, stamp).lastInsertRowid)
-      if (i % 10 < 7) {
-        const h = i.toString(16).padStart(8, '0').repeat(5)
-        assign.run(id, h, `magnet:?xt=urn:btih:${h}`, `Movie.${i}/Movie.${i}.mkv`, 1_000_000_000 + i, stamp)
-      }
-    }
-  })()
-  db.close()
-}
-
 interface Watch { collapsed: boolean, shift: number, longestTask: number, changes: number[] }
 
 test(`web UI: a library of ${MOVIES.toLocaleString('en')} movies pages with the keyboard, without collapse or jank`, { timeout: 180_000, skip: browserMissing() ?? false }, async (t) => {
   const dir = tempDir(t)
-  generate(join(dir, 'momoshtrem.db'))
+  writeGeneratedMovies(join(dir, 'momoshtrem.db'), MOVIES)
   const app = await startApp(t, { auth: AUTH }, dir)
   const browser = await launch(t)
   const w = await openPage(browser, { ...DESKTOP, credentials: AUTH })
