@@ -4,10 +4,11 @@
 // in bench/lib/peer-server-process.mjs, also plain node. All read /proc from outside.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../../test/helpers/clients.ts'
+import { assignMovieFile } from './assign-movie.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const PEER_SCRIPT = fileURLToPath(new URL('./peer-server-process.mjs', import.meta.url))
@@ -45,14 +46,6 @@ export async function buildBundle (): Promise<string> {
   const built = spawnSync(process.execPath, [join(root, 'scripts/build-server.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 })
   if (built.status !== 0) throw new Error(`scripts/build-server.mjs failed (${built.status ?? built.signal ?? built.error?.message})`)
   return join(root, 'bin/momoshtrem.js')
-}
-
-async function freePort (): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()))
-  const addr = s.address()
-  await new Promise<void>((resolve) => s.close(() => resolve()))
-  return typeof addr === 'object' && addr !== null ? addr.port : 0
 }
 
 async function waitExit (child: ChildProcess, ms: number): Promise<void> {
@@ -95,29 +88,8 @@ export async function startMomoshtrem (bundle: string, magnet: string, files: st
       try { if ((await fetch(`${base}/api/status`, { signal: AbortSignal.timeout(2000) })).ok) break } catch { /* not up yet */ }
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    const api = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000)
-      })
-      const json = await res.json() as Record<string, unknown>
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-      return json
-    }
     const urls: Record<string, string> = {}
-    for (const [i, file] of files.entries()) {
-      const title = `Bench Movie ${i + 1}`
-      const movie = await api('POST', '/api/movies', { title, year: 2000 + i })
-      await api('POST', `/api/movies/${movie.id as number}/assign`, { magnet_uri: magnet, file_path: file })
-      const folder = `/dav/Movies/${encodeURIComponent(`${title} (${2000 + i})`)}/`
-      const listing = await fetch(`${base}${folder}`, { method: 'PROPFIND', headers: { Depth: '1' }, signal: AbortSignal.timeout(10_000) })
-      const ext = file.slice(file.lastIndexOf('.'))
-      const href = [...(await listing.text()).matchAll(/<D:href>([^<]+)<\/D:href>/g)].map((m) => m[1]!).find((h) => h.endsWith(ext))
-      if (href === undefined) throw new Error(`no ${ext} file listed under ${folder}`)
-      urls[file] = `${base}${href}`
-    }
+    for (const [i, file] of files.entries()) urls[file] = `${base}${await assignMovieFile(base, magnet, file, `Bench Movie ${i + 1}`, 2000 + i)}`
     return { impl: env.MALLOC_MMAP_THRESHOLD_ === undefined ? 'momoshtrem' : 'momoshtrem-mmap', pid: child.pid!, urls, stop }
   } catch (err) {
     await stop()

@@ -9,6 +9,7 @@ import { createApp, type App } from '../../src/app.ts'
 import { testConfig } from '../../test/helpers/app.ts'
 import { WebTorrentProcess } from '../../test/helpers/seeder.ts'
 import { startProxy, type CountingProxy } from './proxy.ts'
+import { api, assignMovieFile } from './assign-movie.ts'
 
 export interface Target {
   name: string
@@ -33,25 +34,7 @@ export async function startMomoshtrem (magnet: string, infoHash: string, filePat
     // no DHT/LSD/PEX (testConfig) and no uTP (the seeders listen on TCP only)
     app = await createApp(testConfig(dir, { torrent: { utp: false } }))
     const base = await app.listen()
-    const api = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000)
-      })
-      const json = await res.json() as Record<string, unknown>
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-      return json
-    }
-    const movie = await api('POST', '/api/movies', { title, year })
-    await api('POST', `/api/movies/${movie.id as number}/assign`, { magnet_uri: magnet, file_path: filePath })
-    // the file's href as the server lists it (the folder/file naming is the VFS's business)
-    const folder = `/dav/Movies/${encodeURIComponent(`${title} (${year})`)}/`
-    const listing = await fetch(`${base}${folder}`, { method: 'PROPFIND', headers: { Depth: '1' }, signal: AbortSignal.timeout(10_000) })
-    const ext = filePath.slice(filePath.lastIndexOf('.'))
-    const href = [...(await listing.text()).matchAll(/<D:href>([^<]+)<\/D:href>/g)].map((m) => m[1]!).find((h) => h.endsWith(ext))
-    if (href === undefined) throw new Error(`no ${ext} file listed under ${folder}`)
+    const href = await assignMovieFile(base, magnet, filePath, title, year)
     proxy = await startProxy(Number(new URL(base).port))
     const a = app
     const p = proxy
@@ -59,8 +42,8 @@ export async function startMomoshtrem (magnet: string, infoHash: string, filePat
       name: 'momoshtrem',
       url: `${proxy.base}${href}`,
       proxy,
-      downloaded: async () => Number((await api('GET', `/api/torrents/${infoHash}`)).downloaded),
-      serverStats: async () => describeDetail(await api('GET', `/api/torrents/${infoHash}`)),
+      downloaded: async () => Number((await api(base, 'GET', `/api/torrents/${infoHash}`)).downloaded),
+      serverStats: async () => describeDetail(await api(base, 'GET', `/api/torrents/${infoHash}`)),
       close: async () => { await p.close(); await a.close(); rmSync(dir, { recursive: true, force: true }) }
     }
   } catch (err) {
