@@ -12,6 +12,7 @@
 //                RSS 10 s after the reads ended;
 //   sequential:  a fresh server, one GET of one whole file, MiB/s and CPU s/GiB.
 // Every byte is checked against the source file (SHA-256). Figures only: nothing is asserted.
+// BENCH_PHASES=four,seq picks the phases (seq alone skips the idle waits, for quick A/B runs).
 // momoshtrem-mmap is momoshtrem started with MALLOC_MMAP_THRESHOLD_=131072 (see start()).
 // BENCH_IMPLS=momoshtrem,momoshtrem-mmap,webtorrent,torrent-stream picks servers; BENCH_CPU_PROF=DIR runs
 // momoshtrem with --cpu-prof into DIR; BENCH_APP_NODE_ARGS adds node options to momoshtrem's.
@@ -31,6 +32,8 @@ const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 1024) * KiB
 const SEEDERS = Number(process.env.BENCH_SEEDERS ?? 2)
 const IMPLS = (process.env.BENCH_IMPLS ?? 'momoshtrem,momoshtrem-mmap,webtorrent,torrent-stream').split(',') as Impl[]
 const PROF = process.env.BENCH_CPU_PROF
+/** which phases run: 'four' (idle, four files at once, idle after) and 'seq' (one sequential read) */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'four,seq').split(','))
 /** more node options for momoshtrem (a preload that logs process.memoryUsage(), say) */
 const NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
 const READ_TIMEOUT = 300_000
@@ -102,7 +105,21 @@ async function readAll (srv: Server, files: string[], hashes: Map<string, string
 
 async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], hashes: Map<string, string>, log: (s: string) => void): Promise<Row> {
   const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN }
-  let srv = await start(impl, bundle, sw, files)
+  if (PHASES.has('four')) await measureFour(impl, bundle, sw, files, hashes, log, row)
+  if (!PHASES.has('seq')) return row
+  const srv = await start(impl, bundle, sw, files)
+  try {
+    const seq = await readAll(srv, [files[0]!], hashes)
+    row.seqMiBs = seq.mibs
+    row.seqCpu = seq.cpuPerGiB
+    log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB`)
+  } finally { await srv.stop() }
+  return row
+}
+
+/** Idle, the four files at once, idle after: into `row`. */
+async function measureFour (impl: Impl, bundle: string, sw: Swarm, files: string[], hashes: Map<string, string>, log: (s: string) => void, row: Row): Promise<void> {
+  const srv = await start(impl, bundle, sw, files)
   try {
     // settled: the assigned files' head and tail pins fetched, start-up garbage collected
     await sleep(IDLE_WAIT)
@@ -120,14 +137,6 @@ async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], 
     row.idleAfter = memoryOf(srv.pid).rss
     log(`  ${impl}: idle ${mib(row.idle)}, four files ${four.mibs.toFixed(1)} MiB/s, ${four.cpuPerGiB.toFixed(2)} CPU s/GiB, steady ${mib(row.steady)}, peak ${mib(row.peak)}, idle after ${mib(row.idleAfter)}`)
   } finally { await srv.stop() }
-  srv = await start(impl, bundle, sw, files)
-  try {
-    const seq = await readAll(srv, [files[0]!], hashes)
-    row.seqMiBs = seq.mibs
-    row.seqCpu = seq.cpuPerGiB
-    log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB`)
-  } finally { await srv.stop() }
-  return row
 }
 
 function mib (bytes: number): string { return `${(bytes / MiB).toFixed(0)} MiB` }
