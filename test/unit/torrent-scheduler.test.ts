@@ -32,14 +32,28 @@ test('scheduler: urgent before readahead before background, which waits for a qu
   const peer = new FakePeer(100)
   const t0 = Date.now()
   assert.equal(s.spreadUrgent([peer], t0), 4)
-  assert.equal(s.fill(peer, t0), 0, 'no read-ahead while the read waits')
-  for (let b = 0; b < 4; b++) s.onBlock(peer, 2, b * B, Buffer.alloc(B), t0)
-  assert.equal(s.fill(peer, t0), 4, 'then read-ahead at once, background not yet')
+  assert.equal(s.fill(peer, t0), 4, 'every awaited block asked for: read-ahead behind it, background not yet')
   // a foreground block arriving later restarts the wait
   s.onBlock(peer, 5, 0, Buffer.alloc(B), t0 + 100)
   assert.equal(s.fill(peer, t0 + BACKGROUND_HOLDOFF_MS), 0, 'a read-ahead block came in 400 ms ago')
   assert.equal(s.fill(peer, t0 + 100 + BACKGROUND_HOLDOFF_MS), 4, 'quiet for long enough: background')
   assert.deepEqual(sent.map(([, p]) => p), [2, 2, 2, 2, 5, 5, 5, 5, 7, 7, 7, 7])
+})
+
+test('scheduler: while a read waits on blocks nobody was asked for, other work keeps two requests a peer', () => {
+  const have = new Set<number>()
+  const { s, sent } = setup(have)
+  s.sources.add({ collect: add => { add(2, 'urgent', Date.now() + 60_000, 0); add(3, 'urgent', Date.now() + 60_000, 4 * B); add(5, 'readahead', Infinity, 8 * B) } })
+  const a = new FakePeer(2) // urgent blocks up to its pipeline + 4: six of the eight
+  const b = new FakePeer(100, new Set([5]))
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([a], t0), 6)
+  assert.equal(s.fill(b, t0), 2, 'two blocks of read-ahead: piece 3 has blocks nobody was asked for')
+  for (let blk = 0; blk < 4; blk++) s.onBlock(a, 2, blk * B, Buffer.alloc(B), t0 + 10)
+  have.add(2)
+  assert.equal(s.spreadUrgent([a], t0 + 10), 2, 'the rest of piece 3')
+  assert.equal(s.fill(b, t0 + 10), 2, 'every awaited block asked for: the rest of the read-ahead')
+  assert.deepEqual(sent.filter(([p]) => p === b).map(([, p, o]) => [p, o / B]), [[5, 0], [5, 1], [5, 2], [5, 3]])
 })
 
 test('scheduler: pipeline cap, held pieces skipped, peers without the piece skipped', () => {
