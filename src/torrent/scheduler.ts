@@ -66,6 +66,8 @@ export interface SchedulerHooks<P extends PeerLike> {
   send (peer: P, piece: number, offset: number, length: number): void
   /** send CANCEL (already removed from peer.outstanding) */
   cancel (peer: P, piece: number, offset: number, length: number): void
+  /** memory for a piece to assemble (default: a new buffer); the completed piece returns it */
+  alloc?: (size: number) => Buffer
 }
 
 interface InFlight<P> {
@@ -240,7 +242,7 @@ export class Scheduler<P extends PeerLike> {
     }
     const size = pieceSize(this.info, piece)
     const n = blockCount(this.info, piece)
-    const f: InFlight<P> = { piece, size, buf: Buffer.allocUnsafe(size), got: new Uint8Array(n), received: 0, requesters: new Array(n), sentAt: new Float64Array(n), cursor: 0, contributors: new Set(), droppedAt: 0 }
+    const f: InFlight<P> = { piece, size, buf: this.hooks.alloc?.(size) ?? Buffer.allocUnsafe(size), got: new Uint8Array(n), received: 0, requesters: new Array(n), sentAt: new Float64Array(n), cursor: 0, contributors: new Set(), droppedAt: 0 }
     this.inflight.set(piece, f)
     return f
   }
