@@ -80,7 +80,11 @@ export class StreamHandle implements RandomAccessReader {
     const deadline = Date.now() + this.host.readTimeoutMs
     const a = this.attached ?? await withDeadline(this.attach(offset), deadline, signal)
     if (cutAtPiece) end = pieceCut(a.state.torrent.info.pieceLength, a.state.file.offset, offset, end)
-    return await this.timedRead(a, offset, end - offset, signal === undefined ? { deadline } : { deadline, signal })
+    // readSome is the streamed response's (webdav/stream.ts), which keeps each chunk object as
+    // it was given: it may be a view of the engine's piece memory (ReadOptions.shared)
+    const opts: ReadOptions = { deadline, shared: cutAtPiece }
+    if (signal !== undefined) opts.signal = signal
+    return await this.timedRead(a, offset, end - offset, opts)
   }
 
   private async attach (offset: number): Promise<Attachment> {

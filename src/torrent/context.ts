@@ -6,6 +6,7 @@ import type { ActivityManager } from './activity.ts'
 import type { Network } from './network.ts'
 import type { Persistence } from './persistence.ts'
 import type { PieceCache } from './piece-cache.ts'
+import type { PiecePool } from './piece-pool.ts'
 import type { TokenBucket } from './rate-limit.ts'
 
 export interface EngineContext {
@@ -14,6 +15,8 @@ export interface EngineContext {
   peerId: Buffer
   network: Network
   cache: PieceCache
+  /** piece memory reused across torrents (piece-pool.ts) */
+  pool: PiecePool
   persistence: Persistence
   activity: ActivityManager
   down: TokenBucket

@@ -4,6 +4,7 @@
 // which checks what it cannot trust), so a hit needs no check: only the disk can change behind
 // our back.
 import { pieceSize, type TorrentMeta } from './metadata.ts'
+import type { PiecePool } from './piece-pool.ts'
 import { pieceKey } from './piece-file.ts'
 import type { PieceStore } from './piece-store.ts'
 
@@ -15,8 +16,14 @@ export class HotPieces {
   private readonly pieces = new Map<string, Buffer>()
   private bytes = 0
 
-  /** At most `maxPieces` pieces and `maxBytes` bytes (one piece is always kept, however large). */
-  constructor (private readonly maxPieces: number, private readonly maxBytes: number) {}
+  /**
+   * At most `maxPieces` pieces and `maxBytes` bytes (one piece is always kept, however large).
+   * Pieces from `pool` are held as one of their owners, and views of them handed out are lent.
+   */
+  constructor (private readonly maxPieces: number, private readonly maxBytes: number, private readonly pool?: PiecePool) {}
+
+  /** `view` of a held piece leaves the store (PiecePool.lend). */
+  lend (view: Buffer): Buffer { return this.pool?.lend(view) ?? view }
 
   get (infoHash: string, index: number): Buffer | undefined {
     const key = pieceKey(infoHash, index)
@@ -28,6 +35,7 @@ export class HotPieces {
   set (infoHash: string, index: number, data: Buffer): void {
     const key = pieceKey(infoHash, index)
     this.remove(key)
+    this.pool?.retain(data)
     this.pieces.set(key, data)
     this.bytes += data.length
     while (this.pieces.size > 1 && (this.pieces.size > this.maxPieces || this.bytes > this.maxBytes)) this.remove(this.pieces.keys().next().value!)
@@ -44,6 +52,7 @@ export class HotPieces {
     if (b === undefined) return
     this.pieces.delete(key)
     this.bytes -= b.length
+    this.pool?.release(b)
   }
 }
 
@@ -69,7 +78,7 @@ export class HotPieceStore implements PieceStore {
     const hit = this.hot.get(this.hash, index)
     if (hit !== undefined) {
       this.inner.touch(index)
-      return hit.subarray(offset, offset + length)
+      return this.hot.lend(hit.subarray(offset, offset + length))
     }
     const size = pieceSize(this.meta.info, index)
     if (size > WHOLE_PIECE_READ) return await this.inner.read(index, offset, length)

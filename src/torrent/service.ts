@@ -13,6 +13,7 @@ import { Network } from './network.ts'
 import { Persistence, type TorrentRecord } from './persistence.ts'
 import { HotPieces } from './hot-pieces.ts'
 import { PieceCache } from './piece-cache.ts'
+import { PiecePool } from './piece-pool.ts'
 import { TokenBucket } from './rate-limit.ts'
 import { TICK_MS } from './swarm.ts'
 import { TorrentSession } from './session.ts'
@@ -28,6 +29,11 @@ const HASH_RE = /^[0-9a-f]{40}$/
 /** verified pieces kept in memory across all torrents (most recently stored/read) */
 const HOT_PIECES = 16
 const HOT_BYTES = 64 * 1024 * 1024
+/**
+ * Free piece memory kept for reuse (PiecePool): about a second of pieces at full speed, since
+ * lent views come back only after a garbage collection found them; dropped when traffic stops.
+ */
+const POOL_FREE_BYTES = 32 * 1024 * 1024
 
 class Engine implements TorrentService {
   private readonly sessions = new Map<string, TorrentSession>()
@@ -54,6 +60,7 @@ class Engine implements TorrentService {
       { enabled: cfg.idle_enabled, timeoutMs: cfg.idle_timeout * 1000, intervalMs: cfg.idle_check_interval * 1000 },
       hash => { this.onIdle(hash) }
     )
+    const pool = new PiecePool(POOL_FREE_BYTES)
     this.ctx = {
       cfg,
       log: this.log,
@@ -63,8 +70,9 @@ class Engine implements TorrentService {
         folder: cfg.cache_folder,
         limit: cfg.global_cache_size * 1024 * 1024,
         log: this.log.child({ part: 'cache' }),
-        hot: new HotPieces(HOT_PIECES, HOT_BYTES)
+        hot: new HotPieces(HOT_PIECES, HOT_BYTES, pool)
       }),
+      pool,
       persistence,
       activity,
       down: new TokenBucket(cfg.download_limit * 1024),
@@ -190,6 +198,7 @@ class Engine implements TorrentService {
       await Promise.all([...this.sessions.values()].map(async s => { await s.close() }))
       this.sessions.clear()
       await this.ctx.cache.close()
+      this.ctx.pool.close()
       await this.ctx.network.close()
     })()
     return await this.closing

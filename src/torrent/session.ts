@@ -105,6 +105,7 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
       peers: swarm.peers,
       down: this.ctx.down,
       up: this.ctx.up,
+      pool: this.ctx.pool,
       active: () => this.state === 'active' && !this.closed,
       ban: peer => { swarm.ban(peer) },
       countUseful: n => { swarm.countUseful(n) },
@@ -240,6 +241,8 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
     if (data === null) this.transfer?.pump() // evicted or corrupt: request it now
     return data
   }
+
+  lend (view: Buffer): Buffer { return this.ctx.pool.lend(view) }
 
   onPiece (piece: number, cb: (buf: Buffer) => void): () => void { return this.transfer?.onPiece(piece, cb) ?? (() => {}) }
 

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import type { Logger } from '../logger.ts'
 import { BLOCK, pieceSize, type TorrentMeta } from './metadata.ts'
 import type { Peer, PieceTraffic } from './peer.ts'
+import type { PiecePool } from './piece-pool.ts'
 import type { PieceStore } from './piece-store.ts'
 import type { TokenBucket } from './rate-limit.ts'
 import { Scheduler } from './scheduler.ts'
@@ -33,6 +34,8 @@ export interface TransferHost {
   /** the global download and upload limits */
   readonly down: TokenBucket
   readonly up: TokenBucket
+  /** where pieces are assembled (their memory comes back once written and out of use) */
+  readonly pool: PiecePool
   /** the torrent is active: requests go out, peers are served */
   active (): boolean
   /** the peer sent data that failed its hash check too often */
@@ -66,7 +69,8 @@ export class Transfer implements PieceTraffic {
           this.pump()
         })
       },
-      cancel: (peer, piece, offset, length) => { if (!peer.closed) peer.wire.cancel(piece, offset, length) }
+      cancel: (peer, piece, offset, length) => { if (!peer.closed) peer.cancel(piece, offset, length) },
+      alloc: (size) => host.pool.take(size)
     })
   }
 
@@ -128,6 +132,7 @@ export class Transfer implements PieceTraffic {
     if (done === null) return
     const ok = createHash('sha1').update(done.buf).digest().equals(this.meta.hashes[piece]!)
     if (!ok) {
+      this.host.pool.release(done.buf)
       this.log.warn({ piece, peers: [...done.contributors].map(p => p.addr) }, 'piece failed its hash check')
       for (const p of done.contributors) {
         p.strikes += done.contributors.size === 1 ? MAX_STRIKES : 1
@@ -153,7 +158,13 @@ export class Transfer implements PieceTraffic {
       if (stored) for (const p of this.host.peers) if (p.ready) p.wire.have(piece)
       else this.skipped.add(piece)
     }, err => { this.log.error({ err, piece }, 'cache write failed') })
-      .finally(() => { this.writing.delete(piece); this.writingBytes -= buf.length; this.pump() })
+      .finally(() => {
+        this.writing.delete(piece)
+        this.writingBytes -= buf.length
+        // the waiters lent what they kept, the store retained what it keeps
+        this.host.pool.release(buf)
+        this.pump()
+      })
   }
 
   clearSkipped (): void { this.skipped.clear() }
@@ -167,7 +178,7 @@ export class Transfer implements PieceTraffic {
 
   async pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null> {
     const w = this.writing.get(piece)
-    if (w !== undefined) return w.subarray(from, to)
+    if (w !== undefined) return this.host.pool.lend(w.subarray(from, to))
     return await this.store.read(piece, from, to - from)
   }
 
@@ -203,6 +214,8 @@ export class Transfer implements PieceTraffic {
     }
     this.store.read(index, offset, length).then(buf => {
       if (buf === null) { respond(new Error('evicted')); return }
+      // a copy: the wire and its socket may cut views of what they were given (PiecePool)
+      buf = Buffer.from(buf)
       const send = (): void => {
         const wait = this.host.up.take(length)
         if (wait > 0) { this.host.later(wait, send); return }

@@ -76,6 +76,13 @@ export interface ReadOptions {
    * every reader's window.
    */
   priority?: 'urgent' | 'deferred'
+  /**
+   * The result may be a view of the engine's piece memory, which is reused once that Buffer
+   * object is garbage: the caller keeps the object itself (not a subarray of it) for as long
+   * as it uses the bytes (a streamed response's chunk). Otherwise a read inside one piece is a
+   * copy (PiecePool).
+   */
+  shared?: boolean
 }
 
 /**

@@ -39,8 +39,10 @@ export function rangeStream (opts: RangeStreamOptions): Readable {
   return new Readable({
     highWaterMark: 0,
     read () {
+      // chunks go out as the objects readChunk returned, never as subarrays of them: they may be
+      // views of the engine's piece memory, reused once the object is garbage (ReadOptions.shared)
       if (first !== undefined) {
-        const chunk = first.subarray(0, end + 1 - pos)
+        const chunk = first.length <= end + 1 - pos ? first : Buffer.from(first.subarray(0, end + 1 - pos))
         first = undefined
         pos += chunk.length
         this.push(chunk.length > 0 ? chunk : null)
@@ -52,7 +54,7 @@ export function rangeStream (opts: RangeStreamOptions): Readable {
         if (this.destroyed) return
         // a reader that returns nothing would loop forever; the length promised is owed
         if (buf.length === 0) { this.destroy(new Error(`short read at ${pos} (wanted ${length} bytes)`)); return }
-        const chunk = buf.length > length ? buf.subarray(0, length) : buf
+        const chunk = buf.length > length ? Buffer.from(buf.subarray(0, length)) : buf
         pos += chunk.length
         this.push(chunk)
       }, (err: unknown) => {

@@ -21,6 +21,7 @@ function fakeHost (): { host: ReadHost, sources: Set<WantSource>, deliver: (piec
     addSource: (s) => { sources.add(s) },
     removeSource: (s) => { sources.delete(s) },
     pieceSlice: async () => null,
+    lend: (v) => v,
     onPiece: (p, cb) => {
       const set = waiters.get(p) ?? new Set()
       waiters.set(p, set)
