@@ -20,9 +20,31 @@ interface WireInput {
   _parserSize: number
 }
 
+/** a PIECE message of one block (BLOCK) with its id, index and offset */
+const SCRATCH = 16 * 1024 + 9
+const PIECE = 7
+
 /** Replaces `wire`'s _write with the fewer-copies one; throws if the internals it needs are gone. */
 export function installWireInput (wire: Wire): void {
   const w = wire as unknown as WireInput
+  let scratch: Buffer | undefined
+  /**
+   * The message begun in w._buffer, completed by `rest`. A PIECE message is assembled in this
+   * wire's scratch buffer, not a new one: its block is copied into its piece before the parser
+   * returns (Scheduler.onBlock), where a new buffer for about one block in four (the one that
+   * straddles two socket chunks) was that much more memory for the garbage collector to count.
+   * Any other message gets its own buffer (a bitfield is kept as it arrived).
+   */
+  const assemble = (rest: Uint8Array): Buffer => {
+    const size = w._parserSize
+    const isPiece = size > 4 && size <= SCRATCH && w._buffer[0]!.length > 0 && w._buffer[0]![0] === PIECE
+    if (!isPiece || w._buffer.some((b) => b.buffer === scratch?.buffer)) return Buffer.concat([...w._buffer, rest], size)
+    scratch ??= Buffer.allocUnsafeSlow(SCRATCH)
+    let at = 0
+    for (const b of w._buffer) { scratch.set(b, at); at += b.length }
+    scratch.set(rest, at)
+    return scratch.subarray(0, size)
+  }
   if (typeof w._write !== 'function' || typeof w._processBuffer !== 'function' || !Array.isArray(w._buffer) || typeof w._bufferSize !== 'number') {
     throw new Error('bittorrent-protocol: Wire._write/_processBuffer/_buffer not found, the wire input cannot be installed')
   }
@@ -38,7 +60,7 @@ export function installWireInput (wire: Wire): void {
         data = data.subarray(data.length)
         break
       }
-      w._buffer = [Buffer.concat([...w._buffer, data.subarray(0, need)], w._parserSize)]
+      w._buffer = [assemble(data.subarray(0, need))]
       w._bufferSize = w._parserSize
       data = data.subarray(need)
       w._processBuffer()
