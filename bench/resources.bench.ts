@@ -13,6 +13,10 @@
 //   sequential:  a fresh server, one GET of one whole file, MiB/s and CPU s/GiB.
 // Every byte is checked against the source file (SHA-256). Figures only: nothing is asserted.
 // BENCH_PHASES=four,seq picks the phases (seq alone skips the idle waits, for quick A/B runs).
+// momoshtrem-base is another build (BENCH_BASE_BIN=<its checkout>/bin/momoshtrem.js, built there
+// with scripts/build-server.mjs): before and after in one run, e.g.
+// BENCH_IMPLS=momoshtrem-base,momoshtrem,torrent-stream,momoshtrem-base,momoshtrem (a server named
+// twice runs twice: every run is logged, the table has the last).
 // momoshtrem-mmap is momoshtrem started with MALLOC_MMAP_THRESHOLD_=131072 (see start()).
 // BENCH_IMPLS=momoshtrem,momoshtrem-mmap,webtorrent,torrent-stream picks servers; BENCH_CPU_PROF=DIR runs
 // momoshtrem with --cpu-prof into DIR; BENCH_APP_NODE_ARGS adds node options to momoshtrem's.
@@ -79,6 +83,11 @@ async function getWhole (url: string): Promise<{ bytes: number, sha256: string }
 async function start (impl: Impl, bundle: string, sw: Swarm, files: string[]): Promise<Server> {
   const args = [...NODE_ARGS, ...(PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROF}`])]
   if (impl === 'momoshtrem') return await startMomoshtrem(bundle, sw.magnet, files, args)
+  if (impl === 'momoshtrem-base') {
+    const bin = process.env.BENCH_BASE_BIN
+    if (bin === undefined) throw new Error('momoshtrem-base runs BENCH_BASE_BIN (another checkout\'s bin/momoshtrem.js, built)')
+    return await startMomoshtrem(bin, sw.magnet, files, args, {}, 'momoshtrem-base')
+  }
   // glibc raises its mmap threshold to the size of the last mmapped block freed (a 1 MiB piece),
   // after which pieces come from the heap and freed ones stay in RSS: fixed, they go back at once
   if (impl === 'momoshtrem-mmap') return await startMomoshtrem(bundle, sw.magnet, files, args, { MALLOC_MMAP_THRESHOLD_: '131072' })
@@ -171,7 +180,10 @@ function printTable (rows: Map<Impl, Row>, log: (s: string) => void): void {
   const impls = [...rows.keys()]
   const ours = impls.filter((i) => i.startsWith('momoshtrem'))
   const peers = impls.filter((i) => i === 'webtorrent' || i === 'torrent-stream')
-  const pairs = ours.flatMap((o) => peers.map((p) => [o, p] as const))
+  const pairs = [
+    ...(impls.includes('momoshtrem') && impls.includes('momoshtrem-base') ? [['momoshtrem', 'momoshtrem-base'] as const] : []),
+    ...ours.flatMap((o) => peers.map((p) => [o, p] as const))
+  ]
   const header = ['metric', ...impls, ...pairs.map(([o, p]) => `${o}/${p}`)]
   const lines: Array<[string, (r: Row) => number, (x: number) => string]> = [
     ['RSS idle, metadata known (MiB)', (r) => r.idle, (x) => (x / MiB).toFixed(0)],

@@ -13,8 +13,11 @@ import { assignMovieFile } from './assign-movie.ts'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const PEER_SCRIPT = fileURLToPath(new URL('./peer-server-process.mjs', import.meta.url))
 
-/** momoshtrem-mmap: momoshtrem with glibc's mmap threshold fixed at 128 KiB (MALLOC_MMAP_THRESHOLD_) */
-export type Impl = 'momoshtrem' | 'momoshtrem-mmap' | 'webtorrent' | 'torrent-stream'
+/**
+ * momoshtrem-mmap: momoshtrem with glibc's mmap threshold fixed at 128 KiB (MALLOC_MMAP_THRESHOLD_);
+ * momoshtrem-base: another build of momoshtrem (its bin/momoshtrem.js), for before/after in one run
+ */
+export type Impl = 'momoshtrem' | 'momoshtrem-mmap' | 'momoshtrem-base' | 'webtorrent' | 'torrent-stream'
 
 export interface Server {
   impl: Impl
@@ -61,7 +64,7 @@ async function waitExit (child: ChildProcess, ms: number): Promise<void> {
  * on loopback (no DHT/LSD/PEX/uTP, the peers come from the magnet). Each torrent file becomes a
  * movie assigned to that file, and its WebDAV URL is looked up by PROPFIND.
  */
-export async function startMomoshtrem (bundle: string, magnet: string, files: string[], extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Server> {
+export async function startMomoshtrem (bundle: string, magnet: string, files: string[], extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, impl: Impl = env.MALLOC_MMAP_THRESHOLD_ === undefined ? 'momoshtrem' : 'momoshtrem-mmap'): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'momoshtrem-bench-res-'))
   const port = await freePort()
   const config = join(dir, 'config.yaml')
@@ -90,7 +93,7 @@ export async function startMomoshtrem (bundle: string, magnet: string, files: st
     }
     const urls: Record<string, string> = {}
     for (const [i, file] of files.entries()) urls[file] = `${base}${await assignMovieFile(base, magnet, file, `Bench Movie ${i + 1}`, 2000 + i)}`
-    return { impl: env.MALLOC_MMAP_THRESHOLD_ === undefined ? 'momoshtrem' : 'momoshtrem-mmap', pid: child.pid!, urls, stop }
+    return { impl, pid: child.pid!, urls, stop }
   } catch (err) {
     await stop()
     throw err
