@@ -87,6 +87,7 @@ export class PieceCache implements PieceBudget {
     this.closed = true
     await this.serial(async () => {})
     await this.settled()
+    this.hot?.close()
   }
 
   /** Resolves once every piece write under way has ended. */

@@ -101,7 +101,9 @@ export class PiecePool {
   private recycle (e: Entry): void {
     if (e.refs > 0 || e.lent > 0 || e.free || this.entries.get(e.base.buffer) !== e) return
     const size = e.base.length
-    if (this.freeBytes + size > this.maxFreeBytes) { this.entries.delete(e.base.buffer); return }
+    // kept only while pieces are being taken: one that comes back once traffic stopped (its
+    // last view collected by quiet-gc.ts's collection) would sit in the free list for good
+    if (this.trimTimer === undefined || this.freeBytes + size > this.maxFreeBytes) { this.entries.delete(e.base.buffer); return }
     e.free = true
     this.freeBytes += size
     let list = this.free.get(size)
