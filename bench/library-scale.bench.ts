@@ -7,7 +7,8 @@
 // printed too (from /proc). Then idle RSS, a full `rclone lsjson -R` walk when rclone is
 // installed, and a 100,000-movie library (a spread of a library-sized array into a call throws).
 // `npm run bench -- library-scale`; LIBRARY_SCALE_MOVIES / _SHOWS change the size,
-// LIBRARY_SCALE_HUGE=0 skips the 100,000-movie run.
+// LIBRARY_SCALE_HUGE=0 skips the 100,000-movie run, LIBRARY_SCALE_RCLONE=0 the rclone walk
+// (over two minutes, most of it rclone's own pacing).
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -65,11 +66,16 @@ async function timed (app: AppProcess, path: string): Promise<{ wall: number, cp
   return { wall, cpu: await app.cpu() - c0 }
 }
 
-/** Idle RSS after `ms` without requests, with the V8 heap's share (used includes garbage not yet collected). */
-async function idleRss (app: AppProcess, ms = 5000): Promise<string> {
+/**
+ * Idle RSS after `ms` without requests, with the V8 heap's share (used includes garbage not yet
+ * collected). 10 s: the app collects 2 s and 8 s after it last built the tree (vfs/idle-collect.ts).
+ */
+async function idleRss (app: AppProcess, ms = 10_000): Promise<string> {
   await sleep(ms)
-  const { memory } = await app.memory()
-  return `${fmtMiB(app.rss())} (V8 heap ${fmtMiB(memory.heapTotal)}, used ${fmtMiB(memory.heapUsed)}; outside it ${fmtMiB(memory.external)})`
+  const { memory, spaces } = await app.memory()
+  // V8's spaces that hold more than 1 MiB (committed/used), where most of the heap sits
+  const big = spaces.filter(([, size]) => size > 1 << 20).map(([name, size, used]) => `${name.replace(/_space$/, '')} ${fmtMiB(size)}/${fmtMiB(used)}`)
+  return `${fmtMiB(app.rss())} (V8 heap ${fmtMiB(memory.heapTotal)}, used ${fmtMiB(memory.heapUsed)}: ${big.join(', ')}; outside it ${fmtMiB(memory.external)}, of which ArrayBuffers ${fmtMiB(memory.arrayBuffers)})`
 }
 
 const RUNS = 3
@@ -131,17 +137,18 @@ async function scale (bundle: string): Promise<void> {
         rows.push([`${name}: /dav/Movies/`, fmtRuns(movies)])
       }
       rows.push(['-- process'])
-      rows.push(['app RSS, 5 s idle after the reads and changes', await idleRss(app)])
-      rows.push(['  the same with node --max-semi-space-size=1 (cold /dav/Movies/, 5 s idle)', await smallYoungGeneration(bundle, dir)])
+      rows.push(['app RSS, 10 s idle after the reads and changes', await idleRss(app)])
+      rows.push(['  the same with node --max-semi-space-size=1 (cold /dav/Movies/, 10 s idle)', await smallYoungGeneration(bundle, dir)])
       rows.push(['generate the SQLite file', fmtMs(genMs)])
       const c0 = app.cpuMs()
-      const rclone = await rcloneWalk(url)
-      if (rclone === null) rows.push(['rclone lsjson -R /dav (full walk)', 'rclone not installed'])
+      const rclone = process.env.LIBRARY_SCALE_RCLONE === '0' ? 'skipped' : await rcloneWalk(url)
+      if (rclone === 'skipped') rows.push(['rclone lsjson -R /dav (full walk)', 'skipped (LIBRARY_SCALE_RCLONE=0)'])
+      else if (rclone === null) rows.push(['rclone lsjson -R /dav (full walk)', 'rclone not installed'])
       else {
         rows.push(['rclone lsjson -R /dav (full walk)', `${fmtMs(rclone.ms)} (${rclone.entries} entries, ${rclone.folders + 1} PROPFINDs)`])
         rows.push([`  rclone's own pacer floor (${RCLONE_PACER_MS} ms per call)`, fmtMs((rclone.folders + 1) * RCLONE_PACER_MS)])
         rows.push(['  app CPU during the walk', `${fmtMs(app.cpuMs() - c0)} (${((app.cpuMs() - c0) / (rclone.folders + 1)).toFixed(2)} ms per PROPFIND)`])
-        rows.push(['app RSS, 5 s idle after the walk', await idleRss(app)])
+        rows.push(['app RSS, 10 s idle after the walk', await idleRss(app)])
       }
     } finally {
       side.close()
@@ -190,7 +197,7 @@ async function empty (bundle: string): Promise<void> {
     const app = await startAppProcess(bundle, dir)
     try {
       await propfind(app.url, '/dav/Movies/')
-      console.log(`empty library: app RSS ${await idleRss(app)} after 5 s idle`)
+      console.log(`empty library: app RSS ${await idleRss(app)} after 10 s idle`)
     } finally {
       await app.close()
     }
@@ -210,7 +217,7 @@ async function huge (bundle: string): Promise<void> {
       const warmMs = await warm(app.url, '/dav/Movies/', 5)
       await api(app.url, 'POST', '/api/movies', { title: 'One more', year: 2024 })
       const after = await propfind(app.url, '/dav/Movies/')
-      console.log(`100,000 movies: PROPFIND /dav/Movies/ answered 207 (cold ${fmtMs(cold)}, warm ${fmtMs(warmMs)}, first after an add ${fmtMs(after)}); app RSS ${await idleRss(app)} after 5 s idle`)
+      console.log(`100,000 movies: PROPFIND /dav/Movies/ answered 207 (cold ${fmtMs(cold)}, warm ${fmtMs(warmMs)}, first after an add ${fmtMs(after)}); app RSS ${await idleRss(app)} after 10 s idle`)
     } finally {
       await app.close()
     }

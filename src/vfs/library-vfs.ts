@@ -7,6 +7,7 @@ import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow, TreeSubtit
 import type { RandomAccessReader, Vfs, VfsEntry } from './types.ts'
 import { MOVIES, TV_SHOWS, childNamed, movieBase, movieFolder, movieShown, rootOf, showBase, showFolder, showShown, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
 import { TopFolder } from './top-folder.ts'
+import { collectWhenQuiet } from './idle-collect.ts'
 
 /**
  * Opens the torrent file behind an assignment. Called by `open()` only (listing never calls
@@ -50,6 +51,8 @@ export class LibraryVfs implements Vfs {
       const movies = new TopFolder<TreeMovie>(MOVIES, { shown: (m) => movieShown(m, opts), base: movieBase, folder: movieFolder }, src.movies())
       const shows = new TopFolder<TreeShow>(TV_SHOWS, { shown: (s) => showShown(s, opts), base: showBase, folder: (s, name) => showFolder(s, name, opts) }, src.shows())
       this.cached = { version: src.version(), seq, movies, shows, root: rootOf(movies.node, shows.node) }
+      // the rows read for it are garbage now, the young generation at its largest
+      collectWhenQuiet()
       return this.cached.root
     }
     const { movie, show } = src
@@ -59,6 +62,8 @@ export class LibraryVfs implements Vfs {
     // reading the log pruned it, which moved the version once more: take the moved one
     cached.version = src.version()
     cached.root = rootOf(cached.movies.node, cached.shows.node)
+    // little garbage, but a burst of changes can grow the young generation again
+    collectWhenQuiet()
     return cached.root
   }
 
