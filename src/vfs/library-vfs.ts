@@ -48,8 +48,9 @@ export class LibraryVfs implements Vfs {
     if (cached === undefined || changes === null || src.movie === undefined || src.show === undefined) {
       const seq = src.head?.() ?? 0
       const opts = this.opts
-      const movies = new TopFolder<TreeMovie>(MOVIES, { shown: (m) => movieShown(m, opts), base: movieBase, folder: movieFolder }, src.movies())
-      const shows = new TopFolder<TreeShow>(TV_SHOWS, { shown: (s) => showShown(s, opts), base: showBase, folder: (s, name) => showFolder(s, name, opts) }, src.shows())
+      // an unchanged item's row is read again only by an update (which needs movie/show)
+      const movies = new TopFolder<TreeMovie>(MOVIES, { shown: (m) => movieShown(m, opts), base: movieBase, folder: movieFolder, load: (id) => src.movie?.(id) ?? null }, src.movies())
+      const shows = new TopFolder<TreeShow>(TV_SHOWS, { shown: (s) => showShown(s, opts), base: showBase, folder: (s, name) => showFolder(s, name, opts), load: (id) => src.show?.(id) ?? null }, src.shows())
       this.cached = { version: src.version(), seq, movies, shows, root: rootOf(movies.node, shows.node) }
       // the rows read for it are garbage now, the young generation at its largest
       collectWhenQuiet()
