@@ -126,11 +126,12 @@ async function againstFloor (url: string, path: string, runs: number): Promise<{
  * collected). 10 s: the app collects 2 s and 8 s after it last built the tree (vfs/idle-collect.ts).
  */
 async function idleRss (app: AppProcess, ms = 10_000): Promise<string> {
+  await app.stallReset()
   await sleep(ms)
-  const { memory, spaces } = await app.memory()
+  const { memory, spaces, stallMs } = await app.memory()
   // V8's spaces that hold more than 1 MiB (committed/used), where most of the heap sits
   const big = spaces.filter(([, size]) => size > 1 << 20).map(([name, size, used]) => `${name.replace(/_space$/, '')} ${fmtMiB(size)}/${fmtMiB(used)}`)
-  return `${fmtMiB(app.rss())} (V8 heap ${fmtMiB(memory.heapTotal)}, used ${fmtMiB(memory.heapUsed)}: ${big.join(', ')}; outside it ${fmtMiB(memory.external)}, of which ArrayBuffers ${fmtMiB(memory.arrayBuffers)})`
+  return `${fmtMiB(app.rss())} (V8 heap ${fmtMiB(memory.heapTotal)}, used ${fmtMiB(memory.heapUsed)}: ${big.join(', ')}; outside it ${fmtMiB(memory.external)}, of which ArrayBuffers ${fmtMiB(memory.arrayBuffers)}); longest event-loop stall in those ${ms / 1000} s (the idle collections) ${fmtMs(stallMs)}`
 }
 
 const RUNS = 3

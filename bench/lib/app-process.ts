@@ -20,8 +20,10 @@ export interface AppProcess {
   cpuMs (): number
   /** user + system CPU time the process has used (ms, microsecond precision, over IPC) */
   cpu (): Promise<number>
-  /** the app's process.memoryUsage() and V8 heap spaces ([name, committed, used] bytes) */
-  memory (): Promise<{ memory: NodeJS.MemoryUsage, spaces: Array<[string, number, number]> }>
+  /** the app's process.memoryUsage(), V8 heap spaces ([name, committed, used] bytes), longest event-loop stall since stallReset (ms) */
+  memory (): Promise<{ memory: NodeJS.MemoryUsage, spaces: Array<[string, number, number]>, stallMs: number }>
+  /** starts the app's longest-stall measure afresh */
+  stallReset (): Promise<void>
   /** writes a heap snapshot of the app (after a full GC) into its data folder; its path */
   snapshot (): Promise<string>
   close (): Promise<void>
@@ -76,9 +78,10 @@ export async function startAppProcess (bundle: string, dir: string, timeoutMs = 
       return (cpu.user + cpu.system) / 1000
     },
     memory: async () => {
-      const m = await ask<{ memory: NodeJS.MemoryUsage, spaces?: Array<[string, number, number]> }>('memory', (x) => (x as { memory?: unknown }).memory !== undefined)
-      return { memory: m.memory, spaces: m.spaces ?? [] }
+      const m = await ask<{ memory: NodeJS.MemoryUsage, spaces?: Array<[string, number, number]>, stallMs?: number }>('memory', (x) => (x as { memory?: unknown }).memory !== undefined)
+      return { memory: m.memory, spaces: m.spaces ?? [], stallMs: m.stallMs ?? NaN }
     },
+    stallReset: async () => { await ask('stall-reset', (m) => (m as { reset?: unknown }).reset !== undefined) },
     snapshot: async () => (await ask<{ snapshot: string }>('snapshot', (m) => (m as { snapshot?: unknown }).snapshot !== undefined, 120_000)).snapshot,
     close: async () => {
       child.send('close')

@@ -39,7 +39,7 @@ export class LibraryCheck {
     const assignments = library.activeAssignments?.() ?? activeAssignments(library.movies(), library.shows())
     for (const a of assignments) this.pinKnown(a)
     // the rows read are garbage now, in the old generation: an idle server would keep them
-    collectWhenQuiet()
+    collectWhenQuiet(true)
   }
 
   /** Pins the ones that did not fit the pin budget, now that an assignment's pins are gone. */

@@ -6,7 +6,8 @@
 // and 30,000 episodes, of which the live heap is ~45 MiB). So, QUIET_MS after the last build:
 // a compacting collection (frees the garbage and empties the sparse pages); SHRINK_MS later a
 // plain one, which sees a low allocation rate and shrinks the young generation. The compacting
-// one pauses the process once, ~100-400 ms at that size; it runs only after a quiet spell.
+// one pauses the process once, ~100-400 ms at that size (more on a loaded machine): it runs
+// only after a full build, and only once nothing has looked up the tree for QUIET_MS.
 // gc() is V8's own, reached without --expose-gc on the command line (the server runs as
 // `node bin/momoshtrem.js`, and `npm start` users pass no node flags).
 import { setFlagsFromString } from 'node:v8'
@@ -51,7 +52,7 @@ function compacting (run: Gc): void {
   }
 }
 
-/** How long the process must stay quiet (no new request for a collection) before it runs. */
+/** How long the process must stay quiet (no build, no lookup in the tree) before it runs. */
 export const QUIET_MS = 2000
 
 /**
@@ -62,24 +63,40 @@ export const QUIET_MS = 2000
 export const SHRINK_MS = 6000
 
 let timer: NodeJS.Timeout | undefined
+let lastBusy = 0
+/** a full build asked since the last collections ran: the first of them compacts */
+let compactNext = false
+
+/** The tree was just read (a listing, a lookup): collections wait till QUIET_MS after the last. */
+export function markBusy (): void {
+  lastBusy = performance.now()
+}
 
 /**
- * Asks for the collections: they run QUIET_MS and QUIET_MS + SHRINK_MS after the last ask (so
- * a burst of changes pays for them once, after it). The timer never keeps the process alive.
+ * Asks for the collections: the first once QUIET_MS passed without a build or a lookup,
+ * compacting when `compact` (after a full build: the only time the old generation is left
+ * sparse enough to be worth that pause), the second SHRINK_MS later. Asking again before they
+ * ran starts the wait anew (a burst of changes pays once, after it). The timer never keeps
+ * the process alive.
  */
-export function collectWhenQuiet (): void {
+export function collectWhenQuiet (compact: boolean): void {
+  compactNext ||= compact
+  markBusy()
   if (timer !== undefined) clearTimeout(timer)
-  const collect = (delay: number, then: number | null): void => {
-    timer = setTimeout(() => {
-      timer = undefined
-      const run = collector()
-      if (run === null) return
-      if (then !== null) {
-        compacting(run)
-        collect(then, null)
-      } else run({ type: 'major', execution: 'sync' })
-    }, delay)
-    timer.unref()
+  const first = (): void => {
+    const quietFor = performance.now() - lastBusy
+    if (quietFor < QUIET_MS) { arm(first, QUIET_MS - quietFor); return }
+    const run = collector()
+    if (run === null) return
+    if (compactNext) compacting(run)
+    else run({ type: 'major', execution: 'sync' })
+    compactNext = false
+    arm(() => { run({ type: 'major', execution: 'sync' }) }, SHRINK_MS)
   }
-  collect(QUIET_MS, SHRINK_MS)
+  arm(first, QUIET_MS)
+}
+
+function arm (fn: () => void, delay: number): void {
+  timer = setTimeout(() => { timer = undefined; fn() }, delay)
+  timer.unref()
 }
