@@ -20,8 +20,12 @@ export interface AppProcess {
   cpuMs (): number
   /** user + system CPU time the process has used (ms, microsecond precision, over IPC) */
   cpu (): Promise<number>
-  /** the app's process.memoryUsage() and V8 heap spaces ([name, committed, used] bytes) */
-  memory (): Promise<{ memory: NodeJS.MemoryUsage, spaces: Array<[string, number, number]> }>
+  /** the app's process.memoryUsage(), V8 heap spaces ([name, committed, used] bytes), longest event-loop stall since stallReset (ms) */
+  memory (): Promise<{ memory: NodeJS.MemoryUsage, spaces: Array<[string, number, number]>, stallMs: number }>
+  /** starts the app's longest-stall measure afresh */
+  stallReset (): Promise<void>
+  /** writes a heap snapshot of the app (after a full GC) into its data folder; its path */
+  snapshot (): Promise<string>
   close (): Promise<void>
 }
 
@@ -47,8 +51,8 @@ export async function startAppProcess (bundle: string, dir: string, timeoutMs = 
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`app process exited (${code}) before listening`)) })
   })
   const pid = child.pid!
-  const ask = async <T>(question: string, isAnswer: (m: unknown) => boolean): Promise<T> => await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.off('message', onMessage); reject(new Error(`app process did not answer ${question} in 10 s`)) }, 10_000)
+  const ask = async <T>(question: string, isAnswer: (m: unknown) => boolean, timeoutMs = 10_000): Promise<T> => await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.off('message', onMessage); reject(new Error(`app process did not answer ${question} in ${timeoutMs} ms`)) }, timeoutMs)
     const onMessage = (m: unknown): void => {
       if (!isAnswer(m)) return
       clearTimeout(timer)
@@ -74,9 +78,11 @@ export async function startAppProcess (bundle: string, dir: string, timeoutMs = 
       return (cpu.user + cpu.system) / 1000
     },
     memory: async () => {
-      const m = await ask<{ memory: NodeJS.MemoryUsage, spaces?: Array<[string, number, number]> }>('memory', (x) => (x as { memory?: unknown }).memory !== undefined)
-      return { memory: m.memory, spaces: m.spaces ?? [] }
+      const m = await ask<{ memory: NodeJS.MemoryUsage, spaces?: Array<[string, number, number]>, stallMs?: number }>('memory', (x) => (x as { memory?: unknown }).memory !== undefined)
+      return { memory: m.memory, spaces: m.spaces ?? [], stallMs: m.stallMs ?? NaN }
     },
+    stallReset: async () => { await ask('stall-reset', (m) => (m as { reset?: unknown }).reset !== undefined) },
+    snapshot: async () => (await ask<{ snapshot: string }>('snapshot', (m) => (m as { snapshot?: unknown }).snapshot !== undefined, 120_000)).snapshot,
     close: async () => {
       child.send('close')
       const timer = setTimeout(() => { child.kill('SIGKILL') }, 15_000)

@@ -59,4 +59,9 @@ export interface LibraryTreeSource {
   changesSince? (seq: number): { seq: number, movies: number[], shows: number[] } | null
   movie? (id: number): TreeMovie | null
   show? (id: number): TreeShow | null
+  /**
+   * The active assignments of every movie and episode (movies first), as movies() and shows()
+   * hold them, without the rest of the library (optional: readers fall back to those two).
+   */
+  activeAssignments? (): TreeAssignment[]
 }

@@ -8,6 +8,7 @@ import type { MovieRepository } from './movie-repository.ts'
 import type { ShowRepository } from './show-repository.ts'
 import { createTreeChangeLog } from './tree-changes.ts'
 import type { Db } from '../db/open.ts'
+import { fromRow, type AssignmentRow } from '../assignments/mapper.ts'
 
 type ItemSubtitle = TreeSubtitle & { itemType: 'movie' | 'episode', itemId: number }
 /**
@@ -22,6 +23,11 @@ export function createTreeSource (db: Db, movies: MovieRepository, shows: ShowRe
     ? (type: 'movie' | 'episode', id: number) => subtitleRows().filter((s) => s.itemType === type && s.itemId === id)
     : (type: 'movie' | 'episode', id: number) => subtitleRows.forItem(type, id)
   const log = createTreeChangeLog(db)
+  // an item's active assignment as movies() and shows() join it (library/sql.ts), items only
+  const active = db.prepare(`SELECT a.* FROM torrent_assignments a WHERE a.is_active = 1 AND (
+    (a.item_type = 'movie' AND EXISTS (SELECT 1 FROM movies m WHERE m.id = a.item_id)) OR
+    (a.item_type = 'episode' AND EXISTS (SELECT 1 FROM episodes e WHERE e.id = a.item_id)))
+    ORDER BY a.item_type = 'episode', a.id`)
   const byItem = (): Map<string, TreeSubtitle[]> => {
     const map = new Map<string, TreeSubtitle[]>()
     for (const s of all()) {
@@ -59,6 +65,7 @@ export function createTreeSource (db: Db, movies: MovieRepository, shows: ShowRe
     version (): number {
       return changes.version()
     },
+    activeAssignments: () => (active.all() as AssignmentRow[]).map(fromRow),
     head: () => log.head(),
     changesSince: (seq) => log.since(seq),
     movie (id): TreeMovie | null {

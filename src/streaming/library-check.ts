@@ -13,6 +13,7 @@ import { layoutKey, type LayoutCache } from './container/index.ts'
 import { activeAssignments } from './next-episode.ts'
 import { pinLayout, type AssignmentPins } from './pins.ts'
 import type { StreamingSettings } from './prioritiser.ts'
+import { collectWhenQuiet } from '../vfs/idle-collect.ts'
 
 export interface LibraryCheckDeps {
   library: LibraryTreeSource
@@ -26,9 +27,19 @@ export interface LibraryCheckDeps {
 export class LibraryCheck {
   constructor (private readonly d: LibraryCheckDeps) {}
 
-  /** At startup: pins every active assignment whose file's layout is known. */
+  /**
+   * At startup: pins every active assignment whose file's layout is known. With no layout
+   * known (a fresh install, a cleared cache) nothing can be pinned: the library is not read.
+   */
   run (): void {
-    for (const a of activeAssignments(this.d.library.movies(), this.d.library.shows())) this.pinKnown(a)
+    if (this.d.layouts.size === 0) return
+    const library = this.d.library
+    // the assignments alone when the library can read them so: the whole library (every title,
+    // episode, date) is some 50 MiB of garbage at 10,000 movies and 30,000 episodes
+    const assignments = library.activeAssignments?.() ?? activeAssignments(library.movies(), library.shows())
+    for (const a of assignments) this.pinKnown(a)
+    // the rows read are garbage now, in the old generation: an idle server would keep them
+    collectWhenQuiet(true)
   }
 
   /** Pins the ones that did not fit the pin budget, now that an assignment's pins are gone. */

@@ -7,6 +7,7 @@ import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow, TreeSubtit
 import type { RandomAccessReader, Vfs, VfsEntry } from './types.ts'
 import { MOVIES, TV_SHOWS, childNamed, movieBase, movieFolder, movieShown, rootOf, showBase, showFolder, showShown, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
 import { TopFolder } from './top-folder.ts'
+import { collectWhenQuiet, markBusy } from './idle-collect.ts'
 
 /**
  * Opens the torrent file behind an assignment. Called by `open()` only (listing never calls
@@ -47,9 +48,12 @@ export class LibraryVfs implements Vfs {
     if (cached === undefined || changes === null || src.movie === undefined || src.show === undefined) {
       const seq = src.head?.() ?? 0
       const opts = this.opts
-      const movies = new TopFolder<TreeMovie>(MOVIES, { shown: (m) => movieShown(m, opts), base: movieBase, folder: movieFolder }, src.movies())
-      const shows = new TopFolder<TreeShow>(TV_SHOWS, { shown: (s) => showShown(s, opts), base: showBase, folder: (s, name) => showFolder(s, name, opts) }, src.shows())
+      // an unchanged item's row is read again only by an update (which needs movie/show)
+      const movies = new TopFolder<TreeMovie>(MOVIES, { shown: (m) => movieShown(m, opts), base: movieBase, folder: movieFolder, load: (id) => src.movie?.(id) ?? null }, src.movies())
+      const shows = new TopFolder<TreeShow>(TV_SHOWS, { shown: (s) => showShown(s, opts), base: showBase, folder: (s, name) => showFolder(s, name, opts), load: (id) => src.show?.(id) ?? null }, src.shows())
       this.cached = { version: src.version(), seq, movies, shows, root: rootOf(movies.node, shows.node) }
+      // the rows read for it are garbage now, the young generation at its largest
+      collectWhenQuiet(true)
       return this.cached.root
     }
     const { movie, show } = src
@@ -59,11 +63,14 @@ export class LibraryVfs implements Vfs {
     // reading the log pruned it, which moved the version once more: take the moved one
     cached.version = src.version()
     cached.root = rootOf(cached.movies.node, cached.shows.node)
+    // little garbage, but a burst of changes can grow the young generation again
+    collectWhenQuiet(false)
     return cached.root
   }
 
   /** The node at `path`: exact NFC name first, then case-insensitively (Windows/Finder). */
   private lookup (path: string): TreeNode | null {
+    markBusy()
     let node: TreeNode = this.root()
     for (const segment of pathSegments(path)) {
       if (node.kind !== 'dir') return null

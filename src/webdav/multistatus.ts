@@ -1,10 +1,6 @@
-// The 207 body of a PROPFIND, as chunks. A listed child's <D:response>, from the end of its
-// parent's href on (its own encoded name, the propstats), is the same in every listing of that
-// folder with the same property selection: in large folders it is rendered once per entry and
-// kept, so a Depth 1 of a 10,000-entry folder copies buffers instead of formatting 10,000
-// entries (about 30 us each: dates, escaping, percent-encoding). Entries are immutable
-// (vfs/types.ts): a changed item gets a new entry object, which is what invalidates; the
-// WeakMap lets entries that left the tree go with their rendering.
+// The 207 body of a PROPFIND, as chunks. Large folders' bodies are kept whole and served again
+// while the folder lists the very same entry objects. Entries are immutable (vfs/types.ts): a
+// changed item gets a new entry object, which is what invalidates.
 import type { VfsEntry } from '../vfs/types.ts'
 import { encodeSegment } from './paths.ts'
 import { escapeXml, responseTail, responseXml, type Selection } from './xml.ts'
@@ -12,26 +8,8 @@ import { escapeXml, responseTail, responseXml, type Selection } from './xml.ts'
 const HEAD = Buffer.from('<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">')
 const FOOT = Buffer.from('</D:multistatus>\n')
 
-/**
- * Renderings kept per selection: clients send one or two selections each (allprop: rclone,
- * Infuse; Kodi's named list), so a few suffice; the least recently used goes first, so a
- * client sending odd selections cannot keep the usual ones out for long.
- */
-const MAX_SELECTIONS = 4
-const bySelection = new Map<string, WeakMap<VfsEntry, Buffer>>()
-
 function selectionKey (sel: Selection): string {
   return sel.type === 'prop' ? `prop ${JSON.stringify(sel.props.map((p) => [p.ns, p.local]))}` : sel.type
-}
-
-function tailsFor (sel: Selection): WeakMap<VfsEntry, Buffer> {
-  const key = selectionKey(sel)
-  let tails = bySelection.get(key)
-  if (tails !== undefined) bySelection.delete(key)
-  else tails = new WeakMap()
-  bySelection.set(key, tails)
-  if (bySelection.size > MAX_SELECTIONS) bySelection.delete(bySelection.keys().next().value!)
-  return tails
 }
 
 /**
@@ -39,10 +17,12 @@ function tailsFor (sel: Selection): WeakMap<VfsEntry, Buffer> {
  * request cost more in allocation, page faults and the GC its external memory sets off than
  * the copying. A kept body is served when the folder lists the very same entry objects (a
  * pointer comparison per child); least recently used go first past the byte budget. When the
- * listing changed, the new body reuses the old one's bytes for the unchanged children before
- * and after the changed run (a change moves one or a few children), as views, not copies: a
- * body is a list of chunks, joined into one only past MAX_CHUNKS. Copying 4 MiB into fresh
- * memory cost 30-50 ms here (page faults on a virtual machine), rendering all 10,000 again more.
+ * listing changed, the new body reuses the old one's bytes for every child still listed, as
+ * views, not copies: a body is a list of chunks, joined into one only past MAX_CHUNKS. Copying
+ * 4 MiB into fresh memory cost 30-50 ms here (page faults on a virtual machine), rendering all
+ * 10,000 entries again (about 30 us each: dates, escaping, percent-encoding) some 300 ms.
+ * Each child's rendering used to be kept on its own as well (a WeakMap per entry): the same
+ * bytes twice, ~4 MiB of a 10,000-movie server's idle RSS, for nothing the kept body lacks.
  */
 const BODY_MIN_CHILDREN = 500
 const BODY_BUDGET = 16 * 1024 * 1024
@@ -110,59 +90,70 @@ export function multistatusBody (selfHref: string | null, self: VfsEntry, parent
   return body.chunks
 }
 
-/** Renders the body; with `previous` (same path, selection and depth), only what changed. */
+/**
+ * Renders the body; with `previous` (same path, selection and depth), only what changed: every
+ * child listed there (the very same entry object) keeps its bytes, taken as views of the old
+ * body, runs of neighbours as one view. A change moves one or a few children, so most of a new
+ * body is a few views; two changes far apart leave the children between them unchanged too.
+ */
 function render (selfHref: string | null, self: VfsEntry, parentHref: string, children: readonly VfsEntry[], sel: Selection, previous: Body | undefined): Body {
   const head = selfHref === null ? HEAD : join([HEAD, Buffer.from(responseXml(selfHref, self, sel))])
   const n = children.length
-  // the unchanged runs: the first `same` children and the last `tail` children
-  let same = 0
-  let tail = 0
-  if (previous !== undefined) {
-    const old = previous.children
-    while (same < n && same < old.length && old[same] === children[same]) same++
-    while (tail < n - same && tail < old.length - same && old[old.length - 1 - tail] === children[n - 1 - tail]) tail++
-  }
+  // where each child of the previous body was (only those that can still be in the new one)
+  const old = previous === undefined ? undefined : oldPositions(previous.children, children)
   const chunks: Buffer[] = [head]
   const starts = new Uint32Array(n + 1)
   let at = head.length
-  if (previous !== undefined && same > 0) {
-    const from = previous.starts[0]!
-    chunks.push(...slice(previous, from, previous.starts[same]!))
-    for (let i = 0; i < same; i++) starts[i] = previous.starts[i]! - from + head.length
-    at += previous.starts[same]! - from
+  let open: Buffer | undefined
+  // a run of fresh renderings, or of consecutive children of the previous body [runFrom, runTo)
+  let fresh: Buffer[] = []
+  let runFrom = -1
+  let runTo = -1
+  const flush = (): void => {
+    if (fresh.length > 0) { chunks.push(join(fresh)); fresh = [] }
+    if (runFrom >= 0) { chunks.push(...slice(previous!, previous!.starts[runFrom]!, previous!.starts[runTo]!)); runFrom = -1 }
   }
-  if (same < n - tail) {
-    const parts: Buffer[] = []
-    const open = Buffer.from(`<D:response><D:href>${escapeXml(parentHref)}`)
-    // only large folders' children keep their rendering: a dozen entries render in well under
-    // a millisecond, and keeping every entry of a full rclone walk (two selections) was ~40 MiB
-    const tails = n >= BODY_MIN_CHILDREN ? tailsFor(sel) : undefined
-    for (let i = same; i < n - tail; i++) {
-      const child = children[i]!
-      let rendered = tails?.get(child)
-      if (rendered === undefined) {
-        // a percent-encoded segment has nothing XML would escape
-        rendered = Buffer.from(encodeSegment(child.name) + (child.kind === 'dir' ? '/' : '') + responseTail(child, sel))
-        tails?.set(child, rendered)
-      }
-      starts[i] = at
-      parts.push(open, rendered)
-      at += open.length + rendered.length
+  for (let i = 0; i < n; i++) {
+    const child = children[i]!
+    starts[i] = at
+    const j = old?.(child, i)
+    if (j !== undefined) {
+      if (fresh.length > 0 || (runFrom >= 0 && j !== runTo)) flush()
+      if (runFrom < 0) runFrom = j
+      runTo = j + 1
+      at += previous!.starts[j + 1]! - previous!.starts[j]!
+      continue
     }
-    chunks.push(join(parts))
+    if (runFrom >= 0) flush()
+    open ??= Buffer.from(`<D:response><D:href>${escapeXml(parentHref)}`)
+    // a percent-encoded segment has nothing XML would escape
+    const rendered = Buffer.from(encodeSegment(child.name) + (child.kind === 'dir' ? '/' : '') + responseTail(child, sel))
+    fresh.push(open, rendered)
+    at += open.length + rendered.length
   }
-  if (previous !== undefined && tail > 0) {
-    const m = previous.children.length
-    const from = previous.starts[m - tail]!
-    chunks.push(...slice(previous, from, previous.starts[m]!))
-    for (let i = 0; i < tail; i++) starts[n - tail + i] = previous.starts[m - tail + i]! - from + at
-    at += previous.starts[m]! - from
-  }
+  flush()
   starts[n] = at
   chunks.push(FOOT)
   const length = at + FOOT.length
   // many edits leave many small views (each keeping its old buffer alive): join them now and then
   return { self, children, chunks: chunks.length > MAX_CHUNKS ? [join(chunks)] : chunks, length, starts }
+}
+
+/**
+ * Where the i-th child of `after` is in `before` (undefined: not there). The unchanged first
+ * and last runs are found by pointer comparison (usually all but one or two children), so a
+ * Map is made of the few in between only.
+ */
+function oldPositions (before: readonly VfsEntry[], after: readonly VfsEntry[]): (child: VfsEntry, i: number) => number | undefined {
+  const m = before.length
+  const n = after.length
+  let same = 0
+  let tail = 0
+  while (same < n && same < m && before[same] === after[same]) same++
+  while (tail < n - same && tail < m - same && before[m - 1 - tail] === after[n - 1 - tail]) tail++
+  const middle = new Map<VfsEntry, number>()
+  for (let j = same; j < m - tail; j++) middle.set(before[j]!, j)
+  return (child, i) => i < same ? i : i >= n - tail ? i - n + m : middle.get(child)
 }
 
 /** Buffer.concat, but TypedArray#set per part: Buffer.concat spends ~0.6 us per part, 12 ms on 20,000. */

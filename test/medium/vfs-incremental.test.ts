@@ -1,7 +1,8 @@
 // The tree kept up to date change by change (tree_changes log -> TopFolder updates) must equal
 // a full rebuild after every step of a random sequence of library writes: adds, deletes,
 // renames that move " (2)" suffixes, assigns, unassigns, subtitles, whole shows, episodes,
-// and writes from a second connection (what a CLI on the same file does). Real SQLite.
+// and writes from a second connection (what a CLI on the same file does). Real SQLite. The
+// source's own read of the active assignments (the startup library check) is checked the same way.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -15,6 +16,8 @@ import { SubtitleRepository } from '../../src/subtitles/repository.ts'
 import { TmdbClient } from '../../src/tmdb/client.ts'
 import { LibraryVfs } from '../../src/vfs/library-vfs.ts'
 import type { Vfs } from '../../src/vfs/types.ts'
+import type { TreeAssignment } from '../../src/library/tree-model.ts'
+import { activeAssignments } from '../../src/streaming/next-episode.ts'
 import { tempDir } from '../helpers/app.ts'
 import { rng } from '../helpers/fixtures.ts'
 
@@ -109,6 +112,10 @@ for (const showEmpty of [false, true]) {
       step()
       if (random() < 0.6) continue
       assert.deepEqual(await snapshot(s.incremental), await snapshot(s.full()), `after step ${i} (${name})`)
+      // the startup library check's read: the same assignments as the whole library holds
+      const src = s.library.treeSource
+      const key = (a: TreeAssignment): string => JSON.stringify([a.id, a.infoHash, a.magnetUri, a.filePath, a.fileIndex, a.fileSize, a.createdAt])
+      assert.deepEqual(src.activeAssignments!().map(key).sort(), activeAssignments(src.movies(), src.shows()).map(key).sort(), `after step ${i} (${name})`)
     }
     assert.deepEqual(await snapshot(s.incremental), await snapshot(s.full()))
     assert.deepEqual(s.incremental.videoFiles(), s.full().videoFiles())

@@ -1,6 +1,7 @@
-// multistatusBody keeps each listed child's rendering per entry object and selection: the
-// body must be byte for byte what rendering every response afresh gives, for every selection
-// and href spelling, and a changed entry (a new object) must never get an old rendering.
+// multistatusBody keeps large folders' bodies and redoes them from the kept bytes of every
+// child still listed (by entry object): the body must be byte for byte what rendering every
+// response afresh gives, for every selection and href spelling, and a changed entry (a new
+// object) must never get an old rendering.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { multistatusBody as chunked } from '../../src/webdav/multistatus.ts'
