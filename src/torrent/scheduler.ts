@@ -45,20 +45,34 @@ function latencyOf (p: PeerLike): number {
   return l !== undefined && Number.isFinite(l) ? l : UNKNOWN_LATENCY_MS
 }
 
+/** A peer some requested block came from: its round trip is known. */
+function measured (p: PeerLike): boolean {
+  const l = p.minLatency
+  return l !== undefined && Number.isFinite(l)
+}
+
 /**
- * Bytes/s the peer delivers: its measured rate, or before the first tick's measure, what its
+ * Bytes/s the peer delivers: `paced`, the rate of its latest run of back-to-back blocks (see
+ * Pace: known a few blocks after it first answers, where the tick's average needs 500 ms and
+ * averages in the gaps between reads), else its measured rate, or before either, what its
  * pipeline over its round trip allows (a peer that answered has a known round trip).
  */
-function rateOf (p: PeerLike): number {
+function rateOf (p: PeerLike, paced = 0): number {
+  if (paced > 0) return paced
   if (p.rate !== undefined && p.rate > 0) return p.rate
   const l = p.minLatency
   return l !== undefined && Number.isFinite(l) ? Math.max(UNKNOWN_RATE, p.maxOutstanding * BLOCK * 1000 / Math.max(1, l)) : UNKNOWN_RATE
 }
 
-/** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
-function eta (p: PeerLike, queued: number): number {
-  return latencyOf(p) + (queued + 1) * BLOCK * 1000 / rateOf(p)
-}
+/**
+ * A peer's latest busy run: blocks that arrived while more requests were outstanding at it,
+ * from the first of the run. Its rate is what the peer's link (or its upload limit) delivers
+ * when its queue is not empty: a 20 Mbit peer shows it after three blocks (20 ms).
+ */
+interface Pace { since: number, blocks: number, rate: number }
+/** a run's rate is believed once it spans this many blocks and ms */
+const PACE_BLOCKS = 3
+const PACE_MS = 15
 
 export interface SchedulerHooks<P extends PeerLike> {
   have (piece: number): boolean
@@ -94,6 +108,19 @@ const DUPLICATE_MARGIN_MS = 20
  */
 const URGENT_EXTRA = 4
 function urgentCap (p: PeerLike): number { return p.maxOutstanding + URGENT_EXTRA }
+/**
+ * An unmeasured peer (no block from it yet: its rate may be 0.5 or 20 Mbit, or it may never
+ * answer) takes at most this many fresh urgent blocks while other peers hold the piece; the
+ * rest goes to peers as they show their pace, one round trip later. Giving every newcomer a
+ * pipeline's worth put a quarter of a 1 MiB piece behind the slowest and silent peers.
+ */
+const UNMEASURED_URGENT = 2
+/**
+ * A measured peer's urgent queue may reach what it delivers in its round trip plus this (at
+ * its pace): a fast peer is never idle waiting for its next request, and still only takes a
+ * block when it would deliver it first (see eta).
+ */
+const URGENT_AHEAD_MS = 50
 /**
  * Background work (pins, next-episode warm-up) fills at most a quarter of a peer's pipeline
  * (about half a round trip plus 5 ms of its rate, see pipelineBlocks): nobody waits for it,
@@ -149,6 +176,7 @@ export class Scheduler<P extends PeerLike> {
    * keeps one read-ahead request as a probe.
    */
   private readonly stalledPeers = new WeakSet<P>()
+  private readonly paces = new WeakMap<P, Pace>()
 
   /**
    * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
@@ -169,7 +197,7 @@ export class Scheduler<P extends PeerLike> {
   private arrival (q: P, key: number, sentAt: number, now: number): number {
     if (this.stalled(q, now)) return Infinity
     const ahead = Math.max(0, queuedAhead(q, key))
-    const transfer = (ahead + 1) * BLOCK * 1000 / rateOf(q)
+    const transfer = (ahead + 1) * BLOCK * 1000 / this.rate(q)
     const due = sentAt + latencyOf(q) + transfer
     // overdue (a queue we cannot see: blocks cancelled at a throttled peer still come first,
     // or a host gone quiet): the longer it is late, the later it is expected
@@ -177,6 +205,43 @@ export class Scheduler<P extends PeerLike> {
   }
 
   constructor (private readonly info: TorrentInfo, private readonly hooks: SchedulerHooks<P>) {}
+
+  /**
+   * rateOf, at most one block per the time `p` has owed us one: a throttled seeder (webtorrent's
+   * upload limit is a token bucket of one second of its rate) sends its first blocks at once
+   * and then at its rate, so a pace from the first blocks alone can be many times too high.
+   */
+  private rate (p: P, now = Date.now()): number {
+    const r = rateOf(p, this.paces.get(p)?.rate)
+    const first = p.outstanding.values().next().value
+    if (first === undefined) return r
+    const owed = now - Math.max(this.lastBlock.get(p) ?? -Infinity, first.sentAt + latencyOf(p))
+    return owed > 0 ? Math.min(r, BLOCK * 1000 / owed) : r
+  }
+
+  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
+  private eta (p: P, queued: number): number {
+    return latencyOf(p) + (queued + 1) * BLOCK * 1000 / this.rate(p)
+  }
+
+  /** How many urgent requests `p` may hold (see UNMEASURED_URGENT, URGENT_AHEAD_MS). */
+  private urgentLimit (p: P, alone: boolean): number {
+    if (!measured(p)) return alone ? urgentCap(p) : Math.min(urgentCap(p), UNMEASURED_URGENT)
+    const paced = this.paces.get(p)?.rate ?? 0
+    return Math.max(urgentCap(p), Math.ceil(paced * (latencyOf(p) + URGENT_AHEAD_MS) / 1000 / BLOCK))
+  }
+
+  /** A requested block arrived from `p`: extends its busy run, or starts one. */
+  private pace (p: P, now: number): void {
+    let s = this.paces.get(p)
+    if (s === undefined) { s = { since: now, blocks: 0, rate: 0 }; this.paces.set(p, s) }
+    if (s.blocks === 0) s.since = now
+    s.blocks++
+    const span = now - s.since
+    if (s.blocks >= PACE_BLOCKS && span >= PACE_MS) s.rate = (s.blocks - 1) * BLOCK * 1000 / span
+    // its queue ran dry: the gap until the next block is our request's round trip, not its pace
+    if (p.outstanding.size === 0) s.blocks = 0
+  }
 
   /** Call when any source's wants changed. */
   invalidate (): void { this.dirty = true }
@@ -300,15 +365,15 @@ export class Scheduler<P extends PeerLike> {
         let best: P | undefined
         let bestEta = Infinity
         for (const p of holders) {
-          if (p.outstanding.size >= urgentCap(p)) continue
-          const e = eta(p, p.outstanding.size)
+          if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) continue
+          const e = this.eta(p, p.outstanding.size)
           if (e < bestEta) { best = p; bestEta = e }
         }
         if (best === undefined) break
         let joiner: P | undefined
         let joinerEta = bestEta
         for (const p of waiting) {
-          const e = UNKNOWN_LATENCY_MS + eta(p, p.outstanding.size + (kept.get(p) ?? 0))
+          const e = UNKNOWN_LATENCY_MS + this.eta(p, p.outstanding.size + (kept.get(p) ?? 0))
           if (e < joinerEta) { joiner = p; joinerEta = e }
         }
         if (joiner !== undefined) { kept.set(joiner, (kept.get(joiner) ?? 0) + 1); continue }
@@ -333,7 +398,7 @@ export class Scheduler<P extends PeerLike> {
       if (probe && w.class === 'urgent') continue
       // while a read waits, a peer's queue is for the awaited piece: work for later would be
       // a commitment (a throttled peer cannot take it back) that the next read waits behind
-      const limit = probe ? 1 : w.class === 'urgent' ? urgentCap(peer) : blocked ? Math.min(MIN_PIPELINE, peer.maxOutstanding) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding
+      const limit = probe ? 1 : w.class === 'urgent' ? this.urgentLimit(peer, true) : blocked ? Math.min(MIN_PIPELINE, peer.maxOutstanding) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding
       const slots = limit - peer.outstanding.size
       const cap = Math.min(budget - sent, slots)
       if (cap <= 0) {
@@ -363,7 +428,7 @@ export class Scheduler<P extends PeerLike> {
         // endgame of the piece a read waits on: this peer takes a block too when it would
         // deliver it well before every peer already asked (a slow or distant one, one deep in
         // its queue, or a stalled one, which never counts)
-        const mine = eta(peer, peer.outstanding.size)
+        const mine = this.eta(peer, peer.outstanding.size)
         const key0 = blockKey(f.piece, 0)
         for (let b = 0; b < n && room > 0; b++) {
           const set = f.requesters[b]
@@ -418,6 +483,7 @@ export class Scheduler<P extends PeerLike> {
     if (o !== undefined) {
       peer.outstanding.delete(key)
       peer.sampleLatency(now - o.sentAt)
+      this.pace(peer, now)
       this.lastBlock.set(peer, now)
       this.stalledPeers.delete(peer)
     }
