@@ -65,11 +65,14 @@ function rateOf (p: PeerLike, paced = 0): number {
 }
 
 /**
- * A peer's latest busy run: blocks that arrived while more requests were outstanding at it,
- * from the first of the run. Its rate is what the peer's link (or its upload limit) delivers
- * when its queue is not empty: a 20 Mbit peer shows it after three blocks (20 ms).
+ * A peer's latest busy run: the arrival times of its last PACE_WINDOW blocks that came while
+ * more requests were outstanding at it. Their rate is what the peer's link (or its upload
+ * limit) delivers when its queue is not empty: a 20 Mbit peer shows it after three blocks
+ * (20 ms). Only the latest blocks count: a throttled seeder's first blocks come at once (its
+ * token bucket was full), then at its rate.
  */
-interface Pace { since: number, blocks: number, rate: number }
+interface Pace { times: number[], rate: number }
+const PACE_WINDOW = 6
 /** a run's rate is believed once it spans this many blocks and ms */
 const PACE_BLOCKS = 3
 const PACE_MS = 15
@@ -177,6 +180,13 @@ export class Scheduler<P extends PeerLike> {
    */
   private readonly stalledPeers = new WeakSet<P>()
   private readonly paces = new WeakMap<P, Pace>()
+  /**
+   * When each peer's cancelled requests were cancelled, until they turn up or a block asked
+   * after them arrives (its queue is FIFO: whatever was cancelled before that and has not come
+   * was dropped). A throttled seeder has often already queued a cancelled block (webtorrent
+   * reads it into its throttled stream at once): the next read's blocks wait behind it.
+   */
+  private readonly unseen = new WeakMap<P, number[]>()
 
   /**
    * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
@@ -196,7 +206,7 @@ export class Scheduler<P extends PeerLike> {
   /** When block `key`, asked of `q`, should arrive: Infinity from a stalled peer. */
   private arrival (q: P, key: number, sentAt: number, now: number): number {
     if (this.stalled(q, now)) return Infinity
-    const ahead = Math.max(0, queuedAhead(q, key))
+    const ahead = Math.max(0, queuedAhead(q, key)) + this.cancelledAhead(q, sentAt)
     const transfer = (ahead + 1) * BLOCK * 1000 / this.rate(q)
     const due = sentAt + latencyOf(q) + transfer
     // overdue (a queue we cannot see: blocks cancelled at a throttled peer still come first,
@@ -219,9 +229,18 @@ export class Scheduler<P extends PeerLike> {
     return owed > 0 ? Math.min(r, BLOCK * 1000 / owed) : r
   }
 
-  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
+  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked (and its cancelled ones). */
   private eta (p: P, queued: number): number {
-    return latencyOf(p) + (queued + 1) * BLOCK * 1000 / this.rate(p)
+    return latencyOf(p) + (queued + this.cancelledAhead(p) + 1) * BLOCK * 1000 / this.rate(p)
+  }
+
+  /** Cancelled blocks `p` may still send before what it was asked since (see unseen). */
+  private cancelledAhead (p: P, before = Infinity): number {
+    const u = this.unseen.get(p)
+    if (u === undefined) return 0
+    let n = 0
+    for (const t of u) if (t < before) n++
+    return n
   }
 
   /** How many urgent requests `p` may hold (see UNMEASURED_URGENT, URGENT_AHEAD_MS). */
@@ -234,13 +253,13 @@ export class Scheduler<P extends PeerLike> {
   /** A requested block arrived from `p`: extends its busy run, or starts one. */
   private pace (p: P, now: number): void {
     let s = this.paces.get(p)
-    if (s === undefined) { s = { since: now, blocks: 0, rate: 0 }; this.paces.set(p, s) }
-    if (s.blocks === 0) s.since = now
-    s.blocks++
-    const span = now - s.since
-    if (s.blocks >= PACE_BLOCKS && span >= PACE_MS) s.rate = (s.blocks - 1) * BLOCK * 1000 / span
+    if (s === undefined) { s = { times: [], rate: 0 }; this.paces.set(p, s) }
+    s.times.push(now)
+    if (s.times.length > PACE_WINDOW) s.times.shift()
+    const span = now - s.times[0]!
+    if (s.times.length >= PACE_BLOCKS && span >= PACE_MS) s.rate = (s.times.length - 1) * BLOCK * 1000 / span
     // its queue ran dry: the gap until the next block is our request's round trip, not its pace
-    if (p.outstanding.size === 0) s.blocks = 0
+    if (p.outstanding.size === 0) s.times.length = 0
   }
 
   /** Call when any source's wants changed. */
@@ -266,7 +285,7 @@ export class Scheduler<P extends PeerLike> {
       this.inflight.delete(piece)
       f.requesters.forEach((set, b) => {
         if (set === undefined) return
-        for (const peer of set) this.unrecord(peer, piece, b, true)
+        for (const peer of set) this.unrecord(peer, piece, b, true, now)
       })
       // (unrecord only clears the requesters of pieces still in flight)
       f.requesters.fill(undefined)
@@ -324,7 +343,7 @@ export class Scheduler<P extends PeerLike> {
     if (cls !== undefined && cls !== 'background') this.lastForeground = now
   }
 
-  private unrecord (peer: P, piece: number, b: number, sendCancel: boolean): void {
+  private unrecord (peer: P, piece: number, b: number, sendCancel: boolean, now = Date.now()): void {
     const o = peer.outstanding.get(blockKey(piece, b))
     if (o === undefined) return
     peer.outstanding.delete(blockKey(piece, b))
@@ -333,7 +352,14 @@ export class Scheduler<P extends PeerLike> {
       f.requesters[b]?.delete(peer)
       if (b < f.cursor) f.cursor = b
     }
-    if (sendCancel) this.hooks.cancel(peer, piece, o.offset, o.length)
+    if (sendCancel) {
+      this.hooks.cancel(peer, piece, o.offset, o.length)
+      let u = this.unseen.get(peer)
+      if (u === undefined) { u = []; this.unseen.set(peer, u) }
+      // bounded: a peer that honours cancels leaves nothing behind, and the next block
+      // it was asked for clears these
+      if (u.length < 1024) u.push(now)
+    }
   }
 
   /**
@@ -480,6 +506,11 @@ export class Scheduler<P extends PeerLike> {
     if (!Number.isInteger(b)) return null
     const key = blockKey(piece, b)
     const o = peer.outstanding.get(key)
+    const u = this.unseen.get(peer)
+    if (u !== undefined && u.length > 0) {
+      // an asked block clears what was cancelled before it was asked; another is a cancelled one
+      if (o !== undefined) { while (u.length > 0 && u[0]! <= o.sentAt) u.shift() } else u.shift()
+    }
     if (o !== undefined) {
       peer.outstanding.delete(key)
       peer.sampleLatency(now - o.sentAt)
@@ -498,7 +529,7 @@ export class Scheduler<P extends PeerLike> {
     f.received++
     f.contributors.add(peer)
     const others = f.requesters[b]
-    if (others !== undefined) for (const other of others) this.unrecord(other, piece, b, true)
+    if (others !== undefined) for (const other of others) this.unrecord(other, piece, b, true, now)
     f.requesters[b] = undefined
     if (live === undefined) {
       // an orphan's clock restarts with each block: its peer is still draining its queue
