@@ -455,19 +455,33 @@ export class Scheduler<P extends PeerLike> {
         // deliver it well before every peer already asked (a slow or distant one, one deep in
         // its queue, or a stalled one, which never counts)
         const mine = this.eta(peer, peer.outstanding.size)
+        const known = measured(peer)
         const key0 = blockKey(f.piece, 0)
         for (let b = 0; b < n && room > 0; b++) {
           const set = f.requesters[b]
           if (f.got[b] === 1 || set === undefined || set.has(peer)) continue
           let live = 0
           let first = Infinity
+          let worst: P | undefined
+          let worstAt = -Infinity
           for (const q of set) {
-            const t = this.arrival(q, key0 + b, f.sentAt[b]!, now)
+            // each copy from when it was asked (f.sentAt is the latest copy's)
+            const t = this.arrival(q, key0 + b, q.outstanding.get(key0 + b)?.sentAt ?? f.sentAt[b]!, now)
             if (t < Infinity) live++
             first = Math.min(first, t)
+            if (t >= worstAt) { worst = q; worstAt = t }
           }
-          if (live >= MAX_DUPLICATES) continue
+          // an unmeasured peer only takes what stalled peers hold (or near the deadline): it
+          // may never answer (a silent peer took duplicate after duplicate), and nobody knows when
+          if (!known && live > 0 && !rush) continue
           const late = first > now + 1.5 * mine + DUPLICATE_MARGIN_MS
+          if (live >= MAX_DUPLICATES) {
+            if (!late || worst === undefined) continue
+            // every copy is expected well after this peer would deliver it (a slow peer took
+            // the duplicate of a silent one's block): the latest gives its copy up, so
+            // duplicates stay bounded and the block still goes to the fastest peer
+            this.unrecord(worst, f.piece, b, true, now)
+          }
           if (late || rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
             this.record(peer, f, b, now)
             room--
