@@ -14,6 +14,9 @@ export class EngineTrace {
   private readonly peers = new Map<Any, PeerT>()
   private readonly session: Any
   private done = -1
+  /** the awaited piece's blocks as they came: [ms, port, ms since asked, peers asked] */
+  private arrivals: Array<[number, string, number, number]> = []
+  private piece = -1
 
   constructor (engine: TorrentService, hash: string) {
     this.session = (engine as Any).sessions.get(hash)
@@ -38,6 +41,11 @@ export class EngineTrace {
       t.got++
       const f = sched.inflight.get(piece)
       if (f === undefined || f.got[offset / 16384] === 1) t.dup++
+      else if (this.done < 0 && (this.piece < 0 || this.piece === piece)) {
+        this.piece = piece
+        const b = offset / 16384
+        this.arrivals.push([now, peer.addr.slice(peer.addr.lastIndexOf(':') + 1), Math.round(performance.now() - this.t0 - (f.sentAt[b] - (Date.now() - (performance.now() - this.t0)))), f.requesters[b]?.size ?? 0])
+      }
       onBlock(peer, piece, offset, data)
       if (f !== undefined && !sched.inflight.has(piece) && f.received === f.got.length && this.done < 0) this.done = now
     }
@@ -61,6 +69,8 @@ export class EngineTrace {
     this.t0 = performance.now()
     this.peers.clear()
     this.done = -1
+    this.arrivals = []
+    this.piece = -1
     for (const p of this.session.swarm.peers) this.of(p)
   }
 
@@ -70,6 +80,7 @@ export class EngineTrace {
     const f = (n: number): string => n === -1e9 ? 'before' : n < 0 ? '-' : String(n)
     const lines = [...this.peers.values()].sort((a, b) => a.addr.localeCompare(b.addr)).map((t) =>
       `    ${t.addr.padEnd(16)} out0 ${t.out0} conn ${f(t.connected)} ready ${f(t.ready)} unchoke ${f(t.unchoke)} req ${f(t.firstReq)} first ${f(t.firstBlock)} last ${f(t.lastBlock)} asked ${t.asked} got ${t.got} dup ${t.dup} cancel ${t.cancelled}`)
-    return [`    first piece done at ${this.done} ms`, ...lines].join('\n')
+    const tail = this.arrivals.slice(-8).map(([t, port, waited, n]) => `${t}:${port}(${waited} ms, ${n} asked)`).join(' ')
+    return [`    first piece done at ${this.done} ms; its last blocks: ${tail}`, ...lines].join('\n')
   }
 }
