@@ -180,13 +180,6 @@ export class Scheduler<P extends PeerLike> {
    */
   private readonly stalledPeers = new WeakSet<P>()
   private readonly paces = new WeakMap<P, Pace>()
-  /**
-   * When each peer's cancelled requests were cancelled, until they turn up or a block asked
-   * after them arrives (its queue is FIFO: whatever was cancelled before that and has not come
-   * was dropped). A throttled seeder has often already queued a cancelled block (webtorrent
-   * reads it into its throttled stream at once): the next read's blocks wait behind it.
-   */
-  private readonly unseen = new WeakMap<P, number[]>()
 
   /**
    * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
@@ -206,7 +199,7 @@ export class Scheduler<P extends PeerLike> {
   /** When block `key`, asked of `q`, should arrive: Infinity from a stalled peer. */
   private arrival (q: P, key: number, sentAt: number, now: number): number {
     if (this.stalled(q, now)) return Infinity
-    const ahead = Math.max(0, queuedAhead(q, key)) + this.cancelledAhead(q, sentAt)
+    const ahead = Math.max(0, queuedAhead(q, key))
     const transfer = (ahead + 1) * BLOCK * 1000 / this.rate(q)
     const due = sentAt + latencyOf(q) + transfer
     // overdue (a queue we cannot see: blocks cancelled at a throttled peer still come first,
@@ -229,18 +222,9 @@ export class Scheduler<P extends PeerLike> {
     return owed > 0 ? Math.min(r, BLOCK * 1000 / owed) : r
   }
 
-  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked (and its cancelled ones). */
+  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
   private eta (p: P, queued: number): number {
-    return latencyOf(p) + (queued + this.cancelledAhead(p) + 1) * BLOCK * 1000 / this.rate(p)
-  }
-
-  /** Cancelled blocks `p` may still send before what it was asked since (see unseen). */
-  private cancelledAhead (p: P, before = Infinity): number {
-    const u = this.unseen.get(p)
-    if (u === undefined) return 0
-    let n = 0
-    for (const t of u) if (t < before) n++
-    return n
+    return latencyOf(p) + (queued + 1) * BLOCK * 1000 / this.rate(p)
   }
 
   /** How many urgent requests `p` may hold (see UNMEASURED_URGENT, URGENT_AHEAD_MS). */
@@ -285,7 +269,7 @@ export class Scheduler<P extends PeerLike> {
       this.inflight.delete(piece)
       f.requesters.forEach((set, b) => {
         if (set === undefined) return
-        for (const peer of set) this.unrecord(peer, piece, b, true, now)
+        for (const peer of set) this.unrecord(peer, piece, b, true)
       })
       // (unrecord only clears the requesters of pieces still in flight)
       f.requesters.fill(undefined)
@@ -343,7 +327,7 @@ export class Scheduler<P extends PeerLike> {
     if (cls !== undefined && cls !== 'background') this.lastForeground = now
   }
 
-  private unrecord (peer: P, piece: number, b: number, sendCancel: boolean, now = Date.now()): void {
+  private unrecord (peer: P, piece: number, b: number, sendCancel: boolean): void {
     const o = peer.outstanding.get(blockKey(piece, b))
     if (o === undefined) return
     peer.outstanding.delete(blockKey(piece, b))
@@ -352,14 +336,7 @@ export class Scheduler<P extends PeerLike> {
       f.requesters[b]?.delete(peer)
       if (b < f.cursor) f.cursor = b
     }
-    if (sendCancel) {
-      this.hooks.cancel(peer, piece, o.offset, o.length)
-      let u = this.unseen.get(peer)
-      if (u === undefined) { u = []; this.unseen.set(peer, u) }
-      // bounded: a peer that honours cancels leaves nothing behind, and the next block
-      // it was asked for clears these
-      if (u.length < 1024) u.push(now)
-    }
+    if (sendCancel) this.hooks.cancel(peer, piece, o.offset, o.length)
   }
 
   /**
@@ -480,7 +457,7 @@ export class Scheduler<P extends PeerLike> {
             // every copy is expected well after this peer would deliver it (a slow peer took
             // the duplicate of a silent one's block): the latest gives its copy up, so
             // duplicates stay bounded and the block still goes to the fastest peer
-            this.unrecord(worst, f.piece, b, true, now)
+            this.unrecord(worst, f.piece, b, true)
           }
           if (late || rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
             this.record(peer, f, b, now)
@@ -520,11 +497,6 @@ export class Scheduler<P extends PeerLike> {
     if (!Number.isInteger(b)) return null
     const key = blockKey(piece, b)
     const o = peer.outstanding.get(key)
-    const u = this.unseen.get(peer)
-    if (u !== undefined && u.length > 0) {
-      // an asked block clears what was cancelled before it was asked; another is a cancelled one
-      if (o !== undefined) { while (u.length > 0 && u[0]! <= o.sentAt) u.shift() } else u.shift()
-    }
     if (o !== undefined) {
       peer.outstanding.delete(key)
       peer.sampleLatency(now - o.sentAt)
@@ -543,7 +515,7 @@ export class Scheduler<P extends PeerLike> {
     f.received++
     f.contributors.add(peer)
     const others = f.requesters[b]
-    if (others !== undefined) for (const other of others) this.unrecord(other, piece, b, true, now)
+    if (others !== undefined) for (const other of others) this.unrecord(other, piece, b, true)
     f.requesters[b] = undefined
     if (live === undefined) {
       // an orphan's clock restarts with each block: its peer is still draining its queue
