@@ -1,9 +1,13 @@
 // Which blocks to ask which peer for. The wants come from WantSources (pending reads, reader
 // windows, prefetch handles; see wants.ts), each with a class:
 //   urgent      a read is blocked on the piece: its blocks are spread over the peers that
-//               have it (spreadUrgent), and duplicated to another peer when an idle peer
-//               could deliver one queued deep elsewhere, near the deadline, or after
-//               STEAL_AFTER_MS (endgame for urgent pieces only);
+//               have it (spreadUrgent), each to the peer expected to deliver it first by its
+//               round trip and pace (its latest back-to-back blocks); a peer that has not
+//               delivered anything yet takes two. A block is duplicated to another (measured)
+//               peer when it would deliver it well before every copy asked (the later of two
+//               copies is then cancelled), when an idle peer could deliver one queued deep
+//               elsewhere, near the deadline, or after STEAL_AFTER_MS (endgame for urgent
+//               pieces only);
 //   readahead   a reader's window ahead of its position, nearest first;
 //   deferred    a read nobody waits for yet: served like read-ahead, behind every window;
 //   background  explicit prefetch (head/tail of files, next episode), lowest: only once
