@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/load.ts'
 import { createLogger } from '../src/logger.ts'
 import { createTorrentService } from '../src/torrent/service.ts'
 import type { Torrent, TorrentService } from '../src/torrent/types.ts'
+import { EngineTrace } from './lib/engine-trace.ts'
 
 interface Request { id: number, cmd: string, [k: string]: unknown }
 
@@ -18,6 +19,8 @@ const STREAM_WINDOW = 32 * 1024 * 1024
 
 let engine: TorrentService | null = null
 let torrent: Torrent | null = null
+/** BENCH_NET_TRACE=1: per-peer timings of each read on stderr (see lib/engine-trace.ts) */
+let trace: EngineTrace | null = null
 
 function send (msg: object): void { process.send?.(msg) }
 
@@ -50,6 +53,7 @@ async function handle (req: Request): Promise<unknown> {
       if (hash === undefined) throw new Error(`no info hash in ${magnet}`)
       const t0 = performance.now()
       torrent = await engine.getOrAddTorrent(hash, magnet)
+      if (process.env.BENCH_NET_TRACE === '1') trace = new EngineTrace(engine, hash)
       return { metadataMs: performance.now() - t0, files: torrent.info.files, pieceLength: torrent.info.pieceLength }
     }
     case 'read': {
@@ -64,6 +68,7 @@ async function handle (req: Request): Promise<unknown> {
       // read of many chunks streams at full speed, so it gets the full window (readahead_bytes'
       // default) at once; a one-chunk probe keeps the engine's minimum window.
       if (end + 1 - start > chunk) reader.setReadahead(STREAM_WINDOW)
+      trace?.start()
       const t0 = performance.now()
       let firstByteMs = -1
       let bytes = 0
@@ -78,6 +83,7 @@ async function handle (req: Request): Promise<unknown> {
         }
       } finally {
         reader.close()
+        if (trace !== null) console.error(`  read at ${start}: ${Math.round(performance.now() - t0)} ms\n${trace.report()}`)
       }
       return { ms: performance.now() - t0, firstByteMs, bytes, sha256: hash.digest('hex') }
     }

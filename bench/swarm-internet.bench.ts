@@ -11,7 +11,8 @@
 // leecher warms each new swarm up first, not counted (the first leecher of a fresh swarm was
 // 2-3x slower whoever it was).
 // Parameters: BENCH_NET_PIECES (MiB, "1,4,16"), BENCH_NET_SIZE_MIB (128), BENCH_NET_RUNS (3),
-// BENCH_NET_IMPLS ("momoshtrem,webtorrent,torrent-stream").
+// BENCH_NET_IMPLS ("momoshtrem,webtorrent,torrent-stream"), BENCH_NET_BASE (a checkout whose
+// engine runs as 'momoshtrem-base'), BENCH_NET_TRACE=1 (the engine's per-peer timings).
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,6 +33,9 @@ const SCRIPTS: Record<string, string | undefined> = {
   webtorrent: undefined, // test/helpers/seeder-process.ts in leecher mode
   'torrent-stream': fileURLToPath(new URL('./lib/peerflix-leecher-process.ts', import.meta.url))
 }
+// BENCH_NET_BASE=<another checkout of the repo>: its engine runs too, as 'momoshtrem-base' (an
+// A/B of two versions in the same run, on the same swarm; add it to BENCH_NET_IMPLS)
+if (process.env.BENCH_NET_BASE !== undefined) SCRIPTS['momoshtrem-base'] = join(process.env.BENCH_NET_BASE, 'bench', 'engine-leecher-process.ts')
 
 /** [upload Mbit/s, round trip ms]: rates and distances mixed, not sorted together */
 const STEADY: Array<[number, number]> = [[20, 40], [15, 120], [10, 10], [8, 300], [6, 60], [5, 25], [4, 200], [3, 80], [2, 150], [1.5, 30], [1, 250], [0.5, 100]]
@@ -128,6 +132,11 @@ export async function run (): Promise<void> {
     for (const pieceLength of PIECES) {
       const limitMs = pieceLength / BANDWIDTH * 1000
       const net = await startNet(fx, pieceLength)
+      // BENCH_NET_TRACE=1: the engine's leecher prints per-peer timings by port (lib/engine-trace.ts)
+      if (process.env.BENCH_NET_TRACE === '1') {
+        const all = [...VANISHING.map(([m, r]) => `${m} Mbit@${r} ms, vanishing`), ...STEADY.map(([m, r]) => `${m} Mbit@${r} ms`)]
+        console.log(`  ports: silent ${net.silent.port}; ${net.proxies.map((p, i) => `${p.port} ${all[i]!}`).join('; ')}`)
+      }
       const times: Record<string, number[][]> = {}
       for (const impl of IMPLS) times[impl] = CASES.map(() => [])
       try {

@@ -1,9 +1,13 @@
 // Which blocks to ask which peer for. The wants come from WantSources (pending reads, reader
 // windows, prefetch handles; see wants.ts), each with a class:
 //   urgent      a read is blocked on the piece: its blocks are spread over the peers that
-//               have it (spreadUrgent), and duplicated to another peer when an idle peer
-//               could deliver one queued deep elsewhere, near the deadline, or after
-//               STEAL_AFTER_MS (endgame for urgent pieces only);
+//               have it (spreadUrgent), each to the peer expected to deliver it first by its
+//               round trip and pace (its latest back-to-back blocks); a peer that has not
+//               delivered anything yet takes two. A block is duplicated to another (measured)
+//               peer when it would deliver it well before every copy asked (the later of two
+//               copies is then cancelled), when an idle peer could deliver one queued deep
+//               elsewhere, near the deadline, or after STEAL_AFTER_MS (endgame for urgent
+//               pieces only);
 //   readahead   a reader's window ahead of its position, nearest first;
 //   deferred    a read nobody waits for yet: served like read-ahead, behind every window;
 //   background  explicit prefetch (head/tail of files, next episode), lowest: only once
@@ -45,20 +49,37 @@ function latencyOf (p: PeerLike): number {
   return l !== undefined && Number.isFinite(l) ? l : UNKNOWN_LATENCY_MS
 }
 
+/** A peer some requested block came from: its round trip is known. */
+function measured (p: PeerLike): boolean {
+  const l = p.minLatency
+  return l !== undefined && Number.isFinite(l)
+}
+
 /**
- * Bytes/s the peer delivers: its measured rate, or before the first tick's measure, what its
+ * Bytes/s the peer delivers: `paced`, the rate of its latest run of back-to-back blocks (see
+ * Pace: known a few blocks after it first answers, where the tick's average needs 500 ms and
+ * averages in the gaps between reads), else its measured rate, or before either, what its
  * pipeline over its round trip allows (a peer that answered has a known round trip).
  */
-function rateOf (p: PeerLike): number {
+function rateOf (p: PeerLike, paced = 0): number {
+  if (paced > 0) return paced
   if (p.rate !== undefined && p.rate > 0) return p.rate
   const l = p.minLatency
   return l !== undefined && Number.isFinite(l) ? Math.max(UNKNOWN_RATE, p.maxOutstanding * BLOCK * 1000 / Math.max(1, l)) : UNKNOWN_RATE
 }
 
-/** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
-function eta (p: PeerLike, queued: number): number {
-  return latencyOf(p) + (queued + 1) * BLOCK * 1000 / rateOf(p)
-}
+/**
+ * A peer's latest busy run: the arrival times of its last PACE_WINDOW blocks that came while
+ * more requests were outstanding at it. Their rate is what the peer's link (or its upload
+ * limit) delivers when its queue is not empty: a 20 Mbit peer shows it after three blocks
+ * (20 ms). Only the latest blocks count: a throttled seeder's first blocks come at once (its
+ * token bucket was full), then at its rate.
+ */
+interface Pace { times: number[], rate: number }
+const PACE_WINDOW = 6
+/** a run's rate is believed once it spans this many blocks and ms */
+const PACE_BLOCKS = 3
+const PACE_MS = 15
 
 export interface SchedulerHooks<P extends PeerLike> {
   have (piece: number): boolean
@@ -96,6 +117,19 @@ const DUPLICATE_MARGIN_MS = 20
  */
 const URGENT_EXTRA = 4
 function urgentCap (p: PeerLike): number { return p.maxOutstanding + URGENT_EXTRA }
+/**
+ * An unmeasured peer (no block from it yet: its rate may be 0.5 or 20 Mbit, or it may never
+ * answer) takes at most this many fresh urgent blocks while other peers hold the piece; the
+ * rest goes to peers as they show their pace, one round trip later. Giving every newcomer a
+ * pipeline's worth put a quarter of a 1 MiB piece behind the slowest and silent peers.
+ */
+const UNMEASURED_URGENT = 2
+/**
+ * A measured peer's urgent queue may reach what it delivers in its round trip plus this (at
+ * its pace): a fast peer is never idle waiting for its next request, and still only takes a
+ * block when it would deliver it first (see eta).
+ */
+const URGENT_AHEAD_MS = 50
 /**
  * Background work (pins, next-episode warm-up) fills at most a quarter of a peer's pipeline
  * (about half a round trip plus 5 ms of its rate, see pipelineBlocks): nobody waits for it,
@@ -154,6 +188,7 @@ export class Scheduler<P extends PeerLike> {
    * keeps one read-ahead request as a probe.
    */
   private readonly stalledPeers = new WeakSet<P>()
+  private readonly paces = new WeakMap<P, Pace>()
 
   /**
    * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
@@ -174,7 +209,7 @@ export class Scheduler<P extends PeerLike> {
   private arrival (q: P, key: number, sentAt: number, now: number): number {
     if (this.stalled(q, now)) return Infinity
     const ahead = Math.max(0, queuedAhead(q, key))
-    const transfer = (ahead + 1) * BLOCK * 1000 / rateOf(q)
+    const transfer = (ahead + 1) * BLOCK * 1000 / this.rate(q)
     const due = sentAt + latencyOf(q) + transfer
     // overdue (a queue we cannot see: blocks cancelled at a throttled peer still come first,
     // or a host gone quiet): the longer it is late, the later it is expected
@@ -182,6 +217,43 @@ export class Scheduler<P extends PeerLike> {
   }
 
   constructor (private readonly info: TorrentInfo, private readonly hooks: SchedulerHooks<P>) {}
+
+  /**
+   * rateOf, at most one block per the time `p` has owed us one: a throttled seeder (webtorrent's
+   * upload limit is a token bucket of one second of its rate) sends its first blocks at once
+   * and then at its rate, so a pace from the first blocks alone can be many times too high.
+   */
+  private rate (p: P, now = Date.now()): number {
+    const r = rateOf(p, this.paces.get(p)?.rate)
+    const first = p.outstanding.values().next().value
+    if (first === undefined) return r
+    const owed = now - Math.max(this.lastBlock.get(p) ?? -Infinity, first.sentAt + latencyOf(p))
+    return owed > 0 ? Math.min(r, BLOCK * 1000 / owed) : r
+  }
+
+  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
+  private eta (p: P, queued: number): number {
+    return latencyOf(p) + (queued + 1) * BLOCK * 1000 / this.rate(p)
+  }
+
+  /** How many urgent requests `p` may hold (see UNMEASURED_URGENT, URGENT_AHEAD_MS). */
+  private urgentLimit (p: P, alone: boolean): number {
+    if (!measured(p)) return alone ? urgentCap(p) : Math.min(urgentCap(p), UNMEASURED_URGENT)
+    const paced = this.paces.get(p)?.rate ?? 0
+    return Math.max(urgentCap(p), Math.ceil(paced * (latencyOf(p) + URGENT_AHEAD_MS) / 1000 / BLOCK))
+  }
+
+  /** A requested block arrived from `p`: extends its busy run, or starts one. */
+  private pace (p: P, now: number): void {
+    let s = this.paces.get(p)
+    if (s === undefined) { s = { times: [], rate: 0 }; this.paces.set(p, s) }
+    s.times.push(now)
+    if (s.times.length > PACE_WINDOW) s.times.shift()
+    const span = now - s.times[0]!
+    if (s.times.length >= PACE_BLOCKS && span >= PACE_MS) s.rate = (s.times.length - 1) * BLOCK * 1000 / span
+    // its queue ran dry: the gap until the next block is our request's round trip, not its pace
+    if (p.outstanding.size === 0) s.times.length = 0
+  }
 
   /** Call when any source's wants changed. */
   invalidate (): void { this.dirty = true }
@@ -308,15 +380,15 @@ export class Scheduler<P extends PeerLike> {
         let best: P | undefined
         let bestEta = Infinity
         for (const p of holders) {
-          if (p.outstanding.size >= urgentCap(p)) continue
-          const e = eta(p, p.outstanding.size)
+          if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) continue
+          const e = this.eta(p, p.outstanding.size)
           if (e < bestEta) { best = p; bestEta = e }
         }
         if (best === undefined) break
         let joiner: P | undefined
         let joinerEta = bestEta
         for (const p of waiting) {
-          const e = UNKNOWN_LATENCY_MS + eta(p, p.outstanding.size + (kept.get(p) ?? 0))
+          const e = UNKNOWN_LATENCY_MS + this.eta(p, p.outstanding.size + (kept.get(p) ?? 0))
           if (e < joinerEta) { joiner = p; joinerEta = e }
         }
         if (joiner !== undefined) { kept.set(joiner, (kept.get(joiner) ?? 0) + 1); continue }
@@ -341,7 +413,7 @@ export class Scheduler<P extends PeerLike> {
       if (probe && w.class === 'urgent') continue
       // while a read waits, a peer's queue is for the awaited piece: work for later would be
       // a commitment (a throttled peer cannot take it back) that the next read waits behind
-      const limit = probe ? 1 : w.class === 'urgent' ? urgentCap(peer) : blocked ? Math.min(MIN_PIPELINE, peer.maxOutstanding) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding
+      const limit = probe ? 1 : w.class === 'urgent' ? this.urgentLimit(peer, true) : blocked ? Math.min(MIN_PIPELINE, peer.maxOutstanding) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding
       const slots = limit - peer.outstanding.size
       const cap = Math.min(budget - sent, slots)
       if (cap <= 0) {
@@ -371,20 +443,34 @@ export class Scheduler<P extends PeerLike> {
         // endgame of the piece a read waits on: this peer takes a block too when it would
         // deliver it well before every peer already asked (a slow or distant one, one deep in
         // its queue, or a stalled one, which never counts)
-        const mine = eta(peer, peer.outstanding.size)
+        const mine = this.eta(peer, peer.outstanding.size)
+        const known = measured(peer)
         const key0 = blockKey(f.piece, 0)
         for (let b = 0; b < n && room > 0; b++) {
           const set = f.requesters[b]
           if (f.got[b] === 1 || set === undefined || set.has(peer)) continue
           let live = 0
           let first = Infinity
+          let worst: P | undefined
+          let worstAt = -Infinity
           for (const q of set) {
-            const t = this.arrival(q, key0 + b, f.sentAt[b]!, now)
+            // each copy from when it was asked (f.sentAt is the latest copy's)
+            const t = this.arrival(q, key0 + b, q.outstanding.get(key0 + b)?.sentAt ?? f.sentAt[b]!, now)
             if (t < Infinity) live++
             first = Math.min(first, t)
+            if (t >= worstAt) { worst = q; worstAt = t }
           }
-          if (live >= MAX_DUPLICATES) continue
+          // an unmeasured peer only takes what stalled peers hold (or near the deadline): it
+          // may never answer (a silent peer took duplicate after duplicate), and nobody knows when
+          if (!known && live > 0 && !rush) continue
           const late = first > now + 1.5 * mine + DUPLICATE_MARGIN_MS
+          if (live >= MAX_DUPLICATES) {
+            if (!late || worst === undefined) continue
+            // every copy is expected well after this peer would deliver it (a slow peer took
+            // the duplicate of a silent one's block): the latest gives its copy up, so
+            // duplicates stay bounded and the block still goes to the fastest peer
+            this.unrecord(worst, f.piece, b, true)
+          }
           if (late || rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
             this.record(peer, f, b, now)
             room--
@@ -446,6 +532,7 @@ export class Scheduler<P extends PeerLike> {
     if (o !== undefined) {
       peer.outstanding.delete(key)
       peer.sampleLatency(now - o.sentAt)
+      this.pace(peer, now)
       this.lastBlock.set(peer, now)
       this.stalledPeers.delete(peer)
     }

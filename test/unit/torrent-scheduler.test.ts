@@ -12,6 +12,8 @@ class FakePeer implements PeerLike {
   constructor (public maxOutstanding = 100, private readonly pieces?: Set<number>) {}
   has (p: number): boolean { return this.pieces === undefined || this.pieces.has(p) }
   pipelineLimited = false
+  minLatency?: number
+  rate?: number
   sampleLatency (ms: number): void { this.latencies.push(ms) }
 }
 
@@ -85,8 +87,9 @@ test('scheduler: readahead is not duplicated; urgent blocks go to an idle peer w
   const { s } = setup()
   let cls: WantClass = 'readahead'
   s.sources.add({ collect: add => { add(0, cls, Date.now() + 600_000, 0) } })
-  const slow = new FakePeer(100)
-  const fast = new FakePeer(100)
+  // both measured alike (an unmeasured peer duplicates only a stalled peer's blocks)
+  const slow = Object.assign(new FakePeer(100), { minLatency: 20, rate: 1_000_000 })
+  const fast = Object.assign(new FakePeer(100), { minLatency: 20, rate: 1_000_000 })
   const t0 = Date.now()
   s.fill(slow, t0)
   s.spreadUrgent([slow], t0)
@@ -149,9 +152,10 @@ test('scheduler: discardFrom drops in-flight pieces a banned peer contributed to
 test('scheduler: urgent blocks are spread over the peers holding the piece, fewest outstanding first', () => {
   const { s, sent } = setup()
   s.sources.add({ collect: add => { add(3, 'urgent', Date.now() + 60_000, 0); add(4, 'readahead', Infinity, 0) } })
-  const a = new FakePeer(100)
-  const b = new FakePeer(100)
-  const c = new FakePeer(100, new Set([4])) // lacks the urgent piece
+  // measured alike (an unmeasured peer would take at most two: see the next tests)
+  const a = Object.assign(new FakePeer(100), { minLatency: 20 })
+  const b = Object.assign(new FakePeer(100), { minLatency: 20 })
+  const c = Object.assign(new FakePeer(100, new Set([4])), { minLatency: 20 }) // lacks the urgent piece
   // b is already busy: it should get fewer of the urgent blocks
   b.outstanding.set(999_000, { piece: 999, block: 0, offset: 0, length: B, sentAt: Date.now() })
   assert.equal(s.spreadUrgent([a, b, c]), 4)
@@ -313,4 +317,61 @@ test('scheduler: an urgent block overdue at its peer (a queue we cannot see) is 
   for (const o of [...b.outstanding.values()]) s.onBlock(b, 0, o.offset, Buffer.alloc(B), t0 + 30)
   assert.equal(s.fill(b, t0 + 40), 0, 'a\'s blocks are due about now')
   assert.equal(s.fill(b, t0 + 200), 2, 'both far overdue: b would deliver them sooner')
+})
+
+test('scheduler: unmeasured peers take two urgent blocks each when others hold the piece; the rest goes to whoever shows its pace', () => {
+  const big: TorrentInfo = { ...info, pieceLength: 16 * B, length: 10 * 16 * B }
+  const { s: s16, sent: sent16 } = (() => {
+    const out: Array<[FakePeer, number, number]> = []
+    const sch = new Scheduler<FakePeer>(big, { have: () => false, send: (p, piece, offset) => { out.push([p, piece, offset]) }, cancel: () => {} })
+    return { s: sch, sent: out }
+  })()
+  s16.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+  const peers = [new FakePeer(4), new FakePeer(4), new FakePeer(4)]
+  const t0 = Date.now()
+  assert.equal(s16.spreadUrgent(peers, t0), 6, 'two each: one may be a 0.5 Mbit peer or one that never answers')
+  assert.equal(s16.spreadUrgent(peers, t0), 0, 'the other ten wait for a peer to answer')
+  // the first peer answers both, 40 ms after the requests: measured, it takes a round trip
+  // and more of its pace; the others, still unmeasured, nothing more
+  for (const o of [...peers[0]!.outstanding.values()]) {
+    s16.onBlock(peers[0]!, 0, o.offset, Buffer.alloc(B), t0 + 40)
+    peers[0]!.minLatency = 40
+  }
+  assert.ok(s16.spreadUrgent(peers, t0 + 40) >= 4)
+  assert.ok(sent16.slice(6).every(([p]) => p === peers[0]), 'only the peer that answered')
+  // a lone unmeasured holder is not held back: nobody else could take the blocks
+  const { s: solo } = setup()
+  solo.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+  assert.equal(solo.spreadUrgent([new FakePeer(100)]), 4)
+})
+
+test('scheduler: a peer\'s pace (its run of back-to-back blocks) lets it take more of an urgent piece than its pipeline', () => {
+  const big: TorrentInfo = { ...info, pieceLength: 64 * B, length: 4 * 64 * B }
+  const sch = new Scheduler<FakePeer>(big, { have: () => false, send: () => {}, cancel: () => {} })
+  sch.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0); add(1, 'urgent', Date.now() + 60_000, 1) } })
+  const fast = Object.assign(new FakePeer(4), { minLatency: 40 })
+  const t0 = Date.now()
+  assert.equal(sch.spreadUrgent([fast], t0), 8, 'its pipeline plus the urgent overflow')
+  // eight blocks 5 ms apart: 3.3 MB/s, so about 90 ms of its pace is 18 blocks
+  let i = 0
+  for (const o of [...fast.outstanding.values()]) sch.onBlock(fast, 0, o.offset, Buffer.alloc(B), t0 + 40 + 5 * i++)
+  assert.ok(sch.spreadUrgent([fast], t0 + 80) >= 15)
+})
+
+test('scheduler: a fast peer takes a block both of whose copies are expected late, and the later copy is cancelled; an unmeasured peer duplicates nothing', () => {
+  const { s, cancelled } = setup()
+  s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+  const a = Object.assign(new FakePeer(100), { minLatency: 300, rate: 20_000 })
+  const b = Object.assign(new FakePeer(100), { minLatency: 400, rate: 20_000 })
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([a], t0), 4)
+  // a second copy of each at b (as after duplicates near a deadline)
+  for (let blk = 0; blk < 4; blk++) b.outstanding.set(blk, { piece: 0, block: blk, offset: blk * B, length: B, sentAt: t0 })
+  s.inflight.get(0)!.requesters.forEach((set) => set?.add(b))
+  assert.equal(s.fill(new FakePeer(100), t0 + 10), 0, 'unmeasured: it might be a peer that never answers')
+  const fast = Object.assign(new FakePeer(100), { minLatency: 20, rate: 2_000_000 })
+  assert.equal(s.fill(fast, t0 + 10), 4, 'two live copies, both far later than the fast peer')
+  assert.equal(cancelled.length, 4, 'the later copy of each is given up')
+  assert.equal(a.outstanding.size + b.outstanding.size, 4, 'two live copies of each block, one of them the fast peer\'s')
+  assert.equal(cancelled[0]![0], b, 'block 0: b\'s copy (400 ms away, a\'s 300) is the later')
 })
