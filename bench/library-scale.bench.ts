@@ -123,7 +123,7 @@ async function againstFloor (url: string, path: string, runs: number): Promise<{
 
 /**
  * Idle RSS after `ms` without requests, with the V8 heap's share (used includes garbage not yet
- * collected). 10 s: the app collects 2 s and 8 s after it last built the tree (vfs/idle-collect.ts).
+ * collected). 10 s: the app collects 2 s and 8 s after it last built the tree (src/idle-collect.ts).
  */
 async function idleRss (app: AppProcess, ms = 10_000): Promise<string> {
   await app.stallReset()

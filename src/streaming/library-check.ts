@@ -13,7 +13,7 @@ import { layoutKey, type LayoutCache } from './container/index.ts'
 import { activeAssignments } from './next-episode.ts'
 import { pinLayout, type AssignmentPins } from './pins.ts'
 import type { StreamingSettings } from './prioritiser.ts'
-import { collectWhenQuiet } from '../vfs/idle-collect.ts'
+import { collectWhenQuiet } from '../idle-collect.ts'
 
 export interface LibraryCheckDeps {
   library: LibraryTreeSource

@@ -5,29 +5,15 @@
 // stays idle, since an idle server allocates nothing that would trigger a collection (measured:
 // 64 MiB of dead buffers 15 s after an assign, RSS 172 MiB). So after QUIET_MS without a
 // verified piece, once MIN_BYTES arrived since the last one, a full collection runs: tens of
-// milliseconds while nothing is streaming. gc() is V8's own, exposed with --expose-gc set at
-// run time; where that fails this does nothing.
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
+// milliseconds while nothing is streaming (src/idle-collect.ts reaches V8's gc(); where it
+// cannot, this does nothing).
+import { collector } from '../idle-collect.ts'
 
 const QUIET_MS = 2000
 const MIN_BYTES = 16 * 1024 * 1024
 
-let collect: (() => void) | null | undefined
 let since = 0
 let timer: NodeJS.Timeout | undefined
-
-function gcFunction (): (() => void) | null {
-  if (collect !== undefined) return collect
-  try {
-    setFlagsFromString('--expose-gc')
-    const fn = runInNewContext('gc') as unknown
-    collect = typeof fn === 'function' ? fn as () => void : null
-  } catch {
-    collect = null
-  }
-  return collect
-}
 
 /** `bytes` of piece data arrived (verified, or read back from disk). */
 export function notePieceBytes (bytes: number): void {
@@ -37,7 +23,7 @@ export function notePieceBytes (bytes: number): void {
   timer = setTimeout(() => {
     timer = undefined
     since = 0
-    gcFunction()?.()
+    collector()?.({ type: 'major', execution: 'sync' })
   }, QUIET_MS)
   timer.unref()
 }

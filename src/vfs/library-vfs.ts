@@ -7,7 +7,7 @@ import type { LibraryTreeSource, TreeAssignment, TreeMovie, TreeShow, TreeSubtit
 import type { RandomAccessReader, Vfs, VfsEntry } from './types.ts'
 import { MOVIES, TV_SHOWS, childNamed, movieBase, movieFolder, movieShown, rootOf, showBase, showFolder, showShown, type DirNode, type TreeNode, type TreeOptions } from './tree.ts'
 import { TopFolder } from './top-folder.ts'
-import { collectWhenQuiet, markBusy } from './idle-collect.ts'
+import { collectWhenQuiet, markBusy } from '../idle-collect.ts'
 
 /**
  * Opens the torrent file behind an assignment. Called by `open()` only (listing never calls

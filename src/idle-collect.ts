@@ -1,13 +1,16 @@
-// Full garbage collections once the process has been quiet for a while after a large build
-// (the published tree of a big library, the startup library check). A build promotes tens of
+// Full garbage collections once the process has been quiet for a while after a burst of
+// allocation: a large build (the published tree of a big library, the startup library check)
+// or a client's walk of the tree (piece traffic has its own, torrent/quiet-gc.ts, through
+// collector(): one collection there measured as well as these two). A build promotes tens of
 // MiB of short-lived rows and strings into V8's old generation, among the tree's live objects,
-// and grows the young generation to its maximum (2 x 16 MiB); an idle server allocates next to
-// nothing, so V8 never collects again and keeps all of it resident (236 MiB at 10,000 movies
-// and 30,000 episodes, of which the live heap is ~45 MiB). So, QUIET_MS after the last build:
-// a compacting collection (frees the garbage and empties the sparse pages); SHRINK_MS later a
-// plain one, which sees a low allocation rate and shrinks the young generation. The compacting
-// one pauses the process once, ~100-400 ms at that size (more on a loaded machine): it runs
-// only after a full build, and only once nothing has looked up the tree for QUIET_MS.
+// and a burst grows the young generation to its maximum (2 x 16 MiB); an idle server allocates
+// next to nothing, so V8 never collects again and keeps all of it resident (236 MiB at 10,000
+// movies and 30,000 episodes, of which the live heap is ~45 MiB). So, QUIET_MS after the last
+// burst: a collection (compacting after a full build: frees the garbage and empties the sparse
+// pages); SHRINK_MS later a plain one, which sees a low allocation rate and shrinks the young
+// generation. The compacting one pauses the process once, ~100-400 ms at that size (more on a
+// loaded machine): it runs only after a full build, and only once nothing has looked up the
+// tree for QUIET_MS.
 // gc() is V8's own, reached without --expose-gc on the command line (the server runs as
 // `node bin/momoshtrem.js`, and `npm start` users pass no node flags).
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
@@ -17,7 +20,8 @@ type Gc = (options?: { type: 'major', execution: 'sync' }) => void
 
 let gc: Gc | null | undefined
 
-function collector (): Gc | null {
+/** V8's gc(), reached at run time; null where it cannot be (then nothing is collected). */
+export function collector (): Gc | null {
   if (gc !== undefined) return gc
   try {
     const exposed = (globalThis as { gc?: Gc }).gc
@@ -77,7 +81,8 @@ function youngGrown (): boolean {
 }
 
 /**
- * The tree was just read (a listing, a lookup): collections wait till QUIET_MS after the last.
+ * The tree was just read (a listing, a lookup) or a piece arrived: collections wait till
+ * QUIET_MS after the last.
  * Once quiet, a young generation that grew under the load (13,000 PROPFINDs of an rclone
  * walk grow it to 2 x 16 MiB) is shrunk too, with no build asking.
  */
