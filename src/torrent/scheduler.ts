@@ -44,15 +44,14 @@ const UNKNOWN_RATE = 128 * 1024
 /** a peer whose oldest request waited this long (and 4 round trips) with no block since is stalled */
 const STALL_MS = 1000
 
-function latencyOf (p: PeerLike): number {
-  const l = p.minLatency
-  return l !== undefined && Number.isFinite(l) ? l : UNKNOWN_LATENCY_MS
-}
-
 /** A peer some requested block came from: its round trip is known. */
 function measured (p: PeerLike): boolean {
   const l = p.minLatency
   return l !== undefined && Number.isFinite(l)
+}
+
+function latencyOf (p: PeerLike): number {
+  return measured(p) ? p.minLatency! : UNKNOWN_LATENCY_MS
 }
 
 /**
@@ -64,8 +63,7 @@ function measured (p: PeerLike): boolean {
 function rateOf (p: PeerLike, paced = 0): number {
   if (paced > 0) return paced
   if (p.rate !== undefined && p.rate > 0) return p.rate
-  const l = p.minLatency
-  return l !== undefined && Number.isFinite(l) ? Math.max(UNKNOWN_RATE, p.maxOutstanding * BLOCK * 1000 / Math.max(1, l)) : UNKNOWN_RATE
+  return measured(p) ? Math.max(UNKNOWN_RATE, p.maxOutstanding * BLOCK * 1000 / Math.max(1, p.minLatency!)) : UNKNOWN_RATE
 }
 
 /**
@@ -496,20 +494,27 @@ export class Scheduler<P extends PeerLike> {
     if (m.epoch === this.epoch && m.now === now) return m.value
     let value = false
     for (const w of this.wants()) {
-      if (w.class !== 'urgent' || value) break
+      if (w.class !== 'urgent') break
       const f = this.inflight.get(w.piece)
-      if (f === undefined || f.received === f.got.length) continue
-      if (f.cursor < f.got.length && !taken(f, f.cursor)) { value = true; break }
-      for (let b = 0; b < f.got.length && !value; b++) {
-        if (f.got[b] === 1) continue
-        const set = f.requesters[b]
-        value = true
-        if (set !== undefined) for (const q of set) if (!this.stalled(q, now)) { value = false; break }
-      }
+      if (f !== undefined && this.lacksLiveRequest(f, now)) { value = true; break }
     }
     // wants() above may have bumped the epoch
     this.blockedMemo = { epoch: this.epoch, now, value }
     return value
+  }
+
+  /** `f` lacks a block that is neither received nor asked of a peer that is not stalled. */
+  private lacksLiveRequest (f: InFlight<P>, now: number): boolean {
+    if (f.received === f.got.length) return false
+    if (f.cursor < f.got.length && !taken(f, f.cursor)) return true
+    for (let b = 0; b < f.got.length; b++) {
+      if (f.got[b] === 1) continue
+      let live = false
+      const set = f.requesters[b]
+      if (set !== undefined) for (const q of set) if (!this.stalled(q, now)) { live = true; break }
+      if (!live) return true
+    }
+    return false
   }
 
   /** Roughly: `peer` has a block of `piece` that nobody was asked for yet. */
