@@ -119,6 +119,18 @@ function feedReads (feed: (b: Uint8Array) => void, stream: Buffer, sizes: Iterab
   assert.equal(at, stream.length)
 }
 
+/**
+ * `input`'s onread, with the shared buffer scribbled over after each read: whatever the next
+ * read (of any socket) would overwrite is overwritten at once.
+ */
+function scribbled (input: SocketInput): SocketInput['onread'] {
+  let n = 0
+  return {
+    buffer: input.onread.buffer,
+    callback: (bytes, buf) => { const more = input.onread.callback(bytes, buf); buf.fill(++n & 0xff); return more }
+  }
+}
+
 function * reads (first: number[], then: () => number): Generator<number> {
   yield * first
   for (;;) yield then()
@@ -163,7 +175,7 @@ test('socket input: two dialed connections read into the shared buffer at once, 
   t.after(() => { for (const s of servers) s.close() })
   const results = await Promise.all(servers.map(async (server, i) => {
     const input = new SocketInput()
-    const socket = net.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, onread: input.onread })
+    const socket = net.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, onread: scribbled(input) })
     const { wire, seen } = newWire()
     input.attach(wire, socket)
     wire.pipe(socket)
@@ -177,4 +189,65 @@ test('socket input: two dialed connections read into the shared buffer at once, 
     return { wire, seen }
   }))
   for (const [i, { wire, seen }] of results.entries()) await check(wire, seen, streams[i]!, `connection ${i}`)
+})
+
+test('socket input: an encrypted connection (MSE handshake on the wire\'s own path, then RC4) delivers blocks byte-exact', async (t) => {
+  const infoHash = createHash('sha1').update('socket input rc4').digest('hex')
+  const blocks = Array.from({ length: 24 }, (_, i) => bytes(BLOCK, 100 + i))
+  // the seeding side as the engine runs incoming connections (PE required), its output
+  // dripped in small writes a turn apart: the handshake's steps straddle the reader's reads too
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    socket.on('error', () => {})
+    const w = new Wire('tcpIncoming', 2)
+    socket.pipe(w)
+    const r = prng(5)
+    const queue: Buffer[] = []
+    let dripping = false
+    let sent = 0
+    const drip = (): void => {
+      const c = queue[0]
+      dripping = c !== undefined && !socket.destroyed
+      if (!dripping) return
+      // the handshake and the first messages a few bytes at a time, then larger writes
+      const n = 1 + Math.floor(r() * (sent < 4096 ? 40 : 1500))
+      sent += n
+      socket.write(c!.subarray(0, n))
+      if (n >= c!.length) queue.shift()
+      else queue[0] = c!.subarray(n)
+      setImmediate(drip)
+    }
+    w.on('data', (chunk: Uint8Array) => { queue.push(Buffer.from(chunk)); if (!dripping) drip() })
+    w.on('error', () => {})
+    w.once('crypto-infohash', () => { w.setInfoHash(infoHash) })
+    w.once('handshake', () => {
+      w.handshake(infoHash, Buffer.alloc(20, 7))
+      w.unchoke()
+    })
+    w.on('request', (_index: number, offset: number, _length: number, respond: (err: Error | null, buf?: Uint8Array) => void) => { respond(null, blocks[offset / BLOCK]) })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => { server.close() })
+  const input = new SocketInput()
+  const socket = net.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, onread: scribbled(input) })
+  socket.on('error', () => {})
+  t.after(() => { socket.destroy() })
+  const wire = new Wire('tcpOutgoing', 2)
+  input.attach(wire, socket)
+  wire.pipe(socket)
+  wire.on('error', () => {})
+  const got = new Map<number, string>()
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`${got.size} of ${blocks.length} blocks`)) }, 10_000)
+    wire.on('piece', (_index: number, offset: number, data: Uint8Array) => {
+      got.set(offset / BLOCK, createHash('sha1').update(data).digest('hex'))
+      if (got.size === blocks.length) { clearTimeout(timer); resolve() }
+    })
+  })
+  wire.once('crypto-handshake', () => { wire.handshake(infoHash, Buffer.alloc(20, 8)) })
+  // all requests at once: blocks arrive back to back, straddling reads
+  wire.once('unchoke', () => { for (const i of blocks.keys()) wire.request(0, i * BLOCK, BLOCK, () => {}) })
+  wire.startEncryption(infoHash)
+  await done
+  assert.equal(wire._encryptionMethod, 2, 'RC4')
+  assert.deepEqual([...blocks.keys()].map((i) => got.get(i)), blocks.map((b) => createHash('sha1').update(b).digest('hex')))
 })
