@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream'
 import Wire from 'bittorrent-protocol'
 import type { Logger } from '../logger.ts'
 import type { Config } from '../config/schema.ts'
+import { SocketInput } from './socket-input.ts'
 
 export interface IncomingTarget {
   /** false while idle/paused: the connection is refused (zero bytes) */
@@ -16,6 +17,9 @@ export interface IncomingTarget {
 }
 
 type UtpServer = import('utp-native').UtpServer
+
+/** A connection we dialed; `input` (TCP) is how its reads reach a wire, else it is piped. */
+export interface Dialed { socket: Duplex, type: string, input: SocketInput | null }
 
 const DIAL_TIMEOUT_MS = 4000
 const UTP_CLOSE_WAIT_MS = 1000
@@ -147,7 +151,7 @@ export class Network {
   }
 
   /** Connects to host:port, TCP first (if enabled), then uTP (if enabled). */
-  async dial (addr: string): Promise<{ socket: Duplex, type: string }> {
+  async dial (addr: string): Promise<Dialed> {
     const i = addr.lastIndexOf(':')
     const host = addr.slice(0, i).replace(/^\[|\]$/g, '')
     const port = Number(addr.slice(i + 1))
@@ -155,17 +159,20 @@ export class Network {
     this.dialing++
     try {
       if (this.cfg.tcp) {
-        try { return { socket: await this.dialTcp(host, port), type: 'tcpOutgoing' } } catch (err) { lastErr = err }
+        try {
+          const input = new SocketInput()
+          return { socket: await this.dialTcp(host, port, input), type: 'tcpOutgoing', input }
+        } catch (err) { lastErr = err }
       }
       if (this.utp !== null && !this.closed) {
-        try { return { socket: await this.dialUtp(host, port), type: 'utpOutgoing' } } catch (err) { lastErr = err }
+        try { return { socket: await this.dialUtp(host, port), type: 'utpOutgoing', input: null } } catch (err) { lastErr = err }
       }
       throw lastErr
     } finally { this.dialing-- }
   }
 
-  private async dialTcp (host: string, port: number): Promise<Duplex> {
-    const socket = net.connect({ host, port })
+  private async dialTcp (host: string, port: number, input: SocketInput): Promise<Duplex> {
+    const socket = net.connect({ host, port, onread: input.onread })
     socket.setNoDelay(true)
     return await this.connected(socket)
   }

@@ -131,13 +131,15 @@ export class Swarm {
 
   private dial (k: Known): void {
     k.dialing = true
-    this.ctx.network.dial(k.addr).then(({ socket, type }) => {
+    this.ctx.network.dial(k.addr).then(({ socket, type, input }) => {
       k.dialing = false
       if (this.closed || !this.host.wantsPeers()) { socket.destroy(); return }
       this.ctx.network.track(socket)
       const pe = this.ctx.network.pe
       const wire = new Wire(type, pe === 1 && !k.encrypt ? 0 : pe)
-      socket.pipe(wire).pipe(socket)
+      if (input !== null) input.attach(wire, socket)
+      else socket.pipe(wire)
+      wire.pipe(socket)
       const peer = this.host.newPeer(wire, socket, k.addr, true)
       k.peer = peer
       this.peers.add(peer)
