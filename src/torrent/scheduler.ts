@@ -3,7 +3,8 @@
 //   urgent      a read is blocked on the piece: its blocks are spread over the peers that
 //               have it (spreadUrgent), each to the peer expected to deliver it first by its
 //               round trip and pace (its latest back-to-back blocks); a peer that has not
-//               delivered anything yet takes two. A block is duplicated to another (measured)
+//               delivered anything yet takes two; the last blocks wait for room at near
+//               fast peers when those can deliver them all before a slow one could. A block is duplicated to another (measured)
 //               peer when it would deliver it well before every copy asked (the later of two
 //               copies is then cancelled), when an idle peer could deliver one queued deep
 //               elsewhere, near the deadline, or after STEAL_AFTER_MS (endgame for urgent
@@ -241,6 +242,16 @@ export class Scheduler<P extends PeerLike> {
     return Math.max(urgentCap(p), Math.ceil(paced * (latencyOf(p) + URGENT_AHEAD_MS) / 1000 / BLOCK))
   }
 
+  /**
+   * Blocks the `holders` other than `skip` could deliver within `ms` from now beyond what they
+   * already owe: each one's round trip, then its pace.
+   */
+  private spare (holders: readonly P[], skip: P, ms: number, now: number): number {
+    let n = 0
+    for (const p of holders) if (p !== skip) n += Math.max(0, Math.floor((ms - latencyOf(p)) * this.rate(p, now) / 1000 / BLOCK) - p.outstanding.size)
+    return n
+  }
+
   /** A requested block arrived from `p`: extends its busy run, or starts one. */
   private pace (p: P, now: number): void {
     let s = this.paces.get(p)
@@ -371,18 +382,28 @@ export class Scheduler<P extends PeerLike> {
       // blocks kept back for each joining peer: a joining peer keeps a block it would deliver
       // (once it unchokes, about one unknown round trip away) before any unchoked peer could
       const kept = new Map<P, number>()
+      // blocks of the piece nobody was asked for yet, from here on
+      let rest = 0
+      for (let b = f.cursor; b < n; b++) if (!taken(f, b)) rest++
       for (let b = f.cursor; b < n && sent < budget; b++) {
         if (taken(f, b)) { if (b === f.cursor) f.cursor++; continue }
         // the peer that would deliver it first: a fast peer takes several blocks for each one
         // of a slow peer (all alike until measured: fewest outstanding first)
         let best: P | undefined
         let bestEta = Infinity
+        let fullEta = Infinity
         for (const p of holders) {
-          if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) continue
           const e = this.eta(p, p.outstanding.size)
+          if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) { fullEta = Math.min(fullEta, e); continue }
           if (e < bestEta) { best = p; bestEta = e }
         }
         if (best === undefined) break
+        // a peer at its urgent limit would deliver sooner than the best one with room, and the
+        // other peers can deliver the rest of the piece before the best one would: the rest
+        // waits for room at them instead (a 1 MiB piece's last blocks went to the 1 Mbit peer
+        // 250 ms away, or the silent one, whenever the near ones were at their limit)
+        if (fullEta < bestEta && this.spare(holders, best, bestEta, now) >= rest) break
+        rest--
         let joiner: P | undefined
         let joinerEta = bestEta
         for (const p of waiting) {
