@@ -98,6 +98,8 @@ export class SimPeer implements PeerLike {
   unchoked = false
   closed = false
   connectedAt = 0
+  /** a dialed connection's handshake round trip (Peer.handshakeMs): the silent peer is on loopback */
+  readonly handshakeMs: number
   /** the seeder: bytes/s, token bucket, when its link is free, bytes sent */
   readonly up: number
   private tokens: number
@@ -111,6 +113,7 @@ export class SimPeer implements PeerLike {
   constructor (readonly spec: SeederSpec, readonly name: string) {
     this.up = spec.mbit * 1e6 / 8
     this.tokens = this.bucket()
+    this.handshakeMs = spec.silent === true ? 1 : spec.rttMs
   }
 
   private bucket (): number { return Math.max(1024, this.up / 40) }

@@ -37,6 +37,8 @@ export interface PeerLike {
   /** delivery rate measured (bytes/s, 0 = not yet) and shortest request-to-block time (ms, Infinity = none yet) */
   readonly rate?: number
   readonly minLatency?: number
+  /** our handshake to theirs (ms) on a connection we dialed; undefined when unknown */
+  readonly handshakeMs?: number | undefined
 }
 
 /** Before a peer delivered anything: a round trip, and a rate, typical of a distant home uplink. */
@@ -51,8 +53,13 @@ function measured (p: PeerLike): boolean {
   return l !== undefined && Number.isFinite(l)
 }
 
+/**
+ * A peer's round trip: its shortest request-to-block time, else its handshake's round trip
+ * (a near peer is told from a distant one before either sent a block: on a 1 MiB piece, the
+ * blocks of the first round trip went to peers in the order they unchoked us), else a guess.
+ */
 function latencyOf (p: PeerLike): number {
-  return measured(p) ? p.minLatency! : UNKNOWN_LATENCY_MS
+  return measured(p) ? p.minLatency! : p.handshakeMs ?? UNKNOWN_LATENCY_MS
 }
 
 /**

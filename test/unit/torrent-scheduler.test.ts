@@ -14,6 +14,7 @@ class FakePeer implements PeerLike {
   pipelineLimited = false
   minLatency?: number
   rate?: number
+  handshakeMs?: number
   sampleLatency (ms: number): void { this.latencies.push(ms) }
 }
 
@@ -400,4 +401,20 @@ test('scheduler: the last blocks of an urgent piece wait for room at near fast p
   const slowShare = run(256 * 1024)
   assert.equal(slowShare.fast, 6)
   assert.ok(slowShare.slow > 0, `the slow peer took ${slowShare.slow} blocks`)
+})
+
+test('scheduler: before any block, a peer\'s handshake round trip tells a near peer from a distant one', () => {
+  const pick = (handshakes: boolean): string[] => {
+    const { s, sent } = setup()
+    s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+    const near = Object.assign(new FakePeer(100), handshakes ? { handshakeMs: 10 } : {})
+    const far = Object.assign(new FakePeer(100), handshakes ? { handshakeMs: 300 } : {})
+    const known = Object.assign(new FakePeer(100), { minLatency: 200, rate: 256 * 1024 })
+    s.spreadUrgent([far, known, near], Date.now())
+    return sent.map(([p]) => p === near ? 'near' : p === far ? 'far' : 'known').sort()
+  }
+  // 4 blocks: the near one's two (10 ms away), then the measured one's; nothing 300 ms away
+  assert.deepEqual(pick(true), ['known', 'known', 'near', 'near'])
+  // all unmeasured peers look alike without it: the distant one takes a block
+  assert.ok(pick(false).includes('far'))
 })
