@@ -150,7 +150,8 @@ export class SimPeer implements PeerLike {
   }
 }
 
-export interface SimRead { name: string, start: number, length: number }
+/** `chunk` and `window`: a streaming read (chunk by chunk, `window` bytes read ahead); else one probe-sized read */
+export interface SimRead { name: string, start: number, length: number, chunk?: number, window?: number }
 export interface SimResult { ms: number[], silentAsked: number }
 
 /**
@@ -228,24 +229,30 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
     const ms: number[] = []
     const pl = info.pieceLength
     for (const r of reads) {
-      const first = Math.floor(r.start / pl)
-      const last = Math.floor((r.start + r.length - 1) / pl)
-      const need = new Set<number>()
-      for (let i = first; i <= last; i++) if (!have.has(i)) need.add(i)
-      waiting = need
-      const deadline = Date.now() + 60_000
-      const pos = r.start + r.length
-      const window = Math.max(2 * 1024 * 1024, 2 * pl)
-      const read: WantSource = { collect: (add) => { for (const i of need) add(i, 'urgent', deadline, Math.max(0, i * pl - r.start)) } }
+      // a streaming read goes chunk by chunk with its window ahead; a probe is one chunk
+      const chunk = r.chunk ?? r.length
+      const window = r.window ?? Math.max(2 * 1024 * 1024, 2 * pl)
+      let pos = r.start
       const reader: WantSource = { collect: (add) => { for (let i = Math.floor(pos / pl); i * pl < Math.min(info.length, pos + window); i++) add(i, 'readahead', Infinity, Math.max(0, i * pl - pos)) } }
-      sched.sources.add(read)
       sched.sources.add(reader)
-      sched.invalidate()
       const t0 = clock.now
-      pump()
-      clock.run(() => need.size === 0, t0 + 60_000)
-      ms.push(need.size === 0 ? clock.now - t0 : Infinity)
-      sched.sources.delete(read)
+      let lost = false
+      for (let off = r.start; off < r.start + r.length && !lost; off += chunk) {
+        const len = Math.min(chunk, r.start + r.length - off)
+        const need = new Set<number>()
+        for (let i = Math.floor(off / pl); i <= Math.floor((off + len - 1) / pl); i++) if (!have.has(i)) need.add(i)
+        waiting = need
+        pos = off + len
+        const deadline = Date.now() + 60_000
+        const read: WantSource = { collect: (add) => { for (const i of need) add(i, 'urgent', deadline, Math.max(0, i * pl - off)) } }
+        sched.sources.add(read)
+        sched.invalidate()
+        pump()
+        clock.run(() => need.size === 0, t0 + 60_000)
+        lost = need.size > 0
+        sched.sources.delete(read)
+      }
+      ms.push(lost ? Infinity : clock.now - t0)
       sched.sources.delete(reader)
       sched.invalidate()
       pump()
