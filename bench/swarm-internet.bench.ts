@@ -38,14 +38,14 @@ const SCRIPTS: Record<string, string | undefined> = {
 if (process.env.BENCH_NET_BASE !== undefined) SCRIPTS['momoshtrem-base'] = join(process.env.BENCH_NET_BASE, 'bench', 'engine-leecher-process.ts')
 
 /** [upload Mbit/s, round trip ms]: rates and distances mixed, not sorted together */
-const STEADY: Array<[number, number]> = [[20, 40], [15, 120], [10, 10], [8, 300], [6, 60], [5, 25], [4, 200], [3, 80], [2, 150], [1.5, 30], [1, 250], [0.5, 100]]
+export const STEADY: Array<[number, number]> = [[20, 40], [15, 120], [10, 10], [8, 300], [6, 60], [5, 25], [4, 200], [3, 80], [2, 150], [1.5, 30], [1, 250], [0.5, 100]]
 /** fast and near, the peers a scheduler likes best: gone mid-read */
-const VANISHING: Array<[number, number]> = [[12, 20], [6, 15]]
+export const VANISHING: Array<[number, number]> = [[12, 20], [6, 15]]
 const mbit = (m: number): number => Math.round(m * 1e6 / 8)
 const BANDWIDTH = STEADY.reduce((a, [m]) => a + mbit(m), 0)
 
-interface Case { name: string, start: number, length: number }
-const CASES: Case[] = [
+export interface Case { name: string, start: number, length: number }
+export const CASES: Case[] = [
   { name: 'first byte', start: 0, length: 64 * KiB },
   { name: 'Cues/moov at the end', start: SIZE - 256 * KiB, length: 256 * KiB },
   { name: 'seek to 50 %', start: SIZE / 2 + 12_345, length: 64 * KiB }

@@ -78,8 +78,9 @@ export class EngineTrace {
   report (): string {
     for (const p of this.session.swarm.peers) this.of(p)
     const f = (n: number): string => n === -1e9 ? 'before' : n < 0 ? '-' : String(n)
-    const lines = [...this.peers.values()].sort((a, b) => a.addr.localeCompare(b.addr)).map((t) =>
-      `    ${t.addr.padEnd(16)} out0 ${t.out0} conn ${f(t.connected)} ready ${f(t.ready)} unchoke ${f(t.unchoke)} req ${f(t.firstReq)} first ${f(t.firstBlock)} last ${f(t.lastBlock)} asked ${t.asked} got ${t.got} dup ${t.dup} cancel ${t.cancelled}`)
+    // hs: the handshake's round trip on a connection we dialed (the scheduler's first latency estimate)
+    const lines = [...this.peers].sort(([, a], [, b]) => a.addr.localeCompare(b.addr)).map(([peer, t]) =>
+      `    ${t.addr.padEnd(16)} hs ${peer.handshakeMs ?? '-'} out0 ${t.out0} conn ${f(t.connected)} ready ${f(t.ready)} unchoke ${f(t.unchoke)} req ${f(t.firstReq)} first ${f(t.firstBlock)} last ${f(t.lastBlock)} asked ${t.asked} got ${t.got} dup ${t.dup} cancel ${t.cancelled}`)
     const tail = this.arrivals.slice(-8).map(([t, port, waited, n]) => `${t}:${port}(${waited} ms, ${n} asked)`).join(' ')
     return [`    first piece done at ${this.done} ms; its last blocks: ${tail}`, ...lines].join('\n')
   }

@@ -89,6 +89,12 @@ export class Peer {
   rate = 0
   /** shortest request-to-block time seen (ms): the round trip plus one block's transfer */
   minLatency = Infinity
+  /**
+   * ms from our handshake to theirs on a connection we dialed: the peer's round trip before
+   * any block measured it (the scheduler's first latency estimate; undefined when incoming)
+   */
+  handshakeMs: number | undefined = undefined
+  private handshakeSentAt = 0
   /** blocks asked of this peer and blocks it sent: more sent than asked is a violation */
   private blocksRequested = 0
   private blocksReceived = 0
@@ -144,6 +150,7 @@ export class Peer {
       if (infoHash !== host.infoHash) { this.violation(`handshake for another torrent (${infoHash})`); return }
       this.ready = true
       this.wasReady = true
+      if (outgoing) this.handshakeMs = Date.now() - this.handshakeSentAt
       this.lastReceived = Date.now()
       wire.setKeepAlive(true)
       const bits = host.bitfieldBuffer()
@@ -284,6 +291,7 @@ export class Peer {
 
   private sendHandshake (): void {
     if (this.closed) return
+    this.handshakeSentAt = Date.now()
     this.wire.handshake(this.host.infoHash, this.host.peerId, { dht: this.host.dht })
   }
 

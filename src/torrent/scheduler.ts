@@ -3,7 +3,8 @@
 //   urgent      a read is blocked on the piece: its blocks are spread over the peers that
 //               have it (spreadUrgent), each to the peer expected to deliver it first by its
 //               round trip and pace (its latest back-to-back blocks); a peer that has not
-//               delivered anything yet takes two. A block is duplicated to another (measured)
+//               delivered anything yet takes two; the last blocks wait for room at near
+//               fast peers when those can deliver them all before a slow one could. A block is duplicated to another (measured)
 //               peer when it would deliver it well before every copy asked (the later of two
 //               copies is then cancelled), when an idle peer could deliver one queued deep
 //               elsewhere, near the deadline, or after STEAL_AFTER_MS (endgame for urgent
@@ -36,6 +37,8 @@ export interface PeerLike {
   /** delivery rate measured (bytes/s, 0 = not yet) and shortest request-to-block time (ms, Infinity = none yet) */
   readonly rate?: number
   readonly minLatency?: number
+  /** our handshake to theirs (ms) on a connection we dialed; undefined when unknown */
+  readonly handshakeMs?: number | undefined
 }
 
 /** Before a peer delivered anything: a round trip, and a rate, typical of a distant home uplink. */
@@ -50,8 +53,13 @@ function measured (p: PeerLike): boolean {
   return l !== undefined && Number.isFinite(l)
 }
 
+/**
+ * A peer's round trip: its shortest request-to-block time, else its handshake's round trip
+ * (a near peer is told from a distant one before either sent a block: on a 1 MiB piece, the
+ * blocks of the first round trip went to peers in the order they unchoked us), else a guess.
+ */
 function latencyOf (p: PeerLike): number {
-  return measured(p) ? p.minLatency! : UNKNOWN_LATENCY_MS
+  return measured(p) ? p.minLatency! : p.handshakeMs ?? UNKNOWN_LATENCY_MS
 }
 
 /**
@@ -241,6 +249,16 @@ export class Scheduler<P extends PeerLike> {
     return Math.max(urgentCap(p), Math.ceil(paced * (latencyOf(p) + URGENT_AHEAD_MS) / 1000 / BLOCK))
   }
 
+  /**
+   * Blocks the `holders` other than `skip` could deliver within `ms` from now beyond what they
+   * already owe: each one's round trip, then its pace.
+   */
+  private spare (holders: readonly P[], skip: P, ms: number, now: number): number {
+    let n = 0
+    for (const p of holders) if (p !== skip) n += Math.max(0, Math.floor((ms - latencyOf(p)) * this.rate(p, now) / 1000 / BLOCK) - p.outstanding.size)
+    return n
+  }
+
   /** A requested block arrived from `p`: extends its busy run, or starts one. */
   private pace (p: P, now: number): void {
     let s = this.paces.get(p)
@@ -371,18 +389,28 @@ export class Scheduler<P extends PeerLike> {
       // blocks kept back for each joining peer: a joining peer keeps a block it would deliver
       // (once it unchokes, about one unknown round trip away) before any unchoked peer could
       const kept = new Map<P, number>()
+      // blocks of the piece nobody was asked for yet, from here on
+      let rest = 0
+      for (let b = f.cursor; b < n; b++) if (!taken(f, b)) rest++
       for (let b = f.cursor; b < n && sent < budget; b++) {
         if (taken(f, b)) { if (b === f.cursor) f.cursor++; continue }
         // the peer that would deliver it first: a fast peer takes several blocks for each one
         // of a slow peer (all alike until measured: fewest outstanding first)
         let best: P | undefined
         let bestEta = Infinity
+        let fullEta = Infinity
         for (const p of holders) {
-          if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) continue
           const e = this.eta(p, p.outstanding.size)
+          if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) { fullEta = Math.min(fullEta, e); continue }
           if (e < bestEta) { best = p; bestEta = e }
         }
         if (best === undefined) break
+        // a peer at its urgent limit would deliver sooner than the best one with room, and the
+        // other peers can deliver the rest of the piece before the best one would: the rest
+        // waits for room at them instead (a 1 MiB piece's last blocks went to the 1 Mbit peer
+        // 250 ms away, or the silent one, whenever the near ones were at their limit)
+        if (fullEta < bestEta && this.spare(holders, best, bestEta, now) >= rest) break
+        rest--
         let joiner: P | undefined
         let joinerEta = bestEta
         for (const p of waiting) {

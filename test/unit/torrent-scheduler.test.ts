@@ -14,6 +14,7 @@ class FakePeer implements PeerLike {
   pipelineLimited = false
   minLatency?: number
   rate?: number
+  handshakeMs?: number
   sampleLatency (ms: number): void { this.latencies.push(ms) }
 }
 
@@ -374,4 +375,46 @@ test('scheduler: a fast peer takes a block both of whose copies are expected lat
   assert.equal(cancelled.length, 4, 'the later copy of each is given up')
   assert.equal(a.outstanding.size + b.outstanding.size, 4, 'two live copies of each block, one of them the fast peer\'s')
   assert.equal(cancelled[0]![0], b, 'block 0: b\'s copy (400 ms away, a\'s 300) is the later')
+})
+
+test('scheduler: the last blocks of an urgent piece wait for room at near fast peers rather than go to a slow distant one; a piece too big for them still spreads', () => {
+  const big: TorrentInfo = { infoHash: '0'.repeat(40), name: 'x', length: 2 * 16 * B, pieceLength: 16 * B, pieceCount: 2, files: [] }
+  const run = (fastRate: number): { fast: number, slow: number, again: number } => {
+    const sent: Array<[FakePeer, number, number]> = []
+    const s = new Scheduler<FakePeer>(big, { have: () => false, send: (p, piece, offset) => { sent.push([p, piece, offset]) }, cancel: () => {} })
+    s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+    // near and fast, pipeline 2 (+4 urgent): six blocks at most; 1 Mbit-ish and 250 ms away
+    const fast = Object.assign(new FakePeer(2), { minLatency: 10, rate: fastRate })
+    const slow = Object.assign(new FakePeer(100), { minLatency: 250, rate: 128 * 1024 })
+    const t0 = Date.now()
+    s.spreadUrgent([fast, slow], t0)
+    const first = { fast: sent.filter(([p]) => p === fast).length, slow: sent.filter(([p]) => p === slow).length }
+    // the fast peer delivers two: the next pass gives it two more of the rest
+    for (const [p, , offset] of sent.filter(([p]) => p === fast).slice(0, 2)) s.onBlock(p, 0, offset, Buffer.alloc(B), t0 + 20)
+    const before = sent.length
+    s.spreadUrgent([fast, slow], t0 + 20)
+    return { ...first, again: sent.slice(before).filter(([p]) => p === fast).length }
+  }
+  // 2 MB/s at 10 ms delivers the ten other blocks long before one block from 250 ms away
+  assert.deepEqual(run(2_000_000), { fast: 6, slow: 0, again: 2 })
+  // at 256 KiB/s it cannot: the slow peer takes a share of the piece
+  const slowShare = run(256 * 1024)
+  assert.equal(slowShare.fast, 6)
+  assert.ok(slowShare.slow > 0, `the slow peer took ${slowShare.slow} blocks`)
+})
+
+test('scheduler: before any block, a peer\'s handshake round trip tells a near peer from a distant one', () => {
+  const pick = (handshakes: boolean): string[] => {
+    const { s, sent } = setup()
+    s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+    const near = Object.assign(new FakePeer(100), handshakes ? { handshakeMs: 10 } : {})
+    const far = Object.assign(new FakePeer(100), handshakes ? { handshakeMs: 300 } : {})
+    const known = Object.assign(new FakePeer(100), { minLatency: 200, rate: 256 * 1024 })
+    s.spreadUrgent([far, known, near], Date.now())
+    return sent.map(([p]) => p === near ? 'near' : p === far ? 'far' : 'known').sort()
+  }
+  // 4 blocks: the near one's two (10 ms away), then the measured one's; nothing 300 ms away
+  assert.deepEqual(pick(true), ['known', 'known', 'near', 'near'])
+  // all unmeasured peers look alike without it: the distant one takes a block
+  assert.ok(pick(false).includes('far'))
 })
