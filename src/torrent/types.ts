@@ -77,10 +77,10 @@ export interface ReadOptions {
    */
   priority?: 'urgent' | 'deferred'
   /**
-   * The result may be a view of the engine's piece memory, which is reused once that Buffer
-   * object is garbage: the caller keeps the object itself (not a subarray of it) for as long
-   * as it uses the bytes (a streamed response's chunk). Otherwise a read inside one piece is a
-   * copy (PiecePool).
+   * The result may be a view of the engine's piece memory, which is reused once the caller
+   * gives that Buffer object back (giveBack in piece-pool.ts) or it is garbage: the caller
+   * keeps the object itself (not a subarray of it) for as long as it uses the bytes (a
+   * streamed response's chunk). Otherwise a read inside one piece is a copy (PiecePool).
    */
   shared?: boolean
 }
