@@ -190,6 +190,11 @@ export interface TorrentService {
   /** Bytes in the piece cache across all torrents, and the budget. */
   cacheUsage (): { used: number, limit: number }
   /**
+   * Piece memory since start (PiecePool): pieces allocated and taken again from the free list;
+   * views lent out of the engine that came back given back by their holder or collected.
+   */
+  poolCounters? (): { allocated: number, reused: number, givenBack: number, collected: number }
+  /**
    * What a side probe of a swarm (the release health check) shares with the engine: its peer id
    * (so the engine is not counted as a peer), the port it announces, its DHT node (null when off).
    */
