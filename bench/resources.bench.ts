@@ -94,8 +94,30 @@ async function start (impl: Impl, bundle: string, sw: Swarm, files: string[]): P
   return await startPeer(impl, sw.magnet, sw.seeders.map((s) => peerHint(s.port)))
 }
 
-/** Reads `files` whole at once; checks every byte; MiB/s over the wall time and CPU s/GiB. */
-async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number }> {
+/** Counters read off momoshtrem's /metrics: major GCs (Mark-Compact), piece pool totals. */
+const COUNTERS: Array<[string, RegExp]> = [
+  ['major GCs', /^nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)$/m],
+  ['pieces allocated', /^momoshtrem_piece_pool_pieces_total\{kind="allocated"\} (\S+)$/m],
+  ['pieces reused', /^momoshtrem_piece_pool_pieces_total\{kind="reused"\} (\S+)$/m],
+  ['views given back', /^momoshtrem_piece_pool_views_returned_total\{how="given_back"\} (\S+)$/m],
+  ['views collected', /^momoshtrem_piece_pool_views_returned_total\{how="collected"\} (\S+)$/m]
+]
+
+/** The COUNTERS a momoshtrem server exposes now (a build without some has fewer); none for a peer. */
+async function countersOf (srv: Server): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  if (!srv.impl.startsWith('momoshtrem')) return out
+  const text = await (await fetch(new URL('/metrics', Object.values(srv.urls)[0]), { signal: AbortSignal.timeout(10_000) })).text()
+  for (const [name, re] of COUNTERS) {
+    const m = re.exec(text)
+    if (m !== null) out.set(name, Number(m[1]))
+  }
+  return out
+}
+
+/** Reads `files` whole at once; checks every byte; MiB/s over the wall time and CPU s/GiB; the app's counters per GiB. */
+async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number, counters: string }> {
+  const k0 = await countersOf(srv)
   const c0 = cpuOf(srv.pid)
   const t0 = performance.now()
   const timer = onSample === undefined ? undefined : setInterval(onSample, 100)
@@ -108,7 +130,9 @@ async function readAll (srv: Server, files: string[], hashes: Map<string, string
       if (got[i]!.sha256 !== hashes.get(f)) throw new Error(`${srv.impl}: ${f} arrived with other bytes (${got[i]!.bytes} bytes)`)
       bytes += got[i]!.bytes
     }
-    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB) }
+    const k1 = await countersOf(srv)
+    const counters = [...k1].map(([name, v]) => `${((v - (k0.get(name) ?? 0)) / (bytes / GiB)).toFixed(0)} ${name}`).join(', ')
+    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), counters: counters === '' ? '' : ` (per GiB: ${counters})` }
   } finally { clearInterval(timer) }
 }
 
@@ -121,7 +145,7 @@ async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], 
     const seq = await readAll(srv, [files[0]!], hashes)
     row.seqMiBs = seq.mibs
     row.seqCpu = seq.cpuPerGiB
-    log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB`)
+    log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB${seq.counters}`)
   } finally { await srv.stop() }
   return row
 }
@@ -144,7 +168,7 @@ async function measureFour (impl: Impl, bundle: string, sw: Swarm, files: string
     row.peak = Math.max(memoryOf(srv.pid).hwm, ...samples.map(([, r]) => r))
     await sleep(10_000)
     row.idleAfter = memoryOf(srv.pid).rss
-    log(`  ${impl}: idle ${mib(row.idle)}, four files ${four.mibs.toFixed(1)} MiB/s, ${four.cpuPerGiB.toFixed(2)} CPU s/GiB, steady ${mib(row.steady)}, peak ${mib(row.peak)}, idle after ${mib(row.idleAfter)}`)
+    log(`  ${impl}: idle ${mib(row.idle)}, four files ${four.mibs.toFixed(1)} MiB/s, ${four.cpuPerGiB.toFixed(2)} CPU s/GiB, steady ${mib(row.steady)}, peak ${mib(row.peak)}, idle after ${mib(row.idleAfter)}${four.counters}`)
   } finally { await srv.stop() }
 }
 

@@ -97,6 +97,33 @@ export class AppMetrics {
     mirrored('momoshtrem_torrent_download_bytes_total', 'Payload bytes downloaded', 'downloaded')
     mirrored('momoshtrem_torrent_upload_bytes_total', 'Payload bytes uploaded', 'uploaded')
     mirrored('momoshtrem_torrent_wasted_bytes_total', 'Downloaded payload bytes that did not end up in a verified piece (duplicates, pieces abandoned half-way, hash failures)', 'wasted')
+    // the engine's own totals, read when scraped (a bench's count of piece allocations per GiB)
+    new Counter({
+      name: 'momoshtrem_piece_pool_pieces_total',
+      help: 'Pieces of memory the piece pool handed out: allocated anew or reused from its free list',
+      labelNames: ['kind'],
+      registers,
+      collect () {
+        const c = torrents.poolCounters?.()
+        if (c === undefined) return
+        this.reset()
+        this.inc({ kind: 'allocated' }, c.allocated)
+        this.inc({ kind: 'reused' }, c.reused)
+      }
+    })
+    new Counter({
+      name: 'momoshtrem_piece_pool_views_returned_total',
+      help: 'Views of piece memory lent out of the engine that came back: given back by their holder (a written response chunk) or found unreachable by the garbage collector',
+      labelNames: ['how'],
+      registers,
+      collect () {
+        const c = torrents.poolCounters?.()
+        if (c === undefined) return
+        this.reset()
+        this.inc({ how: 'given_back' }, c.givenBack)
+        this.inc({ how: 'collected' }, c.collected)
+      }
+    })
     this.processMetrics = opts.processMetrics === true ? collectProcessMetrics(this.registry) : undefined
   }
 
@@ -121,7 +148,7 @@ export class AppMetrics {
       this.readBytes.inc(end.bytes)
       this.latency.record(key, ms)
       this.readSeconds.observe(ms / 1000)
-      if (this.stalls.record({ key, pieceIndex: end.pieceIndex, peers: end.peers(), waitedMs: ms }) !== null) {
+      if (this.stalls.record({ key, pieceIndex: end.pieceIndex, peers: end.peers, waitedMs: ms }) !== null) {
         c.stalls++
         this.stallsTotal.inc()
       }

@@ -115,10 +115,15 @@ export class StallRecorder {
     }
   }
 
-  /** Records a read that already ended; only waits above the threshold count. */
-  record (s: { key: string, pieceIndex: number, peers: number, waitedMs: number }): Stall | null {
+  /**
+   * Records a read that already ended; only waits above the threshold count. `peers` may be
+   * asked for only then: counting a torrent's peers for every read cost more than the reads'
+   * bookkeeping otherwise does.
+   */
+  record (s: { key: string, pieceIndex: number, peers: number | (() => number), waitedMs: number }): Stall | null {
     if (!(s.waitedMs > this.thresholdMs)) return null
-    const stall: Stall = { key: s.key, pieceIndex: s.pieceIndex, peers: s.peers, waitedMs: s.waitedMs, at: this.clock() }
+    const peers = typeof s.peers === 'number' ? s.peers : s.peers()
+    const stall: Stall = { key: s.key, pieceIndex: s.pieceIndex, peers, waitedMs: s.waitedMs, at: this.clock() }
     this.total++
     this.list.unshift(stall)
     if (this.list.length > this.keep) this.list.length = this.keep

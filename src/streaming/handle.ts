@@ -10,6 +10,7 @@ import { assignedFile } from '../assignments/file-choice.ts'
 import type { TreeAssignment } from '../library/tree-model.ts'
 import type { AppMetrics } from '../metrics/app-metrics.ts'
 import type { ReadOptions, Torrent, TorrentFileInfo, TorrentService } from '../torrent/types.ts'
+import { giveBack } from '../torrent/piece-pool.ts'
 import type { RandomAccessReader } from '../vfs/types.ts'
 import type { FileState, ParkedReader } from './file-state.ts'
 import type { GraceHandle } from './probe-grace.ts'
@@ -61,6 +62,9 @@ export class StreamHandle implements RandomAccessReader {
     if (!this.closed) this.attached?.parked.reader.limit(end)
   }
 
+  /** A chunk readSome returned is done with: a view of piece memory goes back to its piece. */
+  recycle (chunk: Buffer): void { giveBack(chunk) }
+
   /** Parks the reader in the file's state and releases this handle's hold on it. Idempotent. */
   async close (): Promise<void> {
     if (this.closed) return
@@ -81,7 +85,8 @@ export class StreamHandle implements RandomAccessReader {
     const a = this.attached ?? await withDeadline(this.attach(offset), deadline, signal)
     if (cutAtPiece) end = pieceCut(a.state.torrent.info.pieceLength, a.state.file.offset, offset, end)
     // readSome is the streamed response's (webdav/stream.ts), which keeps each chunk object as
-    // it was given: it may be a view of the engine's piece memory (ReadOptions.shared)
+    // it was given and recycles it once written: it may be a view of the engine's piece memory
+    // (ReadOptions.shared)
     const opts: ReadOptions = { deadline, shared: cutAtPiece }
     if (signal !== undefined) opts.signal = signal
     return await this.timedRead(a, offset, end - offset, opts)

@@ -32,6 +32,12 @@ export class HotPieces {
   /** `view` of a held piece leaves the store (PiecePool.lend). */
   lend (view: Buffer): Buffer { return this.pool?.lend(view) ?? view }
 
+  /** Memory for a piece read from below, one reference held by the caller (PiecePool.take). */
+  take (size: number): Buffer { return this.pool?.take(size) ?? Buffer.allocUnsafe(size) }
+
+  /** The caller's reference to memory from take() ends. */
+  release (buf: Buffer): void { this.pool?.release(buf) }
+
   get (infoHash: string, index: number): Buffer | undefined {
     this.used()
     const key = pieceKey(infoHash, index)
@@ -106,10 +112,21 @@ export class HotPieceStore implements PieceStore {
     }
     const size = pieceSize(this.meta.info, index)
     if (size > WHOLE_PIECE_READ) return await this.inner.read(index, offset, length)
-    const whole = await this.inner.read(index, 0, size)
-    if (whole === null) return null
-    if (this.inner.have.get(index)) this.hot.set(this.hash, index, whole)
-    return whole.subarray(offset, offset + length)
+    // into piece memory: a reader behind the download reads every piece back from disk once
+    // (evicted from here before it got to it), and a fresh buffer each time was as much new
+    // memory for the collector as the download itself
+    const mem = this.hot.take(size)
+    let whole: Buffer | null
+    try {
+      whole = await this.inner.read(index, 0, size, mem)
+    } catch (err) {
+      this.hot.release(mem)
+      throw err
+    }
+    if (whole !== null && this.inner.have.get(index)) this.hot.set(this.hash, index, whole)
+    const view = whole === null ? null : this.hot.lend(whole.subarray(offset, offset + length))
+    this.hot.release(mem)
+    return view
   }
 
   touch (index: number): void { this.inner.touch(index) }

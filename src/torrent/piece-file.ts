@@ -16,9 +16,9 @@ export function sameFile (stamp: Stamp | undefined, st: BigIntStats): boolean {
     stamp.ctimeNs === st.ctimeNs && stamp.ino === st.ino
 }
 
-/** `length` bytes at `position`, or null when the file is shorter. */
-export async function readExactly (fh: FileHandle, length: number, position: number): Promise<Buffer | null> {
-  const buf = Buffer.allocUnsafe(length)
+/** `length` bytes at `position` (into `into` when given, else fresh memory), or null when the file is shorter. */
+export async function readExactly (fh: FileHandle, length: number, position: number, into?: Buffer): Promise<Buffer | null> {
+  const buf = into === undefined ? Buffer.allocUnsafe(length) : into.subarray(0, length)
   let got = 0
   while (got < length) {
     const { bytesRead } = await fh.read(buf, got, length - got, position + got)

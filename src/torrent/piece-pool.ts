@@ -8,15 +8,34 @@
 // - owners count references: the piece being assembled (Scheduler), verified and being written
 //   (Transfer), kept in memory (HotPieces); take() starts at one, retain/release count;
 // - every view of it handed out of the engine is lent: lend() registers the view object, and
-//   only once the garbage collector has found it unreachable does its piece count it back.
-//   A view derived from a lent view (subarray) is lent too when the engine makes it; callers
-//   that keep bytes past the object they were given must ask for a copy (see
-//   ReadOptions.shared), which is the default.
+//   its piece counts it back when its holder gives it back (giveBack: a streamed response
+//   whose socket write completed, webdav/stream.ts) or, for a view that left any other way,
+//   once the garbage collector has found it unreachable. Waiting for the collector alone kept
+//   a full-speed stream taking fresh pieces until the next major collection (more external
+//   memory, so more major collections). A view derived from a lent view (subarray) is lent too
+//   when the engine makes it; callers that keep bytes past the object they were given must ask
+//   for a copy (see ReadOptions.shared), which is the default.
 // A piece nobody returns (dropped mid-assembly, failed its hash check before being released)
 // is simply collected. At most `maxFreeBytes` wait in the free list, emptied once no piece was
 // taken for TRIM_MS (before quiet-gc.ts collects, so the memory goes back while idle).
 
 const TRIM_MS = 1500
+
+/** Every view lent and not yet given back, with the pool and piece it came from. */
+const lentViews = new WeakMap<Buffer, { pool: PiecePool, entry: Entry }>()
+
+/**
+ * The holder of `view` is done with it (its bytes were written out): if it is a lent view of
+ * piece memory, its piece counts it back now instead of once it is collected, and may be
+ * reused at once, so the caller must not read `view` afterwards. No-op for any other buffer,
+ * and for a view given back already.
+ */
+export function giveBack (view: Buffer): void {
+  const lent = lentViews.get(view)
+  if (lent === undefined) return
+  lentViews.delete(view)
+  lent.pool.returned(view, lent.entry)
+}
 
 interface Entry {
   base: Buffer
@@ -29,10 +48,13 @@ export class PiecePool {
   private readonly free = new Map<number, Buffer[]>()
   private freeBytes = 0
   private readonly entries = new WeakMap<ArrayBufferLike, Entry>()
-  private readonly lends = new FinalizationRegistry<Entry>((e) => { e.lent--; this.recycle(e) })
+  private readonly lends = new FinalizationRegistry<Entry>((e) => { this.collected++; e.lent--; this.recycle(e) })
   /** pieces taken from the free list, and allocated (for the benches' counters) */
   reused = 0
   allocated = 0
+  /** lent views given back by their holder, and found unreachable by the collector */
+  givenBack = 0
+  collected = 0
 
   private trimTimer: NodeJS.Timeout | undefined
 
@@ -77,11 +99,21 @@ export class PiecePool {
   /** `view` (of pooled memory or not) leaves the engine: its piece is not reused while it lives. */
   lend (view: Buffer): Buffer {
     const e = this.entries.get(view.buffer)
-    if (e !== undefined && !e.free) {
+    if (e !== undefined && !e.free && !lentViews.has(view)) {
       e.lent++
-      this.lends.register(view, e)
+      // the view is its own unregister token: giveBack() cancels the collector's call
+      this.lends.register(view, e, view)
+      lentViews.set(view, { pool: this, entry: e })
     }
     return view
+  }
+
+  /** giveBack()'s half: `view` of `e`'s piece is no longer out. */
+  returned (view: Buffer, e: Entry): void {
+    this.lends.unregister(view)
+    this.givenBack++
+    e.lent--
+    this.recycle(e)
   }
 
   /** Drops the free list and stops the trim timer (the engine closes). */

@@ -19,9 +19,11 @@ export interface PieceStore {
   /**
    * Bytes [offset, offset+length) of a held piece, or null when it is not held, or no longer
    * what was verified (changed on disk, shortened, unreadable): such a piece is dropped (the
-   * `evicted` hook runs) so the caller fetches it again. Never returns wrong bytes.
+   * `evicted` hook runs) so the caller fetches it again. Never returns wrong bytes. `into`:
+   * memory of at least `length` bytes the store may read into (the result is then a view of
+   * it, pooled piece memory instead of a fresh buffer); it may answer with its own memory too.
    */
-  read (index: number, offset: number, length: number): Promise<Buffer | null>
+  read (index: number, offset: number, length: number, into?: Buffer): Promise<Buffer | null>
   /** Marks a held piece as just used: the last to be evicted for room. */
   touch (index: number): void
   /** Drops a held piece (no-op when not held); the `evicted` hook runs. */

@@ -3,6 +3,7 @@
 // is what its caller sets: the engine does not guess how fast a player consumes, it only keeps
 // the window inside the reader's share of the cache and inside a bound the caller stated.
 import { ClosedError, TimeoutError } from '../errors.ts'
+import { giveBack } from './piece-pool.ts'
 import type { AddWant, WantSource } from './wants.ts'
 import type { FileReader, PiecePriority, PrefetchHandle, ReadOptions, TorrentFileInfo, TorrentInfo } from './types.ts'
 
@@ -15,7 +16,7 @@ export interface ReadHost {
   touch (): void
   addSource (src: WantSource): void
   removeSource (src: WantSource): void
-  /** piece bytes [from, to) if held (memory or disk), else null */
+  /** piece bytes [from, to) if held (memory or disk), else null; possibly a lent view of piece memory */
   pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null>
   /** `view` of piece memory leaves the engine (PiecePool.lend) */
   lend (view: Buffer): Buffer
@@ -73,14 +74,22 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
     const onAbort = (): void => { finish(opts.signal?.reason ?? new Error('aborted')) }
     const untrack = host.track(err => { finish(err) })
     const untrackReader = track?.(err => { finish(err) })
-    const copy = (p: number, data: Buffer, dataStart: number): void => {
-      if (settled || !missing.has(p)) return
+    /** Takes piece p's bytes from `data` (at torrent offset dataStart); true when `data` itself became the result. */
+    const copy = (p: number, data: Buffer, dataStart: number): boolean => {
+      if (settled || !missing.has(p)) return false
       const a = Math.max(start, p * pl)
       const b = Math.min(end, (p + 1) * pl)
-      if (out === null) view = opts.shared === true ? host.lend(data.subarray(a - dataStart, b - dataStart)) : Buffer.from(data.subarray(a - dataStart, b - dataStart))
-      else data.copy(out, a - start, a - dataStart, b - dataStart)
+      let kept = false
+      if (out !== null) data.copy(out, a - start, a - dataStart, b - dataStart)
+      else if (opts.shared !== true) view = Buffer.from(data.subarray(a - dataStart, b - dataStart))
+      // a slice that is exactly the range (pieceSlice's, lent already) goes out as it is: a
+      // view of it would be a second lend, the first one then only collectable, and its piece
+      // kept out of reuse until a collection whatever the caller gives back
+      else if (a === dataStart && b - a === data.length) { view = data; kept = true }
+      else view = host.lend(data.subarray(a - dataStart, b - dataStart))
       missing.delete(p)
       if (missing.size === 0) finish()
+      return kept
     }
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     const wait = Math.max(0, deadline - Date.now())
@@ -91,7 +100,8 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
       const a = Math.max(start, p * pl) - p * pl
       const b = Math.min(end, (p + 1) * pl) - p * pl
       host.pieceSlice(p, a, b).then(data => {
-        if (data !== null) copy(p, data, p * pl + a)
+        // a slice copied from (or not needed any more) goes straight back to its piece
+        if (data !== null && !copy(p, data, p * pl + a)) giveBack(data)
       }, () => {})
     }
   })

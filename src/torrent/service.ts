@@ -191,6 +191,11 @@ class Engine implements TorrentService {
 
   cacheUsage (): { used: number, limit: number } { return this.ctx.cache.usage() }
 
+  poolCounters (): { allocated: number, reused: number, givenBack: number, collected: number } {
+    const { allocated, reused, givenBack, collected } = this.ctx.pool
+    return { allocated, reused, givenBack, collected }
+  }
+
   async close (): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.timer)

@@ -77,10 +77,10 @@ export interface ReadOptions {
    */
   priority?: 'urgent' | 'deferred'
   /**
-   * The result may be a view of the engine's piece memory, which is reused once that Buffer
-   * object is garbage: the caller keeps the object itself (not a subarray of it) for as long
-   * as it uses the bytes (a streamed response's chunk). Otherwise a read inside one piece is a
-   * copy (PiecePool).
+   * The result may be a view of the engine's piece memory, which is reused once the caller
+   * gives that Buffer object back (giveBack in piece-pool.ts) or it is garbage: the caller
+   * keeps the object itself (not a subarray of it) for as long as it uses the bytes (a
+   * streamed response's chunk). Otherwise a read inside one piece is a copy (PiecePool).
    */
   shared?: boolean
 }
@@ -189,6 +189,11 @@ export interface TorrentService {
   listTorrents (): TorrentStats[]
   /** Bytes in the piece cache across all torrents, and the budget. */
   cacheUsage (): { used: number, limit: number }
+  /**
+   * Piece memory since start (PiecePool): pieces allocated and taken again from the free list;
+   * views lent out of the engine that came back given back by their holder or collected.
+   */
+  poolCounters? (): { allocated: number, reused: number, givenBack: number, collected: number }
   /**
    * What a side probe of a swarm (the release health check) shares with the engine: its peer id
    * (so the engine is not counted as a peer), the port it announces, its DHT node (null when off).

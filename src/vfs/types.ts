@@ -40,6 +40,12 @@ export interface RandomAccessReader {
    * the source need not fetch ahead beyond it. A hint: reads past it still work.
    */
   limit? (end: number): void
+  /**
+   * The caller is done with `chunk`, a buffer this reader returned (a response's socket took
+   * its bytes): its memory may be reused at once, so nothing may read it afterwards. A hint:
+   * without it, such memory comes back once the buffer is garbage.
+   */
+  recycle? (chunk: Buffer): void
   /** Releases the reader; pending reads reject. Safe to call twice. */
   close (): Promise<void>
 }

@@ -1,12 +1,11 @@
 // GET and HEAD. Files: validators, ranges (206/416), a body streamed from the requested
 // offset. Collections: a small HTML index. HEAD never opens the file.
-import type { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RandomAccessReader, Vfs, VfsEntry } from '../vfs/types.ts'
 import { NotFoundError } from '../errors.ts'
 import { htmlIndex } from './html-index.ts'
 import { ifRangeAllows, parseRange } from './range.ts'
-import { CHUNK_SIZE, rangeStream, readChunk } from './stream.ts'
+import { CHUNK_SIZE, readChunk, writeRange, type BodyEnd, type RangeBody } from './stream.ts'
 import type { DavPath } from './paths.ts'
 
 function firstValue (v: string | string[] | undefined): string | undefined {
@@ -77,34 +76,49 @@ async function sendFile (req: FastifyRequest, reply: FastifyReply, vfs: Vfs, pat
     if (controller.signal.aborted) { wentAway(req, reply, start, end); return }
     throw err
   }
-  reply.raw.off('close', onClose)
   if (controller.signal.aborted || reply.raw.destroyed) {
+    reply.raw.off('close', onClose)
+    reader.recycle?.(first)
     await reader.close().catch(() => {})
     wentAway(req, reply, start, end)
     return
   }
-  const stream = rangeStream({ reader, start, end, first, controller })
-  logCutShort(req, reply, stream, `${start}-${end}`)
-  await reply.send(stream)
+  // The body is written here, not piped by Fastify: each chunk goes back to the reader once
+  // the socket took it (stream.ts). The onResponse hooks still run when the response finishes.
+  reply.hijack()
+  const res = reply.raw
+  // as Fastify does for a streamed payload: the headers go out with the first bytes
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value)
+  res.statusCode = reply.statusCode
+  void sendBody(req, res, { reader, start, end, first, signal: controller.signal }, onClose)
+}
+
+/**
+ * The body after the first chunk; settles when the response ended or closed. A client that
+ * hangs up mid-body is logged at info (players probe, seek and stop all the time); a read that
+ * failed mid-body is the server's: warn, and the connection is cut (the client sees a short
+ * body, never a second status line).
+ */
+async function sendBody (req: FastifyRequest, res: FastifyReply['raw'], body: RangeBody, onClose: () => void): Promise<void> {
+  let ended: BodyEnd | undefined
+  let failure: unknown
+  try {
+    ended = await writeRange(res, body)
+  } catch (err) {
+    failure = err
+  }
+  res.off('close', onClose)
+  await body.reader.close().catch(() => {})
+  if (ended === 'done') return
+  const entry = { method: req.method, url: req.url, status: res.statusCode, bytes: `${body.start}-${body.end}` }
+  if (failure !== undefined) {
+    req.log.warn({ ...entry, err: failure }, 'stream failed mid-body')
+    res.destroy()
+  } else req.log.info(entry, 'client went away mid-body')
 }
 
 /** The client hung up before the first byte: one info line, and the socket is dropped. */
 function wentAway (req: FastifyRequest, reply: FastifyReply, start: number, end: number): void {
   req.log.info({ method: req.method, url: req.url, bytes: `${start}-${end}` }, 'client went away before the first byte')
   abandon(reply)
-}
-
-/**
- * One log line for a body that ends before its last byte. Players hang up mid-body all the
- * time (probes, seeks, stop): info. A read that failed mid-body is the server's: warn.
- * Fastify's own line for either is off (request logging is request-log.ts's), and the
- * response hooks never run for a response that did not finish.
- */
-function logCutShort (req: FastifyRequest, reply: FastifyReply, stream: Readable, bytes: string): void {
-  reply.raw.once('close', () => {
-    if (reply.raw.writableFinished) return
-    const entry = { method: req.method, url: req.url, status: reply.statusCode, bytes }
-    if (stream.errored !== null) req.log.warn({ ...entry, err: stream.errored }, 'stream failed mid-body')
-    else req.log.info(entry, 'client went away mid-body')
-  })
 }

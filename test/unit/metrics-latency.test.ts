@@ -66,3 +66,13 @@ test('stalls: only waits over the threshold, with piece and peers, newest first,
   assert.equal(s.recent().length, 3, 'recent() is a copy')
   assert.equal(s.record({ key: 'x', pieceIndex: 0, peers: 0, waitedMs: 1000 }), null, 'exactly the threshold is not a stall')
 })
+
+test('stalls: the peer count is asked for only when a read stalled', () => {
+  const s = new StallRecorder({ thresholdMs: 1000 })
+  let asked = 0
+  const peers = (): number => { asked++; return 7 }
+  assert.equal(s.record({ key: 'x', pieceIndex: 0, peers, waitedMs: 3 }), null)
+  assert.equal(asked, 0, 'a quick read does not count peers')
+  assert.equal(s.record({ key: 'x', pieceIndex: 2, peers, waitedMs: 1500 })?.peers, 7)
+  assert.equal(asked, 1)
+})

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.ts'
 import { HotPieces } from '../../src/torrent/hot-pieces.ts'
 import type { TorrentMeta } from '../../src/torrent/metadata.ts'
 import { PieceCache } from '../../src/torrent/piece-cache.ts'
+import { giveBack, PiecePool } from '../../src/torrent/piece-pool.ts'
 import type { PieceStore, PieceStoreHooks } from '../../src/torrent/piece-store.ts'
 
 const PL = 1024
@@ -18,7 +19,9 @@ const PL = 1024
 /** The configurations under test; the hot set holds 2 pieces, so a third pushes one out. */
 const CONFIGS: Array<{ name: string, hot: () => HotPieces | null }> = [
   { name: 'disk', hot: () => null },
-  { name: 'hot pieces over disk', hot: () => new HotPieces(2, 4 * PL) }
+  { name: 'hot pieces over disk', hot: () => new HotPieces(2, 4 * PL) },
+  // as the engine runs it: pieces in pooled memory, reads back from disk into pooled memory too
+  { name: 'hot pieces over disk, pooled', hot: () => new HotPieces(2, 4 * PL, new PiecePool(64 * PL)) }
 ]
 
 function meta (hashChar: string, pieces: Buffer[]): TorrentMeta {
@@ -223,3 +226,22 @@ for (const config of CONFIGS) {
     })
   })
 }
+
+test('hot pieces: a piece read back from disk lands in pooled memory, reused once its views are given back', async (t) => {
+  const pieces = data(6)
+  const pool = new PiecePool(64 * PL)
+  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot: new HotPieces(1, PL, pool) })
+  const s = await cache.open(meta('p', pieces), {})
+  for (let i = 0; i < 6; i++) assert.equal(await s.write(i, pieces[i]!), true) // only the last stays in memory
+  const before = pool.allocated
+  for (let i = 0; i < 5; i++) {
+    const view = await s.read(i, 10, 100)
+    assert.deepEqual(view, pieces[i]!.subarray(10, 110))
+    giveBack(view!) // a response wrote it out
+  }
+  // each read pushes the previous piece out of the one-piece set: two pieces of memory take turns
+  assert.equal(pool.allocated - before, 2, 'pieces allocated for five reads back from disk')
+  assert.equal(pool.reused, 3)
+  await cache.close()
+  pool.close()
+})

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { PiecePool } from '../../src/torrent/piece-pool.ts'
+import { giveBack, PiecePool } from '../../src/torrent/piece-pool.ts'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
@@ -57,5 +57,34 @@ test('piece pool: memory it did not hand out is left alone; the free list is bou
   for (const b of again) pool.release(b)
   pool.trim()
   assert.ok(![x, y, z].includes(pool.take(1024)), 'trimmed')
+  pool.close()
+})
+
+test('piece pool: a lent view given back returns its piece at once, no collection needed', () => {
+  const pool = new PiecePool(8 * 1024 * 1024)
+  const a = pool.take(64 * 1024)
+  // held here the whole test: only giveBack can return them, never the collector
+  const views = [pool.lend(a.subarray(0, 100)), pool.lend(a.subarray(100, 200))]
+  pool.release(a)
+  giveBack(views[0]!)
+  giveBack(views[0]!) // twice is once
+  giveBack(Buffer.alloc(10)) // not lent: nothing
+  assert.notEqual(pool.take(64 * 1024), a, 'the second view is still out')
+  giveBack(views[1]!)
+  assert.equal(pool.take(64 * 1024), a, 'reused once both views were given back')
+  assert.equal(pool.givenBack, 2)
+  assert.equal(views.length, 2)
+  pool.close()
+})
+
+test('piece pool: a given-back view does not free a piece another owner still holds', () => {
+  const pool = new PiecePool(8 * 1024 * 1024)
+  const a = pool.take(64 * 1024)
+  const view = pool.lend(a.subarray(0, 100))
+  pool.lend(view) // lent twice is lent once
+  giveBack(view)
+  assert.notEqual(pool.take(64 * 1024), a, 'its owner (the hot set, say) still holds it')
+  pool.release(a)
+  assert.equal(pool.take(64 * 1024), a)
   pool.close()
 })

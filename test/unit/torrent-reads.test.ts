@@ -4,6 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Reader, readFileRange, type ReadHost } from '../../src/torrent/reads.ts'
+import { giveBack, PiecePool } from '../../src/torrent/piece-pool.ts'
 import type { WantSource } from '../../src/torrent/wants.ts'
 import type { TorrentFileInfo, WantClass } from '../../src/torrent/types.ts'
 
@@ -98,4 +99,27 @@ test('reader: a reader nobody sized keeps the minimum window, whatever it reads'
   // max(2 MiB, 2 pieces), clamped to the file's end: the rest of the file here
   assert.deepEqual(ahead, [3, 4, 5, 6, 7, 8, 9])
   reader.close()
+})
+
+test('reads: slices of pooled piece memory are lent once, and those only copied from go straight back', async () => {
+  const pool = new PiecePool(64 * PL)
+  const pieces = [0, 1, 2].map((p) => pool.take(PL).fill(p))
+  const { host } = fakeHost()
+  const held: Buffer[] = [] // every slice handed to the read stays referenced: only giveBack can return a piece
+  host.pieceSlice = async (p, from, to) => { const v = pool.lend(pieces[p]!.subarray(from, to)); held.push(v); return v }
+  host.lend = (v) => pool.lend(v)
+
+  const shared = await readFileRange(host, file, 10, 100, { shared: true })
+  assert.equal(shared, held[0], 'the slice itself, not a view of it')
+  const copied = await readFileRange(host, file, PL + 10, 100)
+  assert.equal(copied[0], 1)
+  const across = await readFileRange(host, file, 2 * PL - 10, 20)
+  assert.deepEqual([across[0], across[19]], [1, 2])
+  for (const p of pieces) pool.release(p)
+  assert.deepEqual(new Set([pool.take(PL), pool.take(PL)]), new Set([pieces[1], pieces[2]]), 'the pieces only copied from are free')
+  assert.notEqual(pool.take(PL), pieces[0], 'the piece of the shared result is still out')
+  giveBack(shared)
+  assert.equal(pool.take(PL), pieces[0], 'back once the caller gave it back')
+  assert.equal(held.length, 4)
+  pool.close()
 })
