@@ -167,7 +167,10 @@ export class Transfer implements PieceTraffic {
     if (ws !== undefined) for (const w of [...ws]) w(buf)
     this.writing.set(piece, buf)
     this.writingBytes += buf.length
-    this.store.write(piece, buf).then(stored => {
+    // a prefetched piece nobody reads yet (the pins after an assign) goes to disk only: held
+    // in the hot set, each kept its own buffer, and the pool could not reuse them
+    const cold = ws === undefined && this.scheduler.wanted(piece)?.class === 'background'
+    this.store.write(piece, buf, cold).then(stored => {
       if (!stored) { this.keepRefused(piece, buf); return }
       for (const p of this.host.peers) if (p.ready) p.wire.have(piece)
     }, err => { this.log.error({ err, piece }, 'cache write failed') })
