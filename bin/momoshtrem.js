@@ -27,12 +27,16 @@ function readCache () {
   } catch { return undefined }
 }
 
-const cachedData = readCache()
+let cachedData = readCache()
 // the wrapper Node itself puts around a CommonJS file, on the bundle's first line so that
 // line numbers (stack traces, the source map) stay those of the file
 // latin1: the build makes the bundle ASCII only, and a latin1 read is a copy where UTF-8 decodes
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`, { filename: file, cachedData })
-if (cachedData === undefined || script.cachedDataRejected === true) {
+const stale = cachedData === undefined || script.cachedDataRejected === true
+// V8 took what it needed while compiling: the 2 MB read of the cache is not kept for the
+// process's life (this module's scope would keep it)
+cachedData = undefined
+if (stale) {
   process.once('exit', () => {
     try {
       // made at exit: it then holds every function this run compiled, not just the top level

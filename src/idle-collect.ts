@@ -16,7 +16,11 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
-type Gc = (options?: { type: 'major', execution: 'sync' }) => void
+/**
+ * V8's gc(): `execution: 'sync'` collects now, from inside the caller's stack; 'async' from a
+ * task of its own, with no JavaScript on the stack, and resolves once done.
+ */
+type Gc = ((options: { type: 'major', execution: 'sync' }) => void) & ((options: { type: 'major', execution: 'async' }) => Promise<void>)
 
 let gc: Gc | null | undefined
 

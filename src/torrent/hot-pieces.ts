@@ -97,9 +97,9 @@ export class HotPieceStore implements PieceStore {
   get have (): PieceStore['have'] { return this.inner.have }
   get bytes (): number { return this.inner.bytes }
 
-  async write (index: number, data: Buffer): Promise<boolean> {
+  async write (index: number, data: Buffer, cold = false): Promise<boolean> {
     const stored = await this.inner.write(index, data)
-    if (stored) this.hot.set(this.hash, index, data)
+    if (stored && !cold) this.hot.set(this.hash, index, data)
     return stored
   }
 

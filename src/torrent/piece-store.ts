@@ -13,9 +13,10 @@ export interface PieceStore {
   /**
    * Stores a verified piece. False when it was not kept: no room that is not pinned, a disk
    * that refuses the write (nothing is left behind then), or a store closed or destroyed.
-   * True for a piece already held.
+   * True for a piece already held. `cold`: nobody is about to read it (a prefetched piece), so
+   * a store that keeps recent pieces in memory keeps it only on disk.
    */
-  write (index: number, data: Buffer): Promise<boolean>
+  write (index: number, data: Buffer, cold?: boolean): Promise<boolean>
   /**
    * Bytes [offset, offset+length) of a held piece, or null when it is not held, or no longer
    * what was verified (changed on disk, shortened, unreadable): such a piece is dropped (the

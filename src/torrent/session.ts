@@ -231,7 +231,6 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
   removeSource (src: WantSource): void { this.changeSources(() => this.transfer?.scheduler.sources.delete(src)) }
   private changeSources (fn: () => void): void {
     fn()
-    this.transfer?.clearSkipped()
     this.transfer?.scheduler.invalidate()
     this.transfer?.pump()
   }
@@ -326,6 +325,7 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
     this.state = kind
     this.discovery.stop()
     this.swarm.disconnect()
+    this.transfer?.dropRefusedAll()
     this.log.info({ state: kind }, 'torrent sleeping')
     if (this.meta !== null) void this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
   }
@@ -349,6 +349,7 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
     this.metaWait.reject(new ClosedError('torrent closed'))
     for (const abort of [...this.pendingReads]) abort(new ClosedError('torrent closed'))
     for (const r of [...this.readerSet]) r.close()
+    this.transfer?.dropRefusedAll()
     this.ctx.network.unregister(this.infoHash)
     if (this.meta !== null) await this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
   }

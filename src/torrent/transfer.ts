@@ -26,6 +26,11 @@ const JOINING_MS = 3000
  * meanwhile in memory: 125 pieces (125 MiB) behind, four streams on a loaded 2-core machine.
  */
 const WRITE_BACKLOG = 16 * 1024 * 1024
+/**
+ * Pieces the cache refused (every piece in it pinned) kept in memory while still wanted, in
+ * bytes (at least two pieces): past this the oldest goes, and is fetched again if read.
+ */
+const REFUSED_MAX = 8 * 1024 * 1024
 
 /** What a Transfer needs from its torrent. */
 export interface TransferHost {
@@ -53,14 +58,21 @@ export class Transfer implements PieceTraffic {
   /** verified pieces still being written to the cache */
   private readonly writing = new Map<number, Buffer>()
   private writingBytes = 0
-  /** pieces the cache could not take (all pinned): not re-requested until the wants change */
-  private readonly skipped = new Set<number>()
+  /**
+   * Verified pieces the cache could not take (all pinned), kept while still wanted: a streamed
+   * response reads a piece in parts, each read changes the wants, and a piece dropped after
+   * the first part was fetched from the swarm again for the next ones (4 pieces of 256 KiB
+   * read 64 KiB at a time: 9 pieces downloaded, test/engine/cache.test.ts). Dropped at the
+   * next pump once nothing wants them, or when the torrent sleeps.
+   */
+  private readonly refused = new Map<number, Buffer>()
+  private refusedBytes = 0
   private pumpQueued = false
   private pumpTimer = false
 
   constructor (readonly meta: TorrentMeta, readonly store: PieceStore, private readonly host: TransferHost, private readonly log: Logger) {
     this.scheduler = new Scheduler<Peer>(meta.info, {
-      have: i => store.have.get(i) || this.writing.has(i) || this.skipped.has(i),
+      have: i => store.have.get(i) || this.writing.has(i) || this.refused.has(i),
       send: (peer, piece, offset, length) => {
         // the data itself comes through onBlock (the wire's 'piece' event), late blocks included
         peer.request(piece, offset, length, (err) => {
@@ -105,6 +117,7 @@ export class Transfer implements PieceTraffic {
   }
 
   private pumpNow (): void {
+    this.dropUnwanted()
     if (!this.host.active()) return
     const now = Date.now()
     const peers = [...this.host.peers].filter((p) => p.canRequest)
@@ -154,9 +167,12 @@ export class Transfer implements PieceTraffic {
     if (ws !== undefined) for (const w of [...ws]) w(buf)
     this.writing.set(piece, buf)
     this.writingBytes += buf.length
-    this.store.write(piece, buf).then(stored => {
-      if (stored) for (const p of this.host.peers) if (p.ready) p.wire.have(piece)
-      else this.skipped.add(piece)
+    // a prefetched piece nobody reads yet (the pins after an assign) goes to disk only: held
+    // in the hot set, each kept its own buffer, and the pool could not reuse them
+    const cold = ws === undefined && this.scheduler.wanted(piece)?.class === 'background'
+    this.store.write(piece, buf, cold).then(stored => {
+      if (!stored) { this.keepRefused(piece, buf); return }
+      for (const p of this.host.peers) if (p.ready) p.wire.have(piece)
     }, err => { this.log.error({ err, piece }, 'cache write failed') })
       .finally(() => {
         this.writing.delete(piece)
@@ -167,7 +183,37 @@ export class Transfer implements PieceTraffic {
       })
   }
 
-  clearSkipped (): void { this.skipped.clear() }
+  /** A piece the cache refused stays readable from memory while wanted (see `refused`). */
+  private keepRefused (piece: number, buf: Buffer): void {
+    if (this.refused.has(piece) || !this.pinned(piece)) return
+    this.host.pool.retain(buf)
+    this.refused.set(piece, buf)
+    this.refusedBytes += buf.length
+    const max = Math.max(REFUSED_MAX, 2 * this.meta.info.pieceLength)
+    for (const oldest of this.refused.keys()) {
+      if (this.refusedBytes <= max) break
+      this.dropRefused(oldest)
+    }
+  }
+
+  /**
+   * Refused pieces nobody wants any more go. Run at a pump, not at each change of the wants:
+   * a reader's next read takes its window away and gives it back in the same turn.
+   */
+  private dropUnwanted (): void {
+    for (const piece of [...this.refused.keys()]) if (!this.pinned(piece)) this.dropRefused(piece)
+  }
+
+  private dropRefused (piece: number): void {
+    const buf = this.refused.get(piece)
+    if (buf === undefined) return
+    this.refused.delete(piece)
+    this.refusedBytes -= buf.length
+    this.host.pool.release(buf)
+  }
+
+  /** The torrent sleeps or closed: refused pieces go back to the pool (an idle server holds none). */
+  dropRefusedAll (): void { for (const piece of [...this.refused.keys()]) this.dropRefused(piece) }
 
   onPiece (piece: number, cb: (buf: Buffer) => void): () => void {
     let set = this.waiters.get(piece)
@@ -177,7 +223,7 @@ export class Transfer implements PieceTraffic {
   }
 
   async pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null> {
-    const w = this.writing.get(piece)
+    const w = this.writing.get(piece) ?? this.refused.get(piece)
     if (w !== undefined) return this.host.pool.lend(w.subarray(from, to))
     return await this.store.read(piece, from, to - from)
   }

@@ -9,7 +9,7 @@ import { KiB, MiB, fixtureDir, singleFileSpec, writeFixture } from '../helpers/f
 import { startSeeder } from '../helpers/seeder.ts'
 import { createTestEngine, folderBytes } from '../helpers/engine.ts'
 import { readAndCompare, deadlineIn } from '../helpers/engine-asserts.ts'
-import { withTimeout } from '../helpers/wait.ts'
+import { waitFor, withTimeout } from '../helpers/wait.ts'
 
 const P = 256 * KiB
 const SIZE = 64 * MiB
@@ -83,4 +83,30 @@ test('cache budget is shared across torrents', { timeout: 120_000 }, async (t) =
   ra.close()
   rb.close()
   assert.ok(maxUsed <= 2 * 1024 * 1024, `cache used ${maxUsed} bytes across two torrents, budget 2 MiB`)
+})
+
+test('a cache full of pinned pieces: a piece the cache refuses is fetched once for all the reads of it', { timeout: 120_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(8 * MiB, 'refused.bin'))
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
+  const { engine } = await createTestEngine(t, { add_timeout: 20, global_cache_size: 1 })
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const f = torrent.info.files[0]!
+  // four pinned pieces fill the 4-piece cache: every other piece is delivered, then refused
+  const pins = torrent.prefetch(0, 4 * MiB, 4 * P, 'background')
+  t.after(() => { pins.release() })
+  await waitFor(() => torrent.stats().piecesCached === 4, 20_000, 'the four pinned pieces cached')
+  const before = torrent.stats().downloaded
+  // a streamed response reads a piece in several parts, the reader's window on the piece read
+  const reader = torrent.openReader(0, { readaheadBytes: P })
+  const CHUNK = 64 * KiB
+  const PIECES = 4
+  try {
+    for (let off = 0; off < PIECES * P; off += CHUNK) await readAndCompare(reader, fx, f, off, CHUNK, deadlineIn(20_000), 'refused pieces:')
+  } finally { reader.close() }
+  const downloaded = torrent.stats().downloaded - before
+  t.diagnostic(`${PIECES} refused pieces read in ${PIECES * P / CHUNK} reads: ${downloaded} bytes downloaded (${(downloaded / P).toFixed(1)} pieces)`)
+  // the pieces read and the window's one piece ahead, each once; a refetch per read is 16
+  assert.ok(downloaded <= (PIECES + 2) * P, `downloaded ${downloaded} bytes (${(downloaded / P).toFixed(1)} pieces) to read ${PIECES} pieces: refused pieces fetched again for each read`)
+  assert.equal(torrent.stats().piecesCached, 4, 'the pinned pieces stay cached')
 })

@@ -245,3 +245,18 @@ test('hot pieces: a piece read back from disk lands in pooled memory, reused onc
   await cache.close()
   pool.close()
 })
+
+test('hot pieces: a cold write (a prefetched piece nobody reads yet) is kept on disk only, until read', async (t) => {
+  const hot = new HotPieces(4, 4 * PL)
+  t.after(() => { hot.close() })
+  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
+  const pieces = data(2)
+  const m = meta('k', pieces)
+  const s = await cache.open(m, {})
+  assert.equal(await s.write(0, pieces[0]!, true), true)
+  assert.equal(hot.get(m.info.infoHash, 0), undefined, 'a cold piece is not held in memory')
+  assert.deepEqual(await s.read(0, 0, PL), pieces[0], 'a cold piece reads back from disk')
+  assert.deepEqual(hot.get(m.info.infoHash, 0), pieces[0], 'once read it is held like any other')
+  assert.equal(await s.write(1, pieces[1]!), true)
+  assert.deepEqual(hot.get(m.info.infoHash, 1), pieces[1], 'a piece written for a reader is held')
+})
