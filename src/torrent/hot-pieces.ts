@@ -17,9 +17,17 @@ const WHOLE_PIECE_READ = 4 * 1024 * 1024
  */
 const IDLE_DROP_MS = 1000
 
-/** The memory shared by every torrent's HotPieceStore: most recently stored/read pieces first. */
+/**
+ * The memory shared by every torrent's HotPieceStore. Full, it lets go of a piece some reader
+ * has read to its end first, then of the least recently stored/read one. Least recent alone
+ * dropped exactly the piece a reader behind the download needed next (read-ahead lands newer
+ * pieces than the one it reads): at full speed about two pieces in three were read back from
+ * disk once (1 GiB sequential, 1706 pool pieces taken per GiB instead of ~1024).
+ */
 export class HotPieces {
   private readonly pieces = new Map<string, Buffer>()
+  /** held pieces some read reached the end of, in the order they did */
+  private readonly consumed = new Set<string>()
   private bytes = 0
   private idleTimer: NodeJS.Timeout | undefined
 
@@ -42,8 +50,14 @@ export class HotPieces {
     this.used()
     const key = pieceKey(infoHash, index)
     const b = this.pieces.get(key)
-    if (b !== undefined) { this.pieces.delete(key); this.pieces.set(key, b) }
+    if (b !== undefined) { this.pieces.delete(key); this.pieces.set(key, b); this.consumed.delete(key) }
     return b
+  }
+
+  /** A read reached the end of a held piece: the first to go when room is needed. */
+  consume (infoHash: string, index: number): void {
+    const key = pieceKey(infoHash, index)
+    if (this.pieces.has(key)) this.consumed.add(key)
   }
 
   set (infoHash: string, index: number, data: Buffer): void {
@@ -53,7 +67,9 @@ export class HotPieces {
     this.pool?.retain(data)
     this.pieces.set(key, data)
     this.bytes += data.length
-    while (this.pieces.size > 1 && (this.pieces.size > this.maxPieces || this.bytes > this.maxBytes)) this.remove(this.pieces.keys().next().value!)
+    while (this.pieces.size > 1 && (this.pieces.size > this.maxPieces || this.bytes > this.maxBytes)) {
+      this.remove(this.consumed.values().next().value ?? this.pieces.keys().next().value!)
+    }
   }
 
   forget (infoHash: string, index: number): void { this.remove(pieceKey(infoHash, index)) }
@@ -81,6 +97,7 @@ export class HotPieces {
     const b = this.pieces.get(key)
     if (b === undefined) return
     this.pieces.delete(key)
+    this.consumed.delete(key)
     this.bytes -= b.length
     this.pool?.release(b)
   }
@@ -106,11 +123,12 @@ export class HotPieceStore implements PieceStore {
   async read (index: number, offset: number, length: number): Promise<Buffer | null> {
     if (!this.inner.have.get(index)) return null
     const hit = this.hot.get(this.hash, index)
+    const size = pieceSize(this.meta.info, index)
     if (hit !== undefined) {
       this.inner.touch(index)
+      if (offset + length >= size) this.hot.consume(this.hash, index)
       return this.hot.lend(hit.subarray(offset, offset + length))
     }
-    const size = pieceSize(this.meta.info, index)
     if (size > WHOLE_PIECE_READ) return await this.inner.read(index, offset, length)
     // into piece memory: a reader behind the download reads every piece back from disk once
     // (evicted from here before it got to it), and a fresh buffer each time was as much new
@@ -123,7 +141,10 @@ export class HotPieceStore implements PieceStore {
       this.hot.release(mem)
       throw err
     }
-    if (whole !== null && this.inner.have.get(index)) this.hot.set(this.hash, index, whole)
+    if (whole !== null && this.inner.have.get(index)) {
+      this.hot.set(this.hash, index, whole)
+      if (offset + length >= size) this.hot.consume(this.hash, index)
+    }
     const view = whole === null ? null : this.hot.lend(whole.subarray(offset, offset + length))
     this.hot.release(mem)
     return view

@@ -260,3 +260,20 @@ test('hot pieces: a cold write (a prefetched piece nobody reads yet) is kept on 
   assert.equal(await s.write(1, pieces[1]!), true)
   assert.deepEqual(hot.get(m.info.infoHash, 1), pieces[1], 'a piece written for a reader is held')
 })
+
+test('hot pieces: full, the set lets go of a piece read to its end before an older one nobody has read yet', async (t) => {
+  const hot = new HotPieces(2, 2 * PL)
+  t.after(() => { hot.close() })
+  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
+  const pieces = data(3)
+  const m = meta('c', pieces)
+  const s = await cache.open(m, {})
+  assert.equal(await s.write(0, pieces[0]!), true) // read-ahead, not read yet
+  assert.equal(await s.write(1, pieces[1]!), true)
+  assert.deepEqual(await s.read(1, 0, PL / 2), pieces[1]!.subarray(0, PL / 2))
+  assert.deepEqual(await s.read(1, PL / 2, PL / 2), pieces[1]!.subarray(PL / 2), 'the reader reaches the end of piece 1')
+  assert.equal(await s.write(2, pieces[2]!), true)
+  assert.deepEqual(hot.get(m.info.infoHash, 0), pieces[0], 'the unread piece stays in memory')
+  assert.equal(hot.get(m.info.infoHash, 1), undefined, 'the piece read to its end went first')
+  assert.deepEqual(hot.get(m.info.infoHash, 2), pieces[2])
+})
