@@ -16,6 +16,7 @@ import { BLOCK } from '../../src/torrent/metadata.ts'
 import { DEFAULT_MAX_PIPELINE, INITIAL_PIPELINE, nextRate, pipelineBlocks, slowStart } from '../../src/torrent/pipeline.ts'
 import type { PeerLike, SchedulerHooks, WantSource } from '../../src/torrent/scheduler.ts'
 import type { TorrentInfo } from '../../src/torrent/types.ts'
+import { rng } from '../../test/helpers/fixtures.ts'
 
 export interface SchedulerLike<P extends PeerLike> {
   readonly sources: Set<WantSource>
@@ -71,18 +72,6 @@ class Clock {
       this.now = top.t
       top.fn()
     }
-  }
-}
-
-/** A small deterministic PRNG (mulberry32): the jitter of one seed is the same in every run. */
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
 

@@ -4,7 +4,7 @@
 // scrape time. Names, types, labels and help texts are a contract with dashboards and alerts:
 // test/unit/metrics-names.test.ts lists them.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { TorrentService, TorrentState } from '../torrent/types.ts'
+import type { PoolCounters, TorrentService, TorrentState } from '../torrent/types.ts'
 import { LatencyTracker, StallRecorder, type Stall } from './latency.ts'
 import { collectProcessMetrics, type ProcessMetrics } from './process-metrics.ts'
 
@@ -98,32 +98,24 @@ export class AppMetrics {
     mirrored('momoshtrem_torrent_upload_bytes_total', 'Payload bytes uploaded', 'uploaded')
     mirrored('momoshtrem_torrent_wasted_bytes_total', 'Downloaded payload bytes that did not end up in a verified piece (duplicates, pieces abandoned half-way, hash failures)', 'wasted')
     // the engine's own totals, read when scraped (a bench's count of piece allocations per GiB)
-    new Counter({
-      name: 'momoshtrem_piece_pool_pieces_total',
-      help: 'Pieces of memory the piece pool handed out: allocated anew or reused from its free list',
-      labelNames: ['kind'],
-      registers,
-      collect () {
-        const c = torrents.poolCounters?.()
-        if (c === undefined) return
-        this.reset()
-        this.inc({ kind: 'allocated' }, c.allocated)
-        this.inc({ kind: 'reused' }, c.reused)
-      }
-    })
-    new Counter({
-      name: 'momoshtrem_piece_pool_views_returned_total',
-      help: 'Views of piece memory lent out of the engine that came back: given back by their holder (a written response chunk) or found unreachable by the garbage collector',
-      labelNames: ['how'],
-      registers,
-      collect () {
-        const c = torrents.poolCounters?.()
-        if (c === undefined) return
-        this.reset()
-        this.inc({ how: 'given_back' }, c.givenBack)
-        this.inc({ how: 'collected' }, c.collected)
-      }
-    })
+    const poolCounter = (name: string, help: string, label: string, values: (c: PoolCounters) => Record<string, number>): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: [label],
+        registers,
+        collect () {
+          const c = torrents.poolCounters?.()
+          if (c === undefined) return
+          this.reset()
+          for (const [value, n] of Object.entries(values(c))) this.inc({ [label]: value }, n)
+        }
+      })
+    }
+    poolCounter('momoshtrem_piece_pool_pieces_total', 'Pieces of memory the piece pool handed out: allocated anew or reused from its free list',
+      'kind', (c) => ({ allocated: c.allocated, reused: c.reused }))
+    poolCounter('momoshtrem_piece_pool_views_returned_total', 'Views of piece memory lent out of the engine that came back: given back by their holder (a written response chunk) or found unreachable by the garbage collector',
+      'how', (c) => ({ given_back: c.givenBack, collected: c.collected }))
     this.processMetrics = opts.processMetrics === true ? collectProcessMetrics(this.registry) : undefined
   }
 

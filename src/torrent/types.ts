@@ -193,7 +193,7 @@ export interface TorrentService {
    * Piece memory since start (PiecePool): pieces allocated and taken again from the free list;
    * views lent out of the engine that came back given back by their holder or collected.
    */
-  poolCounters? (): { allocated: number, reused: number, givenBack: number, collected: number }
+  poolCounters? (): PoolCounters
   /**
    * What a side probe of a swarm (the release health check) shares with the engine: its peer id
    * (so the engine is not counted as a peer), the port it announces, its DHT node (null when off).
@@ -202,3 +202,6 @@ export interface TorrentService {
   /** Ends every timer, socket and file handle. */
   close (): Promise<void>
 }
+
+/** The piece pool's totals (PiecePool's counters), for /metrics and the benches. */
+export interface PoolCounters { allocated: number, reused: number, givenBack: number, collected: number }
