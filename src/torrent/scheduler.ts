@@ -4,11 +4,11 @@
 //               have it (spreadUrgent), each to the peer expected to deliver it first by its
 //               round trip and pace (its latest back-to-back blocks); a peer that has not
 //               delivered anything yet takes two; the last blocks wait for room at near
-//               fast peers when those can deliver them all before a slow one could. A block is duplicated to another (measured)
-//               peer when it would deliver it well before every copy asked (the later of two
-//               copies is then cancelled), when an idle peer could deliver one queued deep
-//               elsewhere, near the deadline, or after STEAL_AFTER_MS (endgame for urgent
-//               pieces only);
+//               fast peers when those can deliver them all before a slow one could. A
+//               block is duplicated to another (measured) peer when it would deliver it
+//               well before every copy asked (the later of two copies is then cancelled),
+//               when an idle peer could deliver one queued deep elsewhere, near the
+//               deadline, or after STEAL_AFTER_MS (endgame for urgent pieces only);
 //   readahead   a reader's window ahead of its position, nearest first;
 //   deferred    a read nobody waits for yet: served like read-ahead, behind every window;
 //   background  explicit prefetch (head/tail of files, next episode), lowest: only once
