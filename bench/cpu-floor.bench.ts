@@ -8,11 +8,12 @@
 // default) or into one reused buffer (net's onread).
 import { fork, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cpuSplitOf } from './lib/servers.ts'
 import { renderTable } from './lib/table.ts'
 
 const MiB = 1024 * 1024
@@ -28,13 +29,6 @@ const VARIANTS: Array<{ store: 'files' | 'one' | 'none', reads: 'fresh' | 'reuse
   { store: 'one', reads: 'reuse' },
   { store: 'none', reads: 'reuse' }
 ]
-
-/** user and system CPU seconds of a process, from /proc/PID/stat (ticks of 10 ms) */
-function cpuSplit (pid: number): { user: number, sys: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 }
-}
 
 async function spawnChild (args: string[]): Promise<{ child: ChildProcess, port: number, sha256: string | null }> {
   const child = fork(CHILD, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
@@ -69,11 +63,11 @@ export async function run (): Promise<void> {
       const dir = mkdtempSync(join(tmpdir(), 'momoshtrem-bench-floor-'))
       const floor = await spawnChild(['floor', String(sender.port), String(PIECE), dir, v.store, v.reads])
       try {
-        const c0 = cpuSplit(floor.child.pid!)
+        const c0 = cpuSplitOf(floor.child.pid!)
         const t0 = performance.now()
         const got = await getAll(floor.port)
         const s = (performance.now() - t0) / 1000
-        const c1 = cpuSplit(floor.child.pid!)
+        const c1 = cpuSplitOf(floor.child.pid!)
         if (got.bytes !== BYTES || got.sha256 !== sender.sha256) throw new Error(`floor ${v.store}/${v.reads}: other bytes arrived (${got.bytes} bytes)`)
         const gib = BYTES / GiB
         const user = (c1.user - c0.user) / gib

@@ -34,11 +34,17 @@ export function memoryOf (pid: number): { rss: number, hwm: number } {
   return { rss: kib('VmRSS'), hwm: kib('VmHWM') }
 }
 
-/** CPU seconds (user + system) a process has used, from /proc/PID/stat (clock ticks of 10 ms). */
-export function cpuOf (pid: number): number {
+/** CPU seconds a process has used in user space and in the kernel, from /proc/PID/stat (clock ticks of 10 ms). */
+export function cpuSplitOf (pid: number): { user: number, sys: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
+  return { user: Number(fields[11]) / 100, sys: Number(fields[12]) / 100 }
+}
+
+/** CPU seconds (user + system) a process has used. */
+export function cpuOf (pid: number): number {
+  const { user, sys } = cpuSplitOf(pid)
+  return user + sys
 }
 
 /**
