@@ -10,7 +10,9 @@
 //                every 100 ms: steady = median of the samples over 20-90 % of the read, peak =
 //                the kernel's high-water mark (VmHWM); CPU s per GiB delivered; idle after =
 //                RSS 10 s after the reads ended;
-//   sequential:  a fresh server, one GET of one whole file, MiB/s and CPU s/GiB.
+//   sequential:  a fresh server, one GET of one whole file, MiB/s and CPU s/GiB; then, in the
+//                same process, one GET of a second file: the same work without the one-time
+//                costs of a fresh process (V8 compiling the hot code, first allocations).
 // Every byte is checked against the source file (SHA-256). Figures only: nothing is asserted.
 // BENCH_PHASES=four,seq picks the phases (seq alone skips the idle waits, for quick A/B runs).
 // momoshtrem-base is another build (BENCH_BASE_BIN=<its checkout>/bin/momoshtrem.js, built there
@@ -28,7 +30,8 @@ import { join } from 'node:path'
 import { KiB, MiB, writeFixture } from '../test/helpers/fixtures.ts'
 import { peerHint } from '../test/helpers/seeder.ts'
 import { startSwarm, type Swarm } from './lib/swarm.ts'
-import { buildBundle, cpuOf, memoryOf, startMomoshtrem, startPeer, type Impl, type Server } from './lib/servers.ts'
+import { buildBundle, cpuOf, fileBytesWrittenOf, memoryOf, startMomoshtrem, startPeer, type Impl, type Server } from './lib/servers.ts'
+import { pageCacheCost, type PageCacheCost } from './lib/page-cache-cost.ts'
 import { median, renderTable } from './lib/table.ts'
 
 const FILE = Number(process.env.BENCH_FILE_MIB ?? 256) * MiB
@@ -53,6 +56,10 @@ interface Row {
   fourCpu: number
   seqMiBs: number
   seqCpu: number
+  warmMiBs: number
+  warmCpu: number
+  /** bytes written into files per byte served, sequential read */
+  seqWritten: number
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
@@ -116,15 +123,17 @@ async function countersOf (srv: Server): Promise<Map<string, number>> {
 }
 
 /** Reads `files` whole at once; checks every byte; MiB/s over the wall time and CPU s/GiB; the app's counters per GiB. */
-async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number, counters: string }> {
+async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number, written: number, counters: string }> {
   const k0 = await countersOf(srv)
   const c0 = cpuOf(srv.pid)
+  const w0 = fileBytesWrittenOf(srv.pid)
   const t0 = performance.now()
   const timer = onSample === undefined ? undefined : setInterval(onSample, 100)
   try {
     const got = await Promise.all(files.map(async (f) => await getWhole(srv.urls[f]!)))
     const ms = performance.now() - t0
     const cpu = cpuOf(srv.pid) - c0
+    const written = fileBytesWrittenOf(srv.pid) - w0
     let bytes = 0
     for (const [i, f] of files.entries()) {
       if (got[i]!.sha256 !== hashes.get(f)) throw new Error(`${srv.impl}: ${f} arrived with other bytes (${got[i]!.bytes} bytes)`)
@@ -132,12 +141,12 @@ async function readAll (srv: Server, files: string[], hashes: Map<string, string
     }
     const k1 = await countersOf(srv)
     const counters = [...k1].map(([name, v]) => `${((v - (k0.get(name) ?? 0)) / (bytes / GiB)).toFixed(0)} ${name}`).join(', ')
-    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), counters: counters === '' ? '' : ` (per GiB: ${counters})` }
+    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), written: written / bytes, counters: counters === '' ? '' : ` (per GiB: ${counters})` }
   } finally { clearInterval(timer) }
 }
 
 async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], hashes: Map<string, string>, log: (s: string) => void): Promise<Row> {
-  const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN }
+  const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN, warmMiBs: NaN, warmCpu: NaN, seqWritten: NaN }
   if (PHASES.has('four')) await measureFour(impl, bundle, sw, files, hashes, log, row)
   if (!PHASES.has('seq')) return row
   const srv = await start(impl, bundle, sw, files)
@@ -145,7 +154,12 @@ async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], 
     const seq = await readAll(srv, [files[0]!], hashes)
     row.seqMiBs = seq.mibs
     row.seqCpu = seq.cpuPerGiB
-    log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB${seq.counters}`)
+    row.seqWritten = seq.written
+    log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB, ${seq.written.toFixed(2)} bytes into files per byte served${seq.counters}`)
+    const warm = await readAll(srv, [files[1]!], hashes)
+    row.warmMiBs = warm.mibs
+    row.warmCpu = warm.cpuPerGiB
+    log(`  ${impl}: sequential, second file ${warm.mibs.toFixed(1)} MiB/s, ${warm.cpuPerGiB.toFixed(2)} CPU s/GiB${warm.counters}`)
   } finally { await srv.stop() }
   return row
 }
@@ -188,19 +202,25 @@ export async function run (): Promise<void> {
     for (const f of fx.files) hashes.set(f.path, await sha256File(f.absPath))
     sw = await startSwarm(fx.root, SEEDERS, 0, PIECE)
     log(`resources bench: ${SEEDERS} unthrottled seeders, ${sw.files.length} files, piece ${PIECE / KiB} KiB`)
+    const costs = [pageCacheCost(root)]
     const rows = new Map<Impl, Row>()
     for (const impl of IMPLS) {
       log(`resources bench: ${impl}`)
       rows.set(impl, await measure(impl, bundle, sw, files, hashes, log))
     }
-    printTable(rows, log)
+    // the last server's cache went with it: pages freed a moment ago would pass for cheap new ones
+    await sleep(10_000)
+    costs.push(pageCacheCost(root))
+    printTable(rows, costs, log)
   } finally {
     await sw?.stop()
     rmSync(root, { recursive: true, force: true })
   }
 }
 
-function printTable (rows: Map<Impl, Row>, log: (s: string) => void): void {
+function printTable (rows: Map<Impl, Row>, costs: PageCacheCost[], log: (s: string) => void): void {
+  // what a byte written into a new page costs beyond the copy itself, the mean of before and after
+  const excess = costs.reduce((sum, c) => sum + c.fresh - c.reused, 0) / costs.length
   const impls = [...rows.keys()]
   const ours = impls.filter((i) => i.startsWith('momoshtrem'))
   const peers = impls.filter((i) => i === 'webtorrent' || i === 'torrent-stream')
@@ -217,7 +237,11 @@ function printTable (rows: Map<Impl, Row>, log: (s: string) => void): void {
     ['four files at once (MiB/s, all four)', (r) => r.fourMiBs, (x) => x.toFixed(1)],
     ['CPU during the four (CPU s/GiB served)', (r) => r.fourCpu, (x) => x.toFixed(2)],
     ['sequential read, one file (MiB/s)', (r) => r.seqMiBs, (x) => x.toFixed(1)],
-    ['CPU during the sequential read (CPU s/GiB)', (r) => r.seqCpu, (x) => x.toFixed(2)]
+    ['CPU during the sequential read (CPU s/GiB)', (r) => r.seqCpu, (x) => x.toFixed(2)],
+    ['  bytes it wrote into files per byte served', (r) => r.seqWritten, (x) => x.toFixed(2)],
+    ['  the same CPU less the new-page excess below', (r) => r.seqCpu - r.seqWritten * excess, (x) => x.toFixed(2)],
+    ['sequential read, a second file, same process (MiB/s)', (r) => r.warmMiBs, (x) => x.toFixed(1)],
+    ['CPU during the second file (CPU s/GiB)', (r) => r.warmCpu, (x) => x.toFixed(2)]
   ]
   const body = lines.map(([name, get, fmt]) => [
     name,
@@ -229,6 +253,10 @@ function printTable (rows: Map<Impl, Row>, log: (s: string) => void): void {
   log(`plain-node child process (momoshtrem: the server bundle, production defaults, reads through WebDAV), fresh per phase; RSS/CPU from /proc; Node ${process.version}.`)
   log('')
   log(renderTable(header, body))
+  log('')
+  const at = (c: PageCacheCost): string => `${c.fresh.toFixed(2)} s/GiB into new pages, ${c.reused.toFixed(2)} into pages just freed`
+  log(`Page cache of this machine (kernel CPU of a plain write, see bench/lib/page-cache-cost.ts): before the servers ${at(costs[0]!)};`)
+  log(`after them ${at(costs[costs.length - 1]!)}. The new-page excess, ${excess.toFixed(2)} s per GiB written, is in every figure above for every server that writes what it serves.`)
   log('')
 }
 

@@ -41,6 +41,11 @@ export function cpuSplitOf (pid: number): { user: number, sys: number } {
   return { user: Number(fields[11]) / 100, sys: Number(fields[12]) / 100 }
 }
 
+/** Bytes a process has written into files (/proc/PID/io write_bytes: counted as pages get dirtied). */
+export function fileBytesWrittenOf (pid: number): number {
+  return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
+}
+
 /** CPU seconds (user + system) a process has used. */
 export function cpuOf (pid: number): number {
   const { user, sys } = cpuSplitOf(pid)
