@@ -6,7 +6,7 @@
 import { pieceSize, type TorrentMeta } from './metadata.ts'
 import type { PiecePool } from './piece-pool.ts'
 import { pieceKey } from './piece-file.ts'
-import type { PieceStore } from './piece-store.ts'
+import type { PieceStore, WriteUse } from './piece-store.ts'
 
 /** pieces up to this size are read whole into memory on a miss; larger ones range by range */
 const WHOLE_PIECE_READ = 4 * 1024 * 1024
@@ -18,16 +18,27 @@ const WHOLE_PIECE_READ = 4 * 1024 * 1024
 const IDLE_DROP_MS = 1000
 
 /**
+ * Unconsumed pieces untouched this long are taken for a reader's that went away: they go first,
+ * oldest first, so they cannot hold the set against the readers at work.
+ */
+const STALE_MS = 30_000
+
+/**
  * The memory shared by every torrent's HotPieceStore. Full, it lets go of a piece some reader
- * has read to its end first, then of the least recently stored/read one. Least recent alone
- * dropped exactly the piece a reader behind the download needed next (read-ahead lands newer
- * pieces than the one it reads): at full speed about two pieces in three were read back from
- * disk once (1 GiB sequential, 1706 pool pieces taken per GiB instead of ~1024).
+ * has read to its end first; then of a stale piece (STALE_MS); then of the piece stored last,
+ * the one a reader needs latest. Least recently used dropped exactly the piece a reader behind
+ * the download needed next (read-ahead lands newer pieces than the one it reads), and each read
+ * back from disk then dropped the following one: at full speed about two pieces in three were
+ * read back once (1 GiB sequential, 1706 pool pieces taken per GiB instead of ~1024). A piece
+ * arriving into a set full of pieces nobody has read yet is therefore not kept at all: it is on
+ * disk, and the pieces held are the ones the readers reach first.
  */
 export class HotPieces {
   private readonly pieces = new Map<string, Buffer>()
   /** held pieces some read reached the end of, in the order they did */
   private readonly consumed = new Set<string>()
+  /** when each held piece was stored or read last (ms); its keys in the order they were stored */
+  private readonly touched = new Map<string, number>()
   private bytes = 0
   private idleTimer: NodeJS.Timeout | undefined
 
@@ -35,7 +46,7 @@ export class HotPieces {
    * At most `maxPieces` pieces and `maxBytes` bytes (one piece is always kept, however large).
    * Pieces from `pool` are held as one of their owners, and views of them handed out are lent.
    */
-  constructor (private readonly maxPieces: number, private readonly maxBytes: number, private readonly pool?: PiecePool) {}
+  constructor (private readonly maxPieces: number, private readonly maxBytes: number, private readonly pool?: PiecePool, private readonly now: () => number = Date.now) {}
 
   /** `view` of a held piece leaves the store (PiecePool.lend). */
   lend (view: Buffer): Buffer { return this.pool?.lend(view) ?? view }
@@ -50,7 +61,8 @@ export class HotPieces {
     this.used()
     const key = pieceKey(infoHash, index)
     const b = this.pieces.get(key)
-    if (b !== undefined) { this.pieces.delete(key); this.pieces.set(key, b); this.consumed.delete(key) }
+    // touched.set keeps the key's place there: that order stays the order pieces were stored in
+    if (b !== undefined) { this.pieces.delete(key); this.pieces.set(key, b); this.consumed.delete(key); this.touched.set(key, this.now()) }
     return b
   }
 
@@ -60,16 +72,29 @@ export class HotPieces {
     if (this.pieces.has(key)) this.consumed.add(key)
   }
 
-  set (infoHash: string, index: number, data: Buffer): void {
+  /** Holds a verified piece; `reading`: a read wants it now (one it waited on, or read back from disk), so it stays. */
+  set (infoHash: string, index: number, data: Buffer, reading = false): void {
     this.used()
     const key = pieceKey(infoHash, index)
     this.remove(key)
     this.pool?.retain(data)
     this.pieces.set(key, data)
+    this.touched.set(key, this.now())
     this.bytes += data.length
     while (this.pieces.size > 1 && (this.pieces.size > this.maxPieces || this.bytes > this.maxBytes)) {
-      this.remove(this.consumed.values().next().value ?? this.pieces.keys().next().value!)
+      this.remove(this.victim(reading ? key : undefined))
     }
+  }
+
+  /** The piece to let go of (see the class): never `keep`. */
+  private victim (keep: string | undefined): string {
+    const consumed = this.consumed.values().next().value
+    if (consumed !== undefined) return consumed
+    const oldest = this.pieces.keys().next().value!
+    if (oldest !== keep && this.now() - this.touched.get(oldest)! > STALE_MS) return oldest
+    let last = oldest
+    for (const key of this.touched.keys()) if (key !== keep) last = key
+    return last
   }
 
   forget (infoHash: string, index: number): void { this.remove(pieceKey(infoHash, index)) }
@@ -98,6 +123,7 @@ export class HotPieces {
     if (b === undefined) return
     this.pieces.delete(key)
     this.consumed.delete(key)
+    this.touched.delete(key)
     this.bytes -= b.length
     this.pool?.release(b)
   }
@@ -114,9 +140,9 @@ export class HotPieceStore implements PieceStore {
   get have (): PieceStore['have'] { return this.inner.have }
   get bytes (): number { return this.inner.bytes }
 
-  async write (index: number, data: Buffer, cold = false): Promise<boolean> {
+  async write (index: number, data: Buffer, use: WriteUse = 'ahead'): Promise<boolean> {
     const stored = await this.inner.write(index, data)
-    if (stored && !cold) this.hot.set(this.hash, index, data)
+    if (stored && use !== 'cold') this.hot.set(this.hash, index, data, use === 'reading')
     return stored
   }
 
@@ -142,7 +168,7 @@ export class HotPieceStore implements PieceStore {
       throw err
     }
     if (whole !== null && this.inner.have.get(index)) {
-      this.hot.set(this.hash, index, whole)
+      this.hot.set(this.hash, index, whole, true)
       if (offset + length >= size) this.hot.consume(this.hash, index)
     }
     const view = whole === null ? null : this.hot.lend(whole.subarray(offset, offset + length))

@@ -5,6 +5,12 @@
 // same conformance suite (test/unit/piece-store-conformance.test.ts).
 import type { Bitfield } from './bitfield.ts'
 
+/**
+ * Why a piece is stored: 'cold', nobody is about to read it (a prefetched piece), so it goes to
+ * disk only; 'ahead', read-ahead a reader reaches later; 'reading', a read waits on it now.
+ */
+export type WriteUse = 'cold' | 'ahead' | 'reading'
+
 export interface PieceStore {
   /** the pieces held: verified when stored, read back only if they still hash right */
   readonly have: Bitfield
@@ -13,10 +19,10 @@ export interface PieceStore {
   /**
    * Stores a verified piece. False when it was not kept: no room that is not pinned, a disk
    * that refuses the write (nothing is left behind then), or a store closed or destroyed.
-   * True for a piece already held. `cold`: nobody is about to read it (a prefetched piece), so
-   * a store that keeps recent pieces in memory keeps it only on disk.
+   * True for a piece already held. `use` tells a store that keeps recent pieces in memory what
+   * the piece is for (WriteUse).
    */
-  write (index: number, data: Buffer, cold?: boolean): Promise<boolean>
+  write (index: number, data: Buffer, use?: WriteUse): Promise<boolean>
   /**
    * Bytes [offset, offset+length) of a held piece, or null when it is not held, or no longer
    * what was verified (changed on disk, shortened, unreadable): such a piece is dropped (the

@@ -169,8 +169,8 @@ export class Transfer implements PieceTraffic {
     this.writingBytes += buf.length
     // a prefetched piece nobody reads yet (the pins after an assign) goes to disk only: held
     // in the hot set, each kept its own buffer, and the pool could not reuse them
-    const cold = ws === undefined && this.scheduler.wanted(piece)?.class === 'background'
-    this.store.write(piece, buf, cold).then(stored => {
+    const use = ws !== undefined ? 'reading' : this.scheduler.wanted(piece)?.class === 'background' ? 'cold' : 'ahead'
+    this.store.write(piece, buf, use).then(stored => {
       if (!stored) { this.keepRefused(piece, buf); return }
       for (const p of this.host.peers) if (p.ready) p.wire.have(piece)
     }, err => { this.log.error({ err, piece }, 'cache write failed') })

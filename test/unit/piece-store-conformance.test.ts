@@ -179,9 +179,12 @@ for (const config of CONFIGS) {
       const { s } = await store(open(dir, 100 * PL), meta('f', pieces), evicted)
       await s.write(0, pieces[0]!)
       assert.deepEqual(await s.read(0, 0, PL), pieces[0], 'verified once')
-      for (let i = 1; i < 5; i++) await s.write(i, pieces[i]!)
-      // pieces 0 and 1 are no longer in a 2-piece memory after 2..4 were stored: what memory
-      // holds was verified, only the disk can change behind our back
+      await s.write(1, pieces[1]!)
+      assert.deepEqual(await s.read(1, 0, PL), pieces[1])
+      for (let i = 2; i < 5; i++) await s.write(i, pieces[i]!)
+      // a 2-piece memory let pieces 0 and 1 go first (read to their ends) when 2 and 3 came,
+      // and 4 came into a memory full of unread pieces: those three are on disk only. What
+      // memory holds was verified, only the disk can change behind our back
       const folder = join(dir, 'f'.repeat(40))
       replaceFile(join(folder, '0'), Buffer.alloc(PL, 0xee))
       replaceFile(join(folder, '1'), pieces[1]!) // rewritten with the right bytes
@@ -191,9 +194,9 @@ for (const config of CONFIGS) {
       assert.equal(existsSync(join(folder, '0')), false)
       assert.deepEqual(await s.read(1, 10, 5), pieces[1]!.subarray(10, 15), 'a changed file that still hashes right is kept')
       assert.equal(s.have.get(1), true)
-      rmSync(join(folder, '2'))
-      assert.equal(await s.read(2, 0, 1), null, 'a missing piece file is dropped')
-      assert.deepEqual(evicted, ['0', '2'])
+      rmSync(join(folder, '4'))
+      assert.equal(await s.read(4, 0, 1), null, 'a missing piece file is dropped')
+      assert.deepEqual(evicted, ['0', '4'])
     })
 
     test('a failed write leaves no temp file, keeps nothing, and the next write succeeds', async (t) => {
@@ -232,9 +235,10 @@ test('hot pieces: a piece read back from disk lands in pooled memory, reused onc
   const pool = new PiecePool(64 * PL)
   const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot: new HotPieces(1, PL, pool) })
   const s = await cache.open(meta('p', pieces), {})
-  for (let i = 0; i < 6; i++) assert.equal(await s.write(i, pieces[i]!), true) // only the last stays in memory
+  // read-ahead nobody has read yet: the one-piece set keeps the first, the one a reader reaches first
+  for (let i = 0; i < 6; i++) assert.equal(await s.write(i, pieces[i]!), true)
   const before = pool.allocated
-  for (let i = 0; i < 5; i++) {
+  for (let i = 1; i < 6; i++) {
     const view = await s.read(i, 10, 100)
     assert.deepEqual(view, pieces[i]!.subarray(10, 110))
     giveBack(view!) // a response wrote it out
@@ -253,7 +257,7 @@ test('hot pieces: a cold write (a prefetched piece nobody reads yet) is kept on 
   const pieces = data(2)
   const m = meta('k', pieces)
   const s = await cache.open(m, {})
-  assert.equal(await s.write(0, pieces[0]!, true), true)
+  assert.equal(await s.write(0, pieces[0]!, 'cold'), true)
   assert.equal(hot.get(m.info.infoHash, 0), undefined, 'a cold piece is not held in memory')
   assert.deepEqual(await s.read(0, 0, PL), pieces[0], 'a cold piece reads back from disk')
   assert.deepEqual(hot.get(m.info.infoHash, 0), pieces[0], 'once read it is held like any other')
@@ -276,4 +280,43 @@ test('hot pieces: full, the set lets go of a piece read to its end before an old
   assert.deepEqual(hot.get(m.info.infoHash, 0), pieces[0], 'the unread piece stays in memory')
   assert.equal(hot.get(m.info.infoHash, 1), undefined, 'the piece read to its end went first')
   assert.deepEqual(hot.get(m.info.infoHash, 2), pieces[2])
+})
+
+test('hot pieces: full of pieces nobody has read yet, the set keeps them and not a newer arrival; a piece a read waits on stays', async (t) => {
+  const hot = new HotPieces(2, 2 * PL)
+  t.after(() => { hot.close() })
+  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
+  const pieces = data(4)
+  const m = meta('r', pieces)
+  const s = await cache.open(m, {})
+  const h = m.info.infoHash
+  for (const i of [0, 1, 2]) assert.equal(await s.write(i, pieces[i]!), true) // read-ahead of a reader behind
+  assert.deepEqual(hot.get(h, 0), pieces[0], 'the piece the reader reaches first stays')
+  assert.deepEqual(hot.get(h, 1), pieces[1])
+  assert.equal(hot.get(h, 2), undefined, 'the newest read-ahead is on disk only')
+  assert.equal(await s.write(3, pieces[3]!, 'reading'), true)
+  assert.deepEqual(hot.get(h, 3), pieces[3], 'a piece a read waits on is held')
+  assert.deepEqual(hot.get(h, 0), pieces[0], 'in place of the read-ahead stored last')
+  assert.equal(hot.get(h, 1), undefined)
+  assert.deepEqual(await s.read(2, 0, PL / 2), pieces[2]!.subarray(0, PL / 2), 'read back from disk')
+  assert.deepEqual(hot.get(h, 2), pieces[2], 'a piece read back is held for the rest of its read')
+})
+
+test('hot pieces: pieces nobody touched for 30 s go before fresh ones (a reader that went away)', async (t) => {
+  let now = 1_000_000
+  const hot = new HotPieces(2, 2 * PL, undefined, () => now)
+  t.after(() => { hot.close() })
+  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
+  const pieces = data(3)
+  const m = meta('s', pieces)
+  const s = await cache.open(m, {})
+  const h = m.info.infoHash
+  assert.equal(await s.write(0, pieces[0]!), true)
+  now += 20_000
+  assert.equal(await s.write(1, pieces[1]!), true)
+  now += 11_000
+  assert.equal(await s.write(2, pieces[2]!), true)
+  assert.equal(hot.get(h, 0), undefined, 'the piece untouched for 31 s went')
+  assert.deepEqual(hot.get(h, 1), pieces[1])
+  assert.deepEqual(hot.get(h, 2), pieces[2], 'the new arrival took its place')
 })
