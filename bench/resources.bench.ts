@@ -107,7 +107,8 @@ const COUNTERS: Array<[string, RegExp]> = [
   ['pieces allocated', /^momoshtrem_piece_pool_pieces_total\{kind="allocated"\} (\S+)$/m],
   ['pieces reused', /^momoshtrem_piece_pool_pieces_total\{kind="reused"\} (\S+)$/m],
   ['views given back', /^momoshtrem_piece_pool_views_returned_total\{how="given_back"\} (\S+)$/m],
-  ['views collected', /^momoshtrem_piece_pool_views_returned_total\{how="collected"\} (\S+)$/m]
+  ['views collected', /^momoshtrem_piece_pool_views_returned_total\{how="collected"\} (\S+)$/m],
+  ['pieces read back from disk', /^momoshtrem_hot_pieces_reads_total\{from="disk"\} (\S+)$/m]
 ]
 
 /** The COUNTERS a momoshtrem server exposes now (a build without some has fewer); none for a peer. */

@@ -41,6 +41,9 @@ export class HotPieces {
   private readonly touched = new Map<string, number>()
   private bytes = 0
   private idleTimer: NodeJS.Timeout | undefined
+  /** reads of held pieces answered from memory, and pieces read back whole from disk (counters for /metrics) */
+  hits = 0
+  readBacks = 0
 
   /**
    * At most `maxPieces` pieces and `maxBytes` bytes (one piece is always kept, however large).
@@ -151,6 +154,7 @@ export class HotPieceStore implements PieceStore {
     const hit = this.hot.get(this.hash, index)
     const size = pieceSize(this.meta.info, index)
     if (hit !== undefined) {
+      this.hot.hits++
       this.inner.touch(index)
       if (offset + length >= size) this.hot.consume(this.hash, index)
       return this.hot.lend(hit.subarray(offset, offset + length))
@@ -159,6 +163,7 @@ export class HotPieceStore implements PieceStore {
     // into piece memory: a reader behind the download reads every piece back from disk once
     // (evicted from here before it got to it), and a fresh buffer each time was as much new
     // memory for the collector as the download itself
+    this.hot.readBacks++
     const mem = this.hot.take(size)
     let whole: Buffer | null
     try {
@@ -177,6 +182,8 @@ export class HotPieceStore implements PieceStore {
   }
 
   touch (index: number): void { this.inner.touch(index) }
+
+  consumed (index: number): void { this.hot.consume(this.hash, index) }
 
   async evict (index: number): Promise<void> {
     this.hot.forget(this.hash, index)

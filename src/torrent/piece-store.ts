@@ -33,6 +33,11 @@ export interface PieceStore {
   read (index: number, offset: number, length: number, into?: Buffer): Promise<Buffer | null>
   /** Marks a held piece as just used: the last to be evicted for room. */
   touch (index: number): void
+  /**
+   * A reader got to the end of the piece outside the store (from its buffer while it was being
+   * written): a store that keeps recent pieces in memory lets this one go first.
+   */
+  consumed? (index: number): void
   /** Drops a held piece (no-op when not held); the `evicted` hook runs. */
   evict (index: number): Promise<void>
   /** Deletes every piece of this torrent; nothing is written for it afterwards. */

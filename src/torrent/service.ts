@@ -17,7 +17,7 @@ import { PiecePool } from './piece-pool.ts'
 import { TokenBucket } from './rate-limit.ts'
 import { TICK_MS } from './swarm.ts'
 import { TorrentSession } from './session.ts'
-import type { Torrent, TorrentService, TorrentStats } from './types.ts'
+import type { PoolCounters, Torrent, TorrentService, TorrentStats } from './types.ts'
 
 export async function createTorrentService (cfg: Readonly<Config['torrent']>, logger: Logger): Promise<TorrentService> {
   const engine = new Engine(cfg, logger)
@@ -26,8 +26,12 @@ export async function createTorrentService (cfg: Readonly<Config['torrent']>, lo
 }
 
 const HASH_RE = /^[0-9a-f]{40}$/
-/** verified pieces kept in memory across all torrents (most recently stored/read) */
-const HOT_PIECES = 16
+/**
+ * Verified pieces kept in memory across all torrents (HotPieces). 40: a reader's whole window
+ * (streaming.readahead_bytes 32 MiB + urgent_bytes 4 MiB at 1 MiB pieces) fits, so a reader
+ * behind the download reads no piece back from disk; HOT_BYTES bounds larger pieces.
+ */
+const HOT_PIECES = 40
 const HOT_BYTES = 64 * 1024 * 1024
 /**
  * Free piece memory kept for reuse (PiecePool): about a second of pieces at full speed, since
@@ -39,6 +43,8 @@ class Engine implements TorrentService {
   private readonly sessions = new Map<string, TorrentSession>()
   private readonly adding = new Map<string, Promise<Torrent>>()
   private ctx!: EngineContext
+  /** the memory of recent pieces every torrent's store reads through (its counters go to /metrics) */
+  private hot!: HotPieces
   private timer: NodeJS.Timeout | undefined
   private closing: Promise<void> | undefined
 
@@ -61,6 +67,7 @@ class Engine implements TorrentService {
       hash => { this.onIdle(hash) }
     )
     const pool = new PiecePool(POOL_FREE_BYTES)
+    this.hot = new HotPieces(HOT_PIECES, HOT_BYTES, pool)
     this.ctx = {
       cfg,
       log: this.log,
@@ -70,7 +77,7 @@ class Engine implements TorrentService {
         folder: cfg.cache_folder,
         limit: cfg.global_cache_size * 1024 * 1024,
         log: this.log.child({ part: 'cache' }),
-        hot: new HotPieces(HOT_PIECES, HOT_BYTES, pool)
+        hot: this.hot
       }),
       pool,
       persistence,
@@ -191,9 +198,9 @@ class Engine implements TorrentService {
 
   cacheUsage (): { used: number, limit: number } { return this.ctx.cache.usage() }
 
-  poolCounters (): { allocated: number, reused: number, givenBack: number, collected: number } {
+  poolCounters (): PoolCounters {
     const { allocated, reused, givenBack, collected } = this.ctx.pool
-    return { allocated, reused, givenBack, collected }
+    return { allocated, reused, givenBack, collected, hits: this.hot.hits, readBacks: this.hot.readBacks }
   }
 
   async close (): Promise<void> {

@@ -55,6 +55,8 @@ export interface TransferHost {
 export class Transfer implements PieceTraffic {
   readonly scheduler: Scheduler<Peer>
   private readonly waiters = new Map<number, Set<(buf: Buffer) => void>>()
+  /** pieces being written (`writing`) that a read already got to the end of */
+  private readonly readToEnd = new Set<number>()
   /** verified pieces still being written to the cache */
   private readonly writing = new Map<number, Buffer>()
   private writingBytes = 0
@@ -175,6 +177,8 @@ export class Transfer implements PieceTraffic {
       for (const p of this.host.peers) if (p.ready) p.wire.have(piece)
     }, err => { this.log.error({ err, piece }, 'cache write failed') })
       .finally(() => {
+        // read to its end while it was written: the hot set holds it, and lets it go first
+        if (this.readToEnd.delete(piece)) this.store.consumed?.(piece)
         this.writing.delete(piece)
         this.writingBytes -= buf.length
         // the waiters lent what they kept, the store retained what it keeps
@@ -224,7 +228,10 @@ export class Transfer implements PieceTraffic {
 
   async pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null> {
     const w = this.writing.get(piece) ?? this.refused.get(piece)
-    if (w !== undefined) return this.host.pool.lend(w.subarray(from, to))
+    if (w !== undefined) {
+      if (to >= w.length && this.writing.has(piece)) this.readToEnd.add(piece)
+      return this.host.pool.lend(w.subarray(from, to))
+    }
     return await this.store.read(piece, from, to - from)
   }
 

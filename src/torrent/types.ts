@@ -203,5 +203,8 @@ export interface TorrentService {
   close (): Promise<void>
 }
 
-/** The piece pool's totals (PiecePool's counters), for /metrics and the benches. */
-export interface PoolCounters { allocated: number, reused: number, givenBack: number, collected: number }
+/**
+ * The piece pool's totals (PiecePool's counters), and the hot set's reads of held pieces from
+ * memory and pieces read back whole from disk (HotPieces), for /metrics and the benches.
+ */
+export interface PoolCounters { allocated: number, reused: number, givenBack: number, collected: number, hits: number, readBacks: number }

@@ -320,3 +320,20 @@ test('hot pieces: pieces nobody touched for 30 s go before fresh ones (a reader 
   assert.deepEqual(hot.get(h, 1), pieces[1])
   assert.deepEqual(hot.get(h, 2), pieces[2], 'the new arrival took its place')
 })
+
+test('hot pieces: a piece read to its end from its buffer while it was written (consumed) goes first', async (t) => {
+  const hot = new HotPieces(2, 2 * PL)
+  t.after(() => { hot.close() })
+  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
+  const pieces = data(3)
+  const m = meta('w', pieces)
+  const s = await cache.open(m, {})
+  const h = m.info.infoHash
+  assert.equal(await s.write(0, pieces[0]!), true)
+  assert.equal(await s.write(1, pieces[1]!), true)
+  s.consumed?.(1) // the engine served piece 1's last bytes from its buffer before the write ended
+  assert.equal(await s.write(2, pieces[2]!), true)
+  assert.equal(hot.get(h, 1), undefined, 'the piece already read went')
+  assert.deepEqual(hot.get(h, 0), pieces[0], 'the unread piece stays')
+  assert.deepEqual(hot.get(h, 2), pieces[2], 'the new arrival is held in its place')
+})
