@@ -22,6 +22,8 @@ export interface ReadHost {
   lend (view: Buffer): Buffer
   /** calls `cb` with the whole piece once it is verified; returns the unsubscribe */
   onPiece (piece: number, cb: (buf: Buffer) => void): () => void
+  /** a read got to the end of `piece` from the buffer onPiece gave it (the hot set lets it go first) */
+  readThrough? (piece: number): void
   /** register/unregister a pending read so close() can reject it */
   track (abort: (err: Error) => void): () => void
   /** read-ahead cap for one reader (cache budget shared by active readers) */
@@ -74,8 +76,13 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
     const onAbort = (): void => { finish(opts.signal?.reason ?? new Error('aborted')) }
     const untrack = host.track(err => { finish(err) })
     const untrackReader = track?.(err => { finish(err) })
-    /** Takes piece p's bytes from `data` (at torrent offset dataStart); true when `data` itself became the result. */
-    const copy = (p: number, data: Buffer, dataStart: number): boolean => {
+    /**
+     * Takes piece p's bytes from `data` (at torrent offset dataStart); true when `data` itself
+     * became the result. `lent`: `data` is a view lent already (pieceSlice's), not the piece's
+     * own buffer (onPiece's), which never leaves unlent: its memory would be reused under the
+     * holder's feet.
+     */
+    const copy = (p: number, data: Buffer, dataStart: number, lent: boolean): boolean => {
       if (settled || !missing.has(p)) return false
       const a = Math.max(start, p * pl)
       const b = Math.min(end, (p + 1) * pl)
@@ -85,8 +92,9 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
       // a slice that is exactly the range (pieceSlice's, lent already) goes out as it is: a
       // view of it would be a second lend, the first one then only collectable, and its piece
       // kept out of reuse until a collection whatever the caller gives back
-      else if (a === dataStart && b - a === data.length) { view = data; kept = true }
+      else if (lent && a === dataStart && b - a === data.length) { view = data; kept = true }
       else view = host.lend(data.subarray(a - dataStart, b - dataStart))
+      if (!lent && b - dataStart === data.length) host.readThrough?.(p)
       missing.delete(p)
       if (missing.size === 0) finish()
       return kept
@@ -94,14 +102,14 @@ export async function readFileRange (host: ReadHost, file: TorrentFileInfo, offs
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     const wait = Math.max(0, deadline - Date.now())
     timer = setTimeout(() => { finish(new TimeoutError('read_timeout', `read of ${len} bytes at ${offset} in ${file.path} timed out`)) }, wait)
-    for (const p of missing) unsubs.push(host.onPiece(p, buf => { copy(p, buf, p * pl) }))
+    for (const p of missing) unsubs.push(host.onPiece(p, buf => { copy(p, buf, p * pl, false) }))
     host.addSource(source)
     for (const p of [...missing]) {
       const a = Math.max(start, p * pl) - p * pl
       const b = Math.min(end, (p + 1) * pl) - p * pl
       host.pieceSlice(p, a, b).then(data => {
         // a slice copied from (or not needed any more) goes straight back to its piece
-        if (data !== null && !copy(p, data, p * pl + a)) giveBack(data)
+        if (data !== null && !copy(p, data, p * pl + a, true)) giveBack(data)
       }, () => {})
     }
   })

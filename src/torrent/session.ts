@@ -245,6 +245,8 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
 
   onPiece (piece: number, cb: (buf: Buffer) => void): () => void { return this.transfer?.onPiece(piece, cb) ?? (() => {}) }
 
+  readThrough (piece: number): void { this.transfer?.readThrough(piece) }
+
   track (abort: (err: Error) => void): () => void {
     this.pendingReads.add(abort)
     return () => { this.pendingReads.delete(abort) }

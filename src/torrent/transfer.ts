@@ -166,9 +166,10 @@ export class Transfer implements PieceTraffic {
 
   private deliver (piece: number, buf: Buffer): void {
     const ws = this.waiters.get(piece)
-    if (ws !== undefined) for (const w of [...ws]) w(buf)
+    // writing first: a waiter that read the piece to its end marks it (readThrough)
     this.writing.set(piece, buf)
     this.writingBytes += buf.length
+    if (ws !== undefined) for (const w of [...ws]) w(buf)
     // a prefetched piece nobody reads yet (the pins after an assign) goes to disk only: held
     // in the hot set, each kept its own buffer, and the pool could not reuse them
     const use = ws !== undefined ? 'reading' : this.scheduler.wanted(piece)?.class === 'background' ? 'cold' : 'ahead'
@@ -229,10 +230,19 @@ export class Transfer implements PieceTraffic {
   async pieceSlice (piece: number, from: number, to: number): Promise<Buffer | null> {
     const w = this.writing.get(piece) ?? this.refused.get(piece)
     if (w !== undefined) {
-      if (to >= w.length && this.writing.has(piece)) this.readToEnd.add(piece)
+      if (to >= w.length) this.readThrough(piece)
       return this.host.pool.lend(w.subarray(from, to))
     }
     return await this.store.read(piece, from, to - from)
+  }
+
+  /**
+   * A read got to the end of `piece` outside the store (from its buffer while it is written):
+   * the store learns it once it holds the piece, so its hot set lets it go first.
+   */
+  readThrough (piece: number): void {
+    if (this.writing.has(piece)) this.readToEnd.add(piece)
+    else this.store.consumed?.(piece)
   }
 
   /** Interest: we want anything the peer has that we lack (cheap scan on bitfield changes). */

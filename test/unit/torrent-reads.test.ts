@@ -101,6 +101,35 @@ test('reader: a reader nobody sized keeps the minimum window, whatever it reads'
   reader.close()
 })
 
+test('reads: a whole piece a read waited for goes out as a lent view, never the piece\'s own buffer, and the read marks it read through', async () => {
+  const pool = new PiecePool(64 * PL)
+  const { host } = fakeHost()
+  host.lend = (v) => pool.lend(v)
+  const through: number[] = []
+  host.readThrough = (p) => { through.push(p) }
+  const piece = pool.take(PL).fill(3)
+  let give: ((buf: Buffer) => void) | undefined
+  host.onPiece = (_p, cb) => { give = cb; return () => {} }
+  const read = readFileRange(host, file, 3 * PL, PL, { shared: true })
+  await new Promise((resolve) => setImmediate(resolve))
+  give!(piece)
+  const got = await read
+  assert.notEqual(got, piece, 'a view, not the buffer the pool reuses')
+  assert.equal(got.length, PL)
+  assert.equal(got[0], 3)
+  assert.deepEqual(through, [3], 'the read got to the piece\'s end')
+  pool.release(piece)
+  assert.notEqual(pool.take(PL), piece, 'the piece stays out while the view is')
+  giveBack(got)
+  assert.equal(pool.take(PL), piece, 'back once the view was given back')
+  const part = readFileRange(host, file, 4 * PL, PL / 2, { shared: true })
+  await new Promise((resolve) => setImmediate(resolve))
+  give!(pool.take(PL))
+  await part
+  assert.deepEqual(through, [3], 'a read that stops short of the end does not mark it')
+  pool.close()
+})
+
 test('reads: slices of pooled piece memory are lent once, and those only copied from go straight back', async () => {
   const pool = new PiecePool(64 * PL)
   const pieces = [0, 1, 2].map((p) => pool.take(PL).fill(p))
