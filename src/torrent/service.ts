@@ -31,7 +31,7 @@ const HASH_RE = /^[0-9a-f]{40}$/
  * (streaming.readahead_bytes 32 MiB + urgent_bytes 4 MiB at 1 MiB pieces) fits, so a reader
  * behind the download reads no piece back from disk; HOT_BYTES bounds larger pieces.
  */
-const HOT_PIECES = 40
+export const HOT_PIECES = 40
 const HOT_BYTES = 64 * 1024 * 1024
 /**
  * Free piece memory kept for reuse (PiecePool): about a second of pieces at full speed, since

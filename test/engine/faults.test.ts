@@ -17,6 +17,7 @@ import { startTracker } from '../helpers/tracker.ts'
 import { createTestEngine, folderBytes, listFiles, type TestEngine } from '../helpers/engine.ts'
 import { deadlineIn, readAndCompare } from '../helpers/engine-asserts.ts'
 import { waitFor, withTimeout } from '../helpers/wait.ts'
+import { HOT_PIECES } from '../../src/torrent/service.ts'
 import type { Torrent } from '../../src/torrent/types.ts'
 
 const P = 64 * KiB
@@ -93,14 +94,14 @@ test('peers: a record that already lost its peers (as earlier versions left it) 
 // ---- corrupt cache ----
 
 /**
- * Reads enough other pieces to push `piece` out of the engine's in-memory hot set (16 pieces).
+ * Reads enough other pieces to push `piece` out of the engine's in-memory hot set (HOT_PIECES).
  * A piece joins that set when its cache write lands, and writes queue behind each other (on a
  * loaded machine they lag the reads by seconds), so the fillers count only once on disk.
  */
 async function pushOutOfMemory (e: TestEngine, torrent: Torrent, fx: Fixture, except: number, from: number): Promise<void> {
   const f = torrent.info.files[0]!
   const fillers: number[] = []
-  for (let p = from; p < from + 24; p++) if (p !== except) fillers.push(p)
+  for (let p = from; p < from + HOT_PIECES + 8; p++) if (p !== except) fillers.push(p)
   for (const p of fillers) await readAndCompare(torrent, fx, f, p * P, P, deadlineIn(15_000), `filler piece ${p}:`)
   for (const p of fillers) await cachedPiece(e, torrent, p)
 }
@@ -128,7 +129,7 @@ async function expectRefetched (t: TestContext, torrent: Torrent, seeder: Seeder
 
 test('cache: a piece changed on disk after it was verified is re-hashed, dropped and refetched in the same run', { timeout: 120_000 }, async (t) => {
   const { dir } = fixtureDir(t)
-  const fx = writeFixture(dir, singleFileSpec(4 * MiB, 'overwritten.bin'))
+  const fx = writeFixture(dir, singleFileSpec(8 * MiB, 'overwritten.bin'))
   const seeder = await startSeeder(t, { path: fx.root, pieceLength: P })
   const e = await createTestEngine(t, { add_timeout: 20 })
   const torrent = await withTimeout(e.engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
@@ -145,11 +146,13 @@ test('cache: a piece changed on disk after it was verified is re-hashed, dropped
   // truncated
   await readAndCompare(torrent, fx, f, 5 * P, P, deadlineIn(15_000), 'piece 5:')
   const file5 = await cachedPiece(e, torrent, 5)
-  await pushOutOfMemory(e, torrent, fx, 5, 32)
+  await pushOutOfMemory(e, torrent, fx, 5, 8 + HOT_PIECES + 8)
   truncateSync(file5, P / 2)
   await expectRefetched(t, torrent, seeder, fx, 5, 'truncated')
 
-  // grown: the right bytes followed by more
+  // grown: the right bytes followed by more (piece 3, refetched and read only in part, is read
+  // to its end first: the hot set holds a piece nobody has finished reading against the fillers)
+  await readAndCompare(torrent, fx, f, 3 * P, P, deadlineIn(15_000), 'piece 3 again:')
   await pushOutOfMemory(e, torrent, fx, 3, 8)
   writeFileSync(file3, Buffer.concat([fx.expected(f.path, 3 * P, P), Buffer.alloc(100)]))
   await expectRefetched(t, torrent, seeder, fx, 3, 'grown')
