@@ -250,46 +250,42 @@ test('hot pieces: a piece read back from disk lands in pooled memory, reused onc
   pool.close()
 })
 
-test('hot pieces: a cold write (a prefetched piece nobody reads yet) is kept on disk only, until read', async (t) => {
-  const hot = new HotPieces(4, 4 * PL)
+/** A store over `hot` (closed with the test) and a fresh cache folder, with `n` pieces of torrent `hashChar`. */
+async function hotStore (t: TestContext, hot: HotPieces, n: number, hashChar: string): Promise<{ s: PieceStore, pieces: Buffer[], h: string }> {
   t.after(() => { hot.close() })
   const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
-  const pieces = data(2)
-  const m = meta('k', pieces)
-  const s = await cache.open(m, {})
+  const pieces = data(n)
+  const m = meta(hashChar, pieces)
+  return { s: await cache.open(m, {}), pieces, h: m.info.infoHash }
+}
+
+test('hot pieces: a cold write (a prefetched piece nobody reads yet) is kept on disk only, until read', async (t) => {
+  const hot = new HotPieces(4, 4 * PL)
+  const { s, pieces, h } = await hotStore(t, hot, 2, 'k')
   assert.equal(await s.write(0, pieces[0]!, 'cold'), true)
-  assert.equal(hot.get(m.info.infoHash, 0), undefined, 'a cold piece is not held in memory')
+  assert.equal(hot.get(h, 0), undefined, 'a cold piece is not held in memory')
   assert.deepEqual(await s.read(0, 0, PL), pieces[0], 'a cold piece reads back from disk')
-  assert.deepEqual(hot.get(m.info.infoHash, 0), pieces[0], 'once read it is held like any other')
+  assert.deepEqual(hot.get(h, 0), pieces[0], 'once read it is held like any other')
   assert.equal(await s.write(1, pieces[1]!), true)
-  assert.deepEqual(hot.get(m.info.infoHash, 1), pieces[1], 'a piece written for a reader is held')
+  assert.deepEqual(hot.get(h, 1), pieces[1], 'a piece written for a reader is held')
 })
 
 test('hot pieces: full, the set lets go of a piece read to its end before an older one nobody has read yet', async (t) => {
   const hot = new HotPieces(2, 2 * PL)
-  t.after(() => { hot.close() })
-  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
-  const pieces = data(3)
-  const m = meta('c', pieces)
-  const s = await cache.open(m, {})
+  const { s, pieces, h } = await hotStore(t, hot, 3, 'c')
   assert.equal(await s.write(0, pieces[0]!), true) // read-ahead, not read yet
   assert.equal(await s.write(1, pieces[1]!), true)
   assert.deepEqual(await s.read(1, 0, PL / 2), pieces[1]!.subarray(0, PL / 2))
   assert.deepEqual(await s.read(1, PL / 2, PL / 2), pieces[1]!.subarray(PL / 2), 'the reader reaches the end of piece 1')
   assert.equal(await s.write(2, pieces[2]!), true)
-  assert.deepEqual(hot.get(m.info.infoHash, 0), pieces[0], 'the unread piece stays in memory')
-  assert.equal(hot.get(m.info.infoHash, 1), undefined, 'the piece read to its end went first')
-  assert.deepEqual(hot.get(m.info.infoHash, 2), pieces[2])
+  assert.deepEqual(hot.get(h, 0), pieces[0], 'the unread piece stays in memory')
+  assert.equal(hot.get(h, 1), undefined, 'the piece read to its end went first')
+  assert.deepEqual(hot.get(h, 2), pieces[2])
 })
 
 test('hot pieces: full of pieces nobody has read yet, the set keeps them and not a newer arrival; a piece a read waits on stays', async (t) => {
   const hot = new HotPieces(2, 2 * PL)
-  t.after(() => { hot.close() })
-  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
-  const pieces = data(4)
-  const m = meta('r', pieces)
-  const s = await cache.open(m, {})
-  const h = m.info.infoHash
+  const { s, pieces, h } = await hotStore(t, hot, 4, 'r')
   for (const i of [0, 1, 2]) assert.equal(await s.write(i, pieces[i]!), true) // read-ahead of a reader behind
   assert.deepEqual(hot.get(h, 0), pieces[0], 'the piece the reader reaches first stays')
   assert.deepEqual(hot.get(h, 1), pieces[1])
@@ -305,12 +301,7 @@ test('hot pieces: full of pieces nobody has read yet, the set keeps them and not
 test('hot pieces: pieces nobody touched for 30 s go before fresh ones (a reader that went away)', async (t) => {
   let now = 1_000_000
   const hot = new HotPieces(2, 2 * PL, undefined, () => now)
-  t.after(() => { hot.close() })
-  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
-  const pieces = data(3)
-  const m = meta('s', pieces)
-  const s = await cache.open(m, {})
-  const h = m.info.infoHash
+  const { s, pieces, h } = await hotStore(t, hot, 3, 's')
   assert.equal(await s.write(0, pieces[0]!), true)
   now += 20_000
   assert.equal(await s.write(1, pieces[1]!), true)
@@ -323,12 +314,7 @@ test('hot pieces: pieces nobody touched for 30 s go before fresh ones (a reader 
 
 test('hot pieces: a piece read to its end from its buffer while it was written (consumed) goes first', async (t) => {
   const hot = new HotPieces(2, 2 * PL)
-  t.after(() => { hot.close() })
-  const cache = new PieceCache({ folder: tempDir(t), limit: 100 * PL, log: createLogger('silent'), hot })
-  const pieces = data(3)
-  const m = meta('w', pieces)
-  const s = await cache.open(m, {})
-  const h = m.info.infoHash
+  const { s, pieces, h } = await hotStore(t, hot, 3, 'w')
   assert.equal(await s.write(0, pieces[0]!), true)
   assert.equal(await s.write(1, pieces[1]!), true)
   s.consumed?.(1) // the engine served piece 1's last bytes from its buffer before the write ended
