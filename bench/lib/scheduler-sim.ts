@@ -10,7 +10,8 @@
 // 1.5 round trips, unchoke one round trip later, as the bench's traces show), a silent peer
 // that unchokes and never answers, two near fast seeders that vanish after a few blocks of
 // the first read, and our side: Peer's pipeline sizing (pipeline.ts) and Transfer's pump
-// (spreadUrgent, then fill every unchoked peer), a reader's default window behind each read.
+// (spreadUrgent, then fill every unchoked peer), a reader's default window behind each read
+// (shallow until a read continues the one before, as Reader's).
 // What is not: TCP windows, CPU time, the seeders' disk.
 import { BLOCK } from '../../src/torrent/metadata.ts'
 import { DEFAULT_MAX_PIPELINE, INITIAL_PIPELINE, nextRate, pipelineBlocks, slowStart } from '../../src/torrent/pipeline.ts'
@@ -222,7 +223,9 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
       const chunk = r.chunk ?? r.length
       const window = r.window ?? Math.max(2 * 1024 * 1024, 2 * pl)
       let pos = r.start
-      const reader: WantSource = { collect: (add) => { for (let i = Math.floor(pos / pl); i * pl < Math.min(info.length, pos + window); i++) add(i, 'readahead', Infinity, Math.max(0, i * pl - pos)) } }
+      // as Reader does: the window is shallow until a read continues the one before (a probe's)
+      let streaming = false
+      const reader: WantSource = { collect: (add) => { for (let i = Math.floor(pos / pl); i * pl < Math.min(info.length, pos + window); i++) add(i, 'readahead', Infinity, Math.max(0, i * pl - pos), !streaming) } }
       sched.sources.add(reader)
       const t0 = clock.now
       let lost = false
@@ -231,6 +234,7 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
         const need = new Set<number>()
         for (let i = Math.floor(off / pl); i <= Math.floor((off + len - 1) / pl); i++) if (!have.has(i)) need.add(i)
         waiting = need
+        streaming = off > r.start
         pos = off + len
         const deadline = Date.now() + 60_000
         const read: WantSource = { collect: (add) => { for (const i of need) add(i, 'urgent', deadline, Math.max(0, i * pl - off)) } }

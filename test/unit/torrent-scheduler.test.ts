@@ -418,3 +418,24 @@ test('scheduler: before any block, a peer\'s handshake round trip tells a near p
   // all unmeasured peers look alike without it: the distant one takes a block
   assert.ok(pick(false).includes('far'))
 })
+
+test('scheduler: a shallow want (a probing reader\'s window) gets a block of a peer only while nothing else is queued there', () => {
+  const { s, sent } = setup()
+  // piece 1 shallow, piece 2 a streaming reader's window, piece 3 a deferred read
+  s.sources.add({ collect: add => { add(1, 'readahead', Infinity, 0, true); add(2, 'readahead', Infinity, 5, false); add(3, 'deferred', Infinity, 0) } })
+  assert.deepEqual(s.wants().map((w) => [w.piece, w.shallow]), [[2, false], [1, true], [3, false]], 'deep before shallow within a class')
+  const idle = new FakePeer(100, new Set([1]))
+  assert.equal(s.fill(idle), 1, 'an idle peer: one block')
+  assert.equal(s.fill(idle), 0, 'no second one while the first is outstanding')
+  s.onBlock(idle, 1, 0, Buffer.alloc(B))
+  assert.equal(s.fill(idle), 1, 'and the next once it arrived')
+  const busy = new FakePeer(100, new Set([1, 3]))
+  assert.equal(s.fill(busy), 5, 'deeper work after the shallow want still fills the pipeline')
+  assert.deepEqual(sent.filter(([p]) => p === busy).map(([, piece]) => piece), [1, 3, 3, 3, 3], 'one shallow block, then the deferred read')
+  // wanted deep by another source too, it is not shallow
+  s.sources.add({ collect: add => { add(4, 'readahead', Infinity, 0, true) } })
+  s.sources.add({ collect: add => { add(4, 'deferred', Infinity, 0) } })
+  s.invalidate()
+  assert.equal(s.wanted(4)?.shallow, false)
+  assert.equal(s.fill(new FakePeer(100, new Set([4]))), 4, 'piece 4 at full depth')
+})
