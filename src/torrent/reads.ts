@@ -129,6 +129,8 @@ export class Reader implements WantSource, FileReader {
    * behind.
    */
   private streaming = false
+  /** the caller said it may stop reading soon (setReadahead's shallow) */
+  private probe = false
   private window: number
   /** file offset the window never passes (limit()) */
   private until = Infinity
@@ -144,8 +146,9 @@ export class Reader implements WantSource, FileReader {
     this.window = window ?? Math.max(MIN_WINDOW, 2 * host.info.pieceLength)
   }
 
-  setReadahead (bytes: number): void {
+  setReadahead (bytes: number, opts: { shallow?: boolean } = {}): void {
     this.window = Math.max(0, Math.floor(bytes))
+    this.probe = opts.shallow === true
     this.rewant()
   }
 
@@ -169,7 +172,7 @@ export class Reader implements WantSource, FileReader {
     const end = Math.min(until, this.pos + win)
     if (end <= this.pos) return
     // a caller that stated its end reads up to there: no probe
-    const shallow = !this.streaming && this.until === Infinity
+    const shallow = (this.probe || !this.streaming) && this.until === Infinity
     for (let p = Math.floor(this.pos / pl); p * pl < end; p++) add(p, 'readahead', Infinity, Math.max(0, p * pl - this.pos), shallow)
   }
 

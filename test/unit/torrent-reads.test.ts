@@ -152,3 +152,25 @@ test('reader: its window is shallow until a read continues the one before; a jum
   assert.deepEqual(window(), [[0, false], [1, false]], 'a caller that stated its end reads up to there')
   reader.close()
 })
+
+test('reader: a caller that says it may stop soon (setReadahead shallow) keeps even a streaming window shallow', async () => {
+  const { host, sources, deliver } = fakeHost()
+  host.readaheadCap = () => 100 * PL
+  const reader = new Reader(host, file, PL, () => {})
+  const shallow = (): boolean[] => {
+    const out: boolean[] = []
+    for (const s of sources) s.collect((_piece, cls, _deadline, _distance, sh) => { if (cls === 'readahead') out.push(sh === true) })
+    return out
+  }
+  for (const offset of [0, PL / 2]) {
+    const read = reader.read(offset, PL / 2)
+    deliver(0)
+    await read
+  }
+  assert.deepEqual(shallow(), [false], 'it streams')
+  reader.setReadahead(PL, { shallow: true })
+  assert.deepEqual(shallow(), [true], 'a probe, its caller says')
+  reader.setReadahead(PL)
+  assert.deepEqual(shallow(), [false], 'and a stream again')
+  reader.close()
+})
