@@ -94,7 +94,8 @@ export class SimPeer implements PeerLike {
   readonly up: number
   private tokens: number
   private tokensAt = 0
-  private freeAt = 0
+  /** when the seeder's link is free again: what it has queued, cancelled blocks included */
+  freeAt = 0
   sent = 0
   /** the other way's last arrival: a TCP stream keeps its order */
   lastDown = 0
@@ -149,7 +150,7 @@ export interface SimResult { ms: number[], silentAsked: number }
  * at `readStartMs`, the reads one after another (each with a reader window of
  * max(2 MiB, 2 pieces) behind it, closed when the read completes). Returns each read's time.
  */
-export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: TorrentInfo, reads: SimRead[], seed: number, readStartMs = 200): SimResult {
+export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: TorrentInfo, reads: SimRead[], seed: number, readStartMs = 200, trace?: (line: string) => void): SimResult {
   const clock = new Clock()
   const realNow = Date.now
   const epoch = 1e12
@@ -162,9 +163,18 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
     const zero = Buffer.alloc(BLOCK)
     let pumpQueued = false
     let silentAsked = 0
+    /** trace: the awaited pieces' requests and blocks per peer during the current read */
+    const stats = new Map<SimPeer, { asked: number, got: number, first: number, last: number }>()
+    let traced = new Set<number>()
+    const stat = (p: SimPeer): { asked: number, got: number, first: number, last: number } => {
+      let st = stats.get(p)
+      if (st === undefined) { st = { asked: 0, got: 0, first: Infinity, last: -Infinity }; stats.set(p, st) }
+      return st
+    }
     const hooks: SchedulerHooks<SimPeer> = {
       have: (i) => have.has(i),
       send: (p, piece, offset, length) => {
+        if (trace !== undefined && traced.has(piece)) stat(p).asked++
         if (p.spec.silent === true) { silentAsked++; return }
         const reach = p.lastUp = Math.max(p.lastUp, clock.now + oneWay(p))
         clock.at(reach, () => {
@@ -201,6 +211,7 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
     let waiting: Set<number> | null = null
     const onBlock = (p: SimPeer, piece: number, offset: number, length: number): void => {
       p.windowBytes += length
+      if (trace !== undefined && traced.has(piece)) { const st = stat(p); st.got++; st.first = Math.min(st.first, clock.now); st.last = clock.now }
       const done = sched.onBlock(p, piece, offset, length === BLOCK ? zero : zero.subarray(0, length), Date.now())
       if (done !== null) { have.add(done.piece); waiting?.delete(done.piece) }
       pump()
@@ -229,6 +240,13 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
       sched.sources.add(reader)
       const t0 = clock.now
       let lost = false
+      if (trace !== undefined) {
+        stats.clear()
+        traced = new Set()
+        for (let i = Math.floor(r.start / pl); i <= Math.floor((r.start + Math.min(r.length, chunk) - 1) / pl); i++) traced.add(i)
+        trace(`${r.name} at ${Math.round(t0)} ms: seeders' backlog (ms) ${peers.filter((p) => !p.closed && p.spec.silent !== true).map((p) => `${p.name} ${Math.round(Math.max(0, p.freeAt - t0))}`).join(', ')}`)
+        trace(`  our figures (rate KiB/s, pipeline, min latency ms): ${peers.filter((p) => !p.closed).map((p) => `${p.name} ${Math.round(p.rate / 1024)}, ${p.maxOutstanding}, ${Math.round(p.minLatency)}`).join('; ')}`)
+      }
       for (let off = r.start; off < r.start + r.length && !lost; off += chunk) {
         const len = Math.min(chunk, r.start + r.length - off)
         const need = new Set<number>()
@@ -246,6 +264,9 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
         sched.sources.delete(read)
       }
       ms.push(lost ? Infinity : clock.now - t0)
+      if (trace !== undefined) {
+        trace(`  ${Math.round(clock.now - t0)} ms; first chunk's blocks per peer (asked/got, first..last ms): ${[...stats].map(([p, st]) => `${p.name} ${st.asked}/${st.got} ${st.got > 0 ? `${Math.round(st.first - t0)}..${Math.round(st.last - t0)}` : ''}`).join('; ')}`)
+      }
       sched.sources.delete(reader)
       sched.invalidate()
       pump()
