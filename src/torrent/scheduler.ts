@@ -65,12 +65,15 @@ function latencyOf (p: PeerLike): number {
 /**
  * Bytes/s the peer delivers: `paced`, the rate of its latest run of back-to-back blocks (see
  * Pace: known a few blocks after it first answers, where the tick's average needs 500 ms and
- * averages in the gaps between reads), else its measured rate, or before either, what its
- * pipeline over its round trip allows (a peer that answered has a known round trip).
+ * averages in the gaps between reads), else its measured rate, no less than a distant home
+ * uplink's, or before either, what its pipeline over its round trip allows (a peer that
+ * answered has a known round trip). The measured rate is what we asked of the peer, not what
+ * it can do: a 15 Mbit peer asked a few blocks a read averaged 16 KiB/s, was expected to take
+ * a second a block, and sat idle through the next read.
  */
 function rateOf (p: PeerLike, paced = 0): number {
   if (paced > 0) return paced
-  if (p.rate !== undefined && p.rate > 0) return p.rate
+  if (p.rate !== undefined && p.rate > 0) return Math.max(UNKNOWN_RATE, p.rate)
   return measured(p) ? Math.max(UNKNOWN_RATE, p.maxOutstanding * BLOCK * 1000 / Math.max(1, p.minLatency!)) : UNKNOWN_RATE
 }
 
@@ -204,6 +207,8 @@ export class Scheduler<P extends PeerLike> {
    */
   private readonly stalledPeers = new WeakSet<P>()
   private readonly paces = new WeakMap<P, Pace>()
+  /** when each peer should have sent the blocks we cancelled at it (see backlog) */
+  private readonly drainAt = new WeakMap<P, number>()
 
   /**
    * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
@@ -246,9 +251,19 @@ export class Scheduler<P extends PeerLike> {
     return owed > 0 ? Math.min(r, BLOCK * 1000 / owed) : r
   }
 
-  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
-  private eta (p: P, queued: number): number {
-    return latencyOf(p) + (queued + 1) * BLOCK * 1000 / this.rate(p)
+  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked (and what it still sends of cancelled ones). */
+  private eta (p: P, queued: number, now = Date.now()): number {
+    return latencyOf(p) + this.backlog(p, now) + (queued + 1) * BLOCK * 1000 / this.rate(p, now)
+  }
+
+  /**
+   * ms `p` still spends sending blocks we cancelled: a client that has read a block into its
+   * send buffer sends it anyway (webtorrent always does), ahead of anything asked since. Only an
+   * estimate (each cancelled block at the peer's rate, from when it was cancelled), so it
+   * lapses by itself when the peer did honour the CANCEL.
+   */
+  private backlog (p: P, now: number): number {
+    return Math.max(0, (this.drainAt.get(p) ?? 0) - now)
   }
 
   /** How many urgent requests `p` may hold (see UNMEASURED_URGENT, URGENT_AHEAD_MS). */
@@ -264,7 +279,7 @@ export class Scheduler<P extends PeerLike> {
    */
   private spare (holders: readonly P[], skip: P, ms: number, now: number): number {
     let n = 0
-    for (const p of holders) if (p !== skip) n += Math.max(0, Math.floor((ms - latencyOf(p)) * this.rate(p, now) / 1000 / BLOCK) - p.outstanding.size)
+    for (const p of holders) if (p !== skip) n += Math.max(0, Math.floor((ms - latencyOf(p) - this.backlog(p, now)) * this.rate(p, now) / 1000 / BLOCK) - p.outstanding.size)
     return n
   }
 
@@ -373,7 +388,11 @@ export class Scheduler<P extends PeerLike> {
       f.requesters[b]?.delete(peer)
       if (b < f.cursor) f.cursor = b
     }
-    if (sendCancel) this.hooks.cancel(peer, piece, o.offset, o.length)
+    if (sendCancel) {
+      const now = Date.now()
+      this.drainAt.set(peer, Math.max(this.drainAt.get(peer) ?? 0, now) + o.length * 1000 / this.rate(peer, now))
+      this.hooks.cancel(peer, piece, o.offset, o.length)
+    }
   }
 
   /**
@@ -409,7 +428,7 @@ export class Scheduler<P extends PeerLike> {
         let bestEta = Infinity
         let fullEta = Infinity
         for (const p of holders) {
-          const e = this.eta(p, p.outstanding.size)
+          const e = this.eta(p, p.outstanding.size, now)
           if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) { fullEta = Math.min(fullEta, e); continue }
           if (e < bestEta) { best = p; bestEta = e }
         }
@@ -476,11 +495,11 @@ export class Scheduler<P extends PeerLike> {
         const rush = w.deadline - now < DEADLINE_RUSH_MS
         // an idle peer also takes blocks queued behind others at a busy peer (typically one that
         // unchoked us first and got a whole piece before the rest of the swarm was ready)
-        const idle = peer.outstanding.size === 0
+        const idle = peer.outstanding.size === 0 && this.backlog(peer, now) === 0
         // endgame of the piece a read waits on: this peer takes a block too when it would
         // deliver it well before every peer already asked (a slow or distant one, one deep in
         // its queue, or a stalled one, which never counts)
-        const mine = this.eta(peer, peer.outstanding.size)
+        const mine = this.eta(peer, peer.outstanding.size, now)
         const known = measured(peer)
         const key0 = blockKey(f.piece, 0)
         for (let b = 0; b < n && room > 0; b++) {

@@ -439,3 +439,36 @@ test('scheduler: a shallow want (a probing reader\'s window) gets a block of a p
   assert.equal(s.wanted(4)?.shallow, false)
   assert.equal(s.fill(new FakePeer(100, new Set([4]))), 4, 'piece 4 at full depth')
 })
+
+test('scheduler: blocks cancelled at a peer still come before anything asked of it later: the next urgent piece goes elsewhere until they should be sent', () => {
+  const big: TorrentInfo = { infoHash: '0'.repeat(40), name: 'x', length: 3 * 16 * B, pieceLength: 16 * B, pieceCount: 3, files: [] }
+  const sent: Array<[FakePeer, number]> = []
+  const s = new Scheduler<FakePeer>(big, { have: () => false, send: (p, piece) => { sent.push([p, piece]) }, cancel: () => {} })
+  // three alike: 10 ms away, 1 MB/s (16 ms a block)
+  const [a, b, c] = [0, 1, 2].map(() => Object.assign(new FakePeer(100), { minLatency: 10, rate: 1_000_000 }))
+  let urgent = 0
+  s.sources.add({ collect: add => { add(urgent, 'urgent', Date.now() + 60_000, 0) } })
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([a!], t0), 16, 'a takes the whole of piece 0')
+  // the read moves on: piece 0's sixteen requests are cancelled, but a sends them anyway (256 ms)
+  urgent = 1
+  s.invalidate()
+  assert.equal(s.spreadUrgent([a!, b!], t0), 16)
+  const of = (piece: number, p: FakePeer): number => sent.filter(([q, i]) => q === p && i === piece).length
+  assert.deepEqual([of(1, a!), of(1, b!)], [0, 16], 'b delivers all sixteen before a would deliver one')
+  // long after: the estimate has lapsed, a is like any other peer again
+  urgent = 2
+  s.invalidate()
+  assert.equal(s.spreadUrgent([a!, c!], t0 + 1000), 16)
+  assert.deepEqual([of(2, a!), of(2, c!)], [8, 8])
+})
+
+test('scheduler: a peer asked little (its measured rate a few KiB/s) still counts as a home uplink, not as one block a second', () => {
+  const { s, sent } = setup()
+  s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+  // a near peer we asked a block or two per read (its tick average: 2 KB/s), and a far slow one
+  const quiet = Object.assign(new FakePeer(100), { minLatency: 20, rate: 2_000 })
+  const far = Object.assign(new FakePeer(100), { minLatency: 600, rate: 60_000 })
+  assert.equal(s.spreadUrgent([far, quiet]), 4)
+  assert.deepEqual(sent.map(([p]) => p === quiet ? 'quiet' : 'far'), ['quiet', 'quiet', 'quiet', 'quiet'])
+})
