@@ -283,7 +283,7 @@ export class Scheduler<P extends PeerLike> {
     return n
   }
 
-  /** A requested block arrived from `p`: extends its busy run, or starts one. */
+  /** A block arrived from `p` (one we asked for, or one we cancelled): extends its busy run, or starts one. */
   private pace (p: P, now: number): void {
     let s = this.paces.get(p)
     if (s === undefined) { s = { times: [], rate: 0 }; this.paces.set(p, s) }
@@ -291,8 +291,9 @@ export class Scheduler<P extends PeerLike> {
     if (s.times.length > PACE_WINDOW) s.times.shift()
     const span = now - s.times[0]!
     if (s.times.length >= PACE_BLOCKS && span >= PACE_MS) s.rate = (s.times.length - 1) * BLOCK * 1000 / span
-    // its queue ran dry: the gap until the next block is our request's round trip, not its pace
-    if (p.outstanding.size === 0) s.times.length = 0
+    // its queue ran dry (nothing asked, nothing cancelled left to send): the gap until the next
+    // block is our request's round trip, not its pace
+    if (p.outstanding.size === 0 && this.backlog(p, now) === 0) s.times.length = 0
   }
 
   /** Call when any source's wants changed. */
@@ -598,6 +599,11 @@ export class Scheduler<P extends PeerLike> {
       this.pace(peer, now)
       this.lastBlock.set(peer, now)
       this.stalledPeers.delete(peer)
+    } else if (this.backlog(peer, now) > 0) {
+      // a block we cancelled, sent anyway: it shows the peer's pace as well as one we wait for
+      // (a distant peer whose blocks all came after their read was done was never paced, and
+      // counted at a tenth of its rate)
+      this.pace(peer, now)
     }
     const live = this.inflight.get(piece)
     const f = live ?? this.orphans.get(piece)

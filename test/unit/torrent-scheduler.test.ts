@@ -472,3 +472,26 @@ test('scheduler: a peer asked little (its measured rate a few KiB/s) still count
   assert.equal(s.spreadUrgent([far, quiet]), 4)
   assert.deepEqual(sent.map(([p]) => p === quiet ? 'quiet' : 'far'), ['quiet', 'quiet', 'quiet', 'quiet'])
 })
+
+test('scheduler: cancelled blocks a peer sends anyway show its pace', () => {
+  const big: TorrentInfo = { infoHash: '0'.repeat(40), name: 'x', length: 2 * 16 * B, pieceLength: 16 * B, pieceCount: 2, files: [] }
+  const sent: Array<[FakePeer, number]> = []
+  const s = new Scheduler<FakePeer>(big, { have: () => false, send: (p, piece) => { sent.push([p, piece]) }, cancel: () => {} })
+  // measured, but asked too little to be paced: counted as a home uplink (128 KiB/s)
+  const far = Object.assign(new FakePeer(100), { minLatency: 300, rate: 1 })
+  const near = Object.assign(new FakePeer(100), { minLatency: 10, rate: 300_000 })
+  let urgent = 0
+  s.sources.add({ collect: add => { add(urgent, 'urgent', Date.now() + 60_000, 0) } })
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([far], t0), 16)
+  urgent = 1
+  s.invalidate()
+  s.wants() // piece 0 dropped: its sixteen requests at `far` cancelled
+  // it sends them anyway, one every 16 ms (1 MB/s)
+  for (let b = 0; b < 6; b++) s.onBlock(far, 0, b * B, Buffer.alloc(B), t0 + 300 + 16 * b)
+  // long after (its backlog sent)
+  s.spreadUrgent([far, near], t0 + 5000)
+  const farShare = sent.filter(([p, piece]) => p === far && piece === 1).length
+  // at 1 MB/s 300 ms away it delivers blocks 6-16 before `near` (55 ms a block) would
+  assert.ok(farShare >= 8, `far took ${farShare} of piece 1`)
+})
