@@ -3,7 +3,8 @@
 // changes too small for the real bench on a loaded machine to show; the real bench still has
 // the last word (CPU, TCP and webtorrent's own ways are not modelled).
 // Parameters: BENCH_NET_PIECES (MiB, "1,4,16"), BENCH_SIM_SEEDS (how many jitter seeds, 20),
-// BENCH_NET_BASE (a checkout whose src/torrent/scheduler.ts runs as 'base' beside this one's).
+// BENCH_NET_BASE (a checkout whose src/torrent/scheduler.ts runs as 'base' beside this one's),
+// BENCH_SIM_TRACE=<seed> (print that seed's reads: seeders' backlogs, blocks per peer).
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Scheduler } from '../src/torrent/scheduler.ts'
@@ -43,7 +44,8 @@ export async function run (): Promise<void> {
       const per: number[][] = reads.map(() => [])
       let silent = 0
       for (let seed = 1; seed <= SEEDS; seed++) {
-        const r = simulate(S, specs, info, reads, seed)
+        // BENCH_SIM_TRACE=<seed>: that seed's reads, per peer (lib/scheduler-sim.ts)
+        const r = simulate(S, specs, info, reads, seed, undefined, process.env.BENCH_SIM_TRACE === String(seed) ? (line) => { console.log(line) } : undefined)
         r.ms.forEach((ms, k) => per[k]!.push(ms / (reads[k]!.chunk === undefined ? limit : reads[k]!.length / bandwidth * 1000)))
         silent += r.silentAsked
       }

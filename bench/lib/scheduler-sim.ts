@@ -10,7 +10,8 @@
 // 1.5 round trips, unchoke one round trip later, as the bench's traces show), a silent peer
 // that unchokes and never answers, two near fast seeders that vanish after a few blocks of
 // the first read, and our side: Peer's pipeline sizing (pipeline.ts) and Transfer's pump
-// (spreadUrgent, then fill every unchoked peer), a reader's default window behind each read.
+// (spreadUrgent, then fill every unchoked peer), a reader's default window behind each read
+// (shallow until a read continues the one before, as Reader's).
 // What is not: TCP windows, CPU time, the seeders' disk.
 import { BLOCK } from '../../src/torrent/metadata.ts'
 import { DEFAULT_MAX_PIPELINE, INITIAL_PIPELINE, nextRate, pipelineBlocks, slowStart } from '../../src/torrent/pipeline.ts'
@@ -93,7 +94,8 @@ export class SimPeer implements PeerLike {
   readonly up: number
   private tokens: number
   private tokensAt = 0
-  private freeAt = 0
+  /** when the seeder's link is free again: what it has queued, cancelled blocks included */
+  freeAt = 0
   sent = 0
   /** the other way's last arrival: a TCP stream keeps its order */
   lastDown = 0
@@ -148,7 +150,7 @@ export interface SimResult { ms: number[], silentAsked: number }
  * at `readStartMs`, the reads one after another (each with a reader window of
  * max(2 MiB, 2 pieces) behind it, closed when the read completes). Returns each read's time.
  */
-export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: TorrentInfo, reads: SimRead[], seed: number, readStartMs = 200): SimResult {
+export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: TorrentInfo, reads: SimRead[], seed: number, readStartMs = 200, trace?: (line: string) => void): SimResult {
   const clock = new Clock()
   const realNow = Date.now
   const epoch = 1e12
@@ -161,9 +163,18 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
     const zero = Buffer.alloc(BLOCK)
     let pumpQueued = false
     let silentAsked = 0
+    /** trace: the awaited pieces' requests and blocks per peer during the current read */
+    const stats = new Map<SimPeer, { asked: number, got: number, first: number, last: number }>()
+    let traced = new Set<number>()
+    const stat = (p: SimPeer): { asked: number, got: number, first: number, last: number } => {
+      let st = stats.get(p)
+      if (st === undefined) { st = { asked: 0, got: 0, first: Infinity, last: -Infinity }; stats.set(p, st) }
+      return st
+    }
     const hooks: SchedulerHooks<SimPeer> = {
       have: (i) => have.has(i),
       send: (p, piece, offset, length) => {
+        if (trace !== undefined && traced.has(piece)) stat(p).asked++
         if (p.spec.silent === true) { silentAsked++; return }
         const reach = p.lastUp = Math.max(p.lastUp, clock.now + oneWay(p))
         clock.at(reach, () => {
@@ -200,6 +211,7 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
     let waiting: Set<number> | null = null
     const onBlock = (p: SimPeer, piece: number, offset: number, length: number): void => {
       p.windowBytes += length
+      if (trace !== undefined && traced.has(piece)) { const st = stat(p); st.got++; st.first = Math.min(st.first, clock.now); st.last = clock.now }
       const done = sched.onBlock(p, piece, offset, length === BLOCK ? zero : zero.subarray(0, length), Date.now())
       if (done !== null) { have.add(done.piece); waiting?.delete(done.piece) }
       pump()
@@ -222,15 +234,25 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
       const chunk = r.chunk ?? r.length
       const window = r.window ?? Math.max(2 * 1024 * 1024, 2 * pl)
       let pos = r.start
-      const reader: WantSource = { collect: (add) => { for (let i = Math.floor(pos / pl); i * pl < Math.min(info.length, pos + window); i++) add(i, 'readahead', Infinity, Math.max(0, i * pl - pos)) } }
+      // as Reader does: the window is shallow until a read continues the one before (a probe's)
+      let streaming = false
+      const reader: WantSource = { collect: (add) => { for (let i = Math.floor(pos / pl); i * pl < Math.min(info.length, pos + window); i++) add(i, 'readahead', Infinity, Math.max(0, i * pl - pos), !streaming) } }
       sched.sources.add(reader)
       const t0 = clock.now
       let lost = false
+      if (trace !== undefined) {
+        stats.clear()
+        traced = new Set()
+        for (let i = Math.floor(r.start / pl); i <= Math.floor((r.start + Math.min(r.length, chunk) - 1) / pl); i++) traced.add(i)
+        trace(`${r.name} at ${Math.round(t0)} ms: seeders' backlog (ms) ${peers.filter((p) => !p.closed && p.spec.silent !== true).map((p) => `${p.name} ${Math.round(Math.max(0, p.freeAt - t0))}`).join(', ')}`)
+        trace(`  our figures (rate KiB/s, pipeline, min latency ms): ${peers.filter((p) => !p.closed).map((p) => `${p.name} ${Math.round(p.rate / 1024)}, ${p.maxOutstanding}, ${Math.round(p.minLatency)}`).join('; ')}`)
+      }
       for (let off = r.start; off < r.start + r.length && !lost; off += chunk) {
         const len = Math.min(chunk, r.start + r.length - off)
         const need = new Set<number>()
         for (let i = Math.floor(off / pl); i <= Math.floor((off + len - 1) / pl); i++) if (!have.has(i)) need.add(i)
         waiting = need
+        streaming = off > r.start
         pos = off + len
         const deadline = Date.now() + 60_000
         const read: WantSource = { collect: (add) => { for (const i of need) add(i, 'urgent', deadline, Math.max(0, i * pl - off)) } }
@@ -242,6 +264,9 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
         sched.sources.delete(read)
       }
       ms.push(lost ? Infinity : clock.now - t0)
+      if (trace !== undefined) {
+        trace(`  ${Math.round(clock.now - t0)} ms; first chunk's blocks per peer (asked/got, first..last ms): ${[...stats].map(([p, st]) => `${p.name} ${st.asked}/${st.got} ${st.got > 0 ? `${Math.round(st.first - t0)}..${Math.round(st.last - t0)}` : ''}`).join('; ')}`)
+      }
       sched.sources.delete(reader)
       sched.invalidate()
       pump()

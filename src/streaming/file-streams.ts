@@ -165,7 +165,7 @@ export class FileStreams {
     state.suspendParked()
     if (p === undefined) {
       const reader = torrent.openReader(file.index, { readaheadBytes: this.o.settings.probeWindowBytes })
-      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes) => { reader.setReadahead(bytes) }, { now: this.clock.now }) }
+      p = { reader, ctl: new ReadaheadController(this.o.settings, (bytes, shallow) => { reader.setReadahead(bytes, { shallow }) }, { now: this.clock.now }) }
     }
     return { state, grace: g, parked: p }
   }

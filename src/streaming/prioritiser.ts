@@ -54,20 +54,25 @@ export function streamingSettings (s: Readonly<Config['streaming']>): StreamingS
  * A read that does not continue the previous one is a seek: the estimate and the sequential
  * run restart, so the window shrinks at once instead of pulling bytes past a stale position.
  * For its first probeMs after opening or resuming, a handle is a probe and its window at most
- * probeWindowBytes: enough to keep every peer busy while it reads, little left behind when the
- * player hangs up after a few kilobytes.
+ * probeWindowBytes, and shallow (each peer gets a block of it only while nothing else is queued
+ * there): enough to keep idle peers busy while it reads, little queued at the seeders in front
+ * of the player's next request when it hangs up after a few kilobytes. The server reads ahead
+ * of what the player takes (the socket buffers), so the engine's own sign of a stream (a read
+ * that continues the one before) comes within milliseconds even for a probe.
  */
 export class ReadaheadController {
   private readonly rate: ReadRateEstimator
   private readonly now: () => number
   private applied = -1
+  /** the window last pushed was shallow (pushed while probing) */
+  private appliedShallow = false
   private lastEnd = -1
   private suspended = false
   private probingSince: number
   /** bytes read back to back since the last seek (next-episode warm-up looks at this) */
   run = 0
 
-  constructor (private readonly settings: StreamingSettings, private readonly apply: (bytes: number) => void, rate: RateOptions = {}) {
+  constructor (private readonly settings: StreamingSettings, private readonly apply: (bytes: number, shallow: boolean) => void, rate: RateOptions = {}) {
     this.rate = new ReadRateEstimator(rate)
     this.now = rate.now ?? (() => performance.now())
     this.probingSince = this.now()
@@ -102,11 +107,13 @@ export class ReadaheadController {
     // requested far ahead of it only queue in front of the next urgent read at the seeders.
     const byRate = readaheadBytes(this.rate.rate(), { min: this.settings.urgentBytes, max: this.settings.readaheadBytes, seconds: this.settings.readaheadSeconds })
     let target = Math.max(Math.min(this.settings.urgentBytes, byRate), Math.min(byRate, 2 * this.run))
-    if (this.probing) target = Math.min(target, this.settings.probeWindowBytes)
+    const probing = this.probing
+    if (probing) target = Math.min(target, this.settings.probeWindowBytes)
     const atBound = target === this.settings.urgentBytes || target === this.settings.readaheadBytes || target === this.settings.probeWindowBytes
-    if (this.applied < 0 || Math.abs(target - this.applied) * 4 >= this.applied || (atBound && target !== this.applied)) {
+    if (this.applied < 0 || Math.abs(target - this.applied) * 4 >= this.applied || (atBound && target !== this.applied) || probing !== this.appliedShallow) {
       this.applied = target
-      this.apply(target)
+      this.appliedShallow = probing
+      this.apply(target, probing)
     }
   }
 
@@ -114,7 +121,7 @@ export class ReadaheadController {
   suspend (): void {
     if (this.suspended || this.applied <= 0) return
     this.suspended = true
-    this.apply(0)
+    this.apply(0, false)
   }
 
   /** Restores the window after suspend(): the reader was adopted by a reopen, which is a probe again. */
@@ -123,7 +130,8 @@ export class ReadaheadController {
     this.suspended = false
     this.probingSince = this.now()
     this.applied = Math.min(this.applied, this.settings.probeWindowBytes)
-    this.apply(this.applied)
+    this.appliedShallow = this.probing
+    this.apply(this.applied, this.appliedShallow)
   }
 
   /** Opened or resumed less than probeMs ago. */

@@ -127,6 +127,18 @@ const BOUNDED_AHEAD = 8 * 1024 * 1024
 export class Reader implements WantSource, FileReader {
   /** torrent offset of the end of the last read (-1 before the first) */
   private pos = -1
+  /** torrent offset of the start of the last read */
+  private start = -1
+  /**
+   * The last read continued the one before (it started between that read's start and the end
+   * of the window behind it): the reader streams, and its window is wanted at full depth.
+   * Until then it may be a player's probe (the header, the Cues at the end, a seek target read
+   * once): its window is shallow, since whatever the peers queue for it, the next probe waits
+   * behind.
+   */
+  private streaming = false
+  /** the caller said it may stop reading soon (setReadahead's shallow) */
+  private probe = false
   private window: number
   /** file offset the window never passes (limit()) */
   private until = Infinity
@@ -142,8 +154,9 @@ export class Reader implements WantSource, FileReader {
     this.window = window ?? Math.max(MIN_WINDOW, 2 * host.info.pieceLength)
   }
 
-  setReadahead (bytes: number): void {
+  setReadahead (bytes: number, opts: { shallow?: boolean } = {}): void {
     this.window = Math.max(0, Math.floor(bytes))
+    this.probe = opts.shallow === true
     this.rewant()
   }
 
@@ -166,7 +179,9 @@ export class Reader implements WantSource, FileReader {
     const win = Math.min(Math.max(this.window, rest), this.host.readaheadCap())
     const end = Math.min(until, this.pos + win)
     if (end <= this.pos) return
-    for (let p = Math.floor(this.pos / pl); p * pl < end; p++) add(p, 'readahead', Infinity, Math.max(0, p * pl - this.pos))
+    // a caller that stated its end reads up to there: no probe
+    const shallow = (this.probe || !this.streaming) && this.until === Infinity
+    for (let p = Math.floor(this.pos / pl); p * pl < end; p++) add(p, 'readahead', Infinity, Math.max(0, p * pl - this.pos), shallow)
   }
 
   async read (offset: number, length: number, opts: ReadOptions = {}): Promise<Buffer> {
@@ -175,6 +190,9 @@ export class Reader implements WantSource, FileReader {
     if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`)
     // nothing to read: no window move, no activity, no piece work
     if (length === 0 || offset >= this.file.length) return Buffer.alloc(0)
+    const start = this.file.offset + offset
+    this.streaming = this.pos >= 0 && start >= this.start && start <= this.pos + this.window
+    this.start = start
     this.pos = this.file.offset + Math.min(this.file.length, offset + length)
     this.rewant()
     // no AbortController per read: AbortSignal.any() was 4 % of the CPU of a sequential read at

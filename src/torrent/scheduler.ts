@@ -65,12 +65,15 @@ function latencyOf (p: PeerLike): number {
 /**
  * Bytes/s the peer delivers: `paced`, the rate of its latest run of back-to-back blocks (see
  * Pace: known a few blocks after it first answers, where the tick's average needs 500 ms and
- * averages in the gaps between reads), else its measured rate, or before either, what its
- * pipeline over its round trip allows (a peer that answered has a known round trip).
+ * averages in the gaps between reads), else its measured rate, no less than a distant home
+ * uplink's, or before either, what its pipeline over its round trip allows (a peer that
+ * answered has a known round trip). The measured rate is what we asked of the peer, not what
+ * it can do: a 15 Mbit peer asked a few blocks a read averaged 16 KiB/s, was expected to take
+ * a second a block, and sat idle through the next read.
  */
 function rateOf (p: PeerLike, paced = 0): number {
   if (paced > 0) return paced
-  if (p.rate !== undefined && p.rate > 0) return p.rate
+  if (p.rate !== undefined && p.rate > 0) return Math.max(UNKNOWN_RATE, p.rate)
   return measured(p) ? Math.max(UNKNOWN_RATE, p.maxOutstanding * BLOCK * 1000 / Math.max(1, p.minLatency!)) : UNKNOWN_RATE
 }
 
@@ -137,6 +140,15 @@ const UNMEASURED_URGENT = 2
  */
 const URGENT_AHEAD_MS = 50
 /**
+ * A shallow want (a window nobody may read: a probing reader's, see wants.ts) gets a block of a
+ * peer only while the peer has fewer requests than this outstanding: idle peers stay busy, and
+ * the next read waits behind one block at most. At full depth (two round trips of every peer's
+ * rate), a 1 MiB swarm kept two pieces queued behind every probe, and the player's next probe
+ * (the Cues at the end, a seek) waited for them: 3.6x the one-piece time in the simulator,
+ * 2.4x at one block.
+ */
+const SHALLOW_DEPTH = 1
+/**
  * Background work (pins, next-episode warm-up) fills at most a quarter of a peer's pipeline
  * (about half a round trip plus 5 ms of its rate, see pipelineBlocks): nobody waits for it,
  * and what it has queued at the peer is what the next read waits behind.
@@ -195,6 +207,8 @@ export class Scheduler<P extends PeerLike> {
    */
   private readonly stalledPeers = new WeakSet<P>()
   private readonly paces = new WeakMap<P, Pace>()
+  /** when each peer should have sent the blocks we cancelled at it (see backlog) */
+  private readonly drainAt = new WeakMap<P, number>()
 
   /**
    * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
@@ -237,9 +251,19 @@ export class Scheduler<P extends PeerLike> {
     return owed > 0 ? Math.min(r, BLOCK * 1000 / owed) : r
   }
 
-  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked. */
-  private eta (p: P, queued: number): number {
-    return latencyOf(p) + (queued + 1) * BLOCK * 1000 / this.rate(p)
+  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked (and what it still sends of cancelled ones). */
+  private eta (p: P, queued: number, now = Date.now()): number {
+    return latencyOf(p) + this.backlog(p, now) + (queued + 1) * BLOCK * 1000 / this.rate(p, now)
+  }
+
+  /**
+   * ms `p` still spends sending blocks we cancelled: a client that has read a block into its
+   * send buffer sends it anyway (webtorrent always does), ahead of anything asked since. Only an
+   * estimate (each cancelled block at the peer's rate, from when it was cancelled), so it
+   * lapses by itself when the peer did honour the CANCEL.
+   */
+  private backlog (p: P, now: number): number {
+    return Math.max(0, (this.drainAt.get(p) ?? 0) - now)
   }
 
   /** How many urgent requests `p` may hold (see UNMEASURED_URGENT, URGENT_AHEAD_MS). */
@@ -255,11 +279,11 @@ export class Scheduler<P extends PeerLike> {
    */
   private spare (holders: readonly P[], skip: P, ms: number, now: number): number {
     let n = 0
-    for (const p of holders) if (p !== skip) n += Math.max(0, Math.floor((ms - latencyOf(p)) * this.rate(p, now) / 1000 / BLOCK) - p.outstanding.size)
+    for (const p of holders) if (p !== skip) n += Math.max(0, Math.floor((ms - latencyOf(p) - this.backlog(p, now)) * this.rate(p, now) / 1000 / BLOCK) - p.outstanding.size)
     return n
   }
 
-  /** A requested block arrived from `p`: extends its busy run, or starts one. */
+  /** A block arrived from `p` (one we asked for, or one we cancelled): extends its busy run, or starts one. */
   private pace (p: P, now: number): void {
     let s = this.paces.get(p)
     if (s === undefined) { s = { times: [], rate: 0 }; this.paces.set(p, s) }
@@ -267,8 +291,9 @@ export class Scheduler<P extends PeerLike> {
     if (s.times.length > PACE_WINDOW) s.times.shift()
     const span = now - s.times[0]!
     if (s.times.length >= PACE_BLOCKS && span >= PACE_MS) s.rate = (s.times.length - 1) * BLOCK * 1000 / span
-    // its queue ran dry: the gap until the next block is our request's round trip, not its pace
-    if (p.outstanding.size === 0) s.times.length = 0
+    // its queue ran dry (nothing asked, nothing cancelled left to send): the gap until the next
+    // block is our request's round trip, not its pace
+    if (p.outstanding.size === 0 && this.backlog(p, now) === 0) s.times.length = 0
   }
 
   /** Call when any source's wants changed. */
@@ -364,7 +389,11 @@ export class Scheduler<P extends PeerLike> {
       f.requesters[b]?.delete(peer)
       if (b < f.cursor) f.cursor = b
     }
-    if (sendCancel) this.hooks.cancel(peer, piece, o.offset, o.length)
+    if (sendCancel) {
+      const now = Date.now()
+      this.drainAt.set(peer, Math.max(this.drainAt.get(peer) ?? 0, now) + o.length * 1000 / this.rate(peer, now))
+      this.hooks.cancel(peer, piece, o.offset, o.length)
+    }
   }
 
   /**
@@ -400,7 +429,7 @@ export class Scheduler<P extends PeerLike> {
         let bestEta = Infinity
         let fullEta = Infinity
         for (const p of holders) {
-          const e = this.eta(p, p.outstanding.size)
+          const e = this.eta(p, p.outstanding.size, now)
           if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) { fullEta = Math.min(fullEta, e); continue }
           if (e < bestEta) { best = p; bestEta = e }
         }
@@ -439,13 +468,15 @@ export class Scheduler<P extends PeerLike> {
       if (probe && w.class === 'urgent') continue
       // while a read waits, a peer's queue is for the awaited piece: work for later would be
       // a commitment (a throttled peer cannot take it back) that the next read waits behind
-      const limit = probe ? 1 : w.class === 'urgent' ? this.urgentLimit(peer, true) : blocked ? Math.min(MIN_PIPELINE, peer.maxOutstanding) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding
+      const limit = probe ? 1 : w.class === 'urgent' ? this.urgentLimit(peer, true) : w.shallow ? SHALLOW_DEPTH : blocked ? Math.min(MIN_PIPELINE, peer.maxOutstanding) : w.class === 'background' ? backgroundCap(peer) : peer.maxOutstanding
       const slots = limit - peer.outstanding.size
       const cap = Math.min(budget - sent, slots)
       if (cap <= 0) {
         if (w.class === 'urgent') continue
         // more to ask this peer for than its pipeline holds (see Peer.sampleLatency)
         if (peer.outstanding.size >= peer.maxOutstanding && this.requestable(peer, w.piece)) peer.pipelineLimited = true
+        // (deeper wants after shallow ones: those of other classes)
+        if (w.shallow) continue
         break
       }
       if (w.class === 'background' && now - this.lastForeground < BACKGROUND_HOLDOFF_MS) break
@@ -465,11 +496,11 @@ export class Scheduler<P extends PeerLike> {
         const rush = w.deadline - now < DEADLINE_RUSH_MS
         // an idle peer also takes blocks queued behind others at a busy peer (typically one that
         // unchoked us first and got a whole piece before the rest of the swarm was ready)
-        const idle = peer.outstanding.size === 0
+        const idle = peer.outstanding.size === 0 && this.backlog(peer, now) === 0
         // endgame of the piece a read waits on: this peer takes a block too when it would
         // deliver it well before every peer already asked (a slow or distant one, one deep in
         // its queue, or a stalled one, which never counts)
-        const mine = this.eta(peer, peer.outstanding.size)
+        const mine = this.eta(peer, peer.outstanding.size, now)
         const known = measured(peer)
         const key0 = blockKey(f.piece, 0)
         for (let b = 0; b < n && room > 0; b++) {
@@ -568,6 +599,11 @@ export class Scheduler<P extends PeerLike> {
       this.pace(peer, now)
       this.lastBlock.set(peer, now)
       this.stalledPeers.delete(peer)
+    } else if (this.backlog(peer, now) > 0) {
+      // a block we cancelled, sent anyway: it shows the peer's pace as well as one we wait for
+      // (a distant peer whose blocks all came after their read was done was never paced, and
+      // counted at a tenth of its rate)
+      this.pace(peer, now)
     }
     const live = this.inflight.get(piece)
     const f = live ?? this.orphans.get(piece)

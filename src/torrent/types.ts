@@ -114,8 +114,11 @@ export interface FileReader {
    * `readahead` priority and pinned in the cache (0 turns read-ahead off). The engine does not
    * size windows itself: the caller knows how fast its player consumes (the streaming layer's
    * ReadaheadController). The engine only caps the window at the reader's share of the cache.
+   * `shallow`: the caller may stop reading soon (a player's probe): each peer gets a block of
+   * the window only while nothing else is queued at it, as for a reader whose last read did not
+   * continue the one before (what a peer has queued, the next read waits behind).
    */
-  setReadahead (bytes: number): void
+  setReadahead (bytes: number, opts?: { shallow?: boolean }): void
   /**
    * The caller reads on up to `end` (a byte offset in the file) and no further for now, as with
    * a bounded HTTP Range: the window covers what is left of it (up to a few MiB, even when the

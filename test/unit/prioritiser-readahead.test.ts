@@ -80,6 +80,22 @@ test('a new or reopened handle is a probe for probeMs: its window stays small, t
   assert.ok(ctl.window >= 4 * MiB, 'grown again once the reopened handle kept reading')
 })
 
+test('a probe\'s window is shallow; the same window turns deep once probation ends', () => {
+  const c = clock()
+  const applied: Array<[number, boolean]> = []
+  const ctl = new ReadaheadController({ ...settings, probeMs: 250, urgentBytes: 256 * KiB, readaheadBytes: 512 * KiB }, (b, shallow) => { applied.push([b, shallow]) }, { now: c.now })
+  let pos = 0
+  for (let i = 0; i < 4; i++) { ctl.onRead(pos, 256 * KiB); pos += 256 * KiB; c.advance(2) }
+  assert.deepEqual(applied, [[512 * KiB, true]], 'the probe window, shallow: a player may hang up after a few kilobytes')
+  c.advance(250)
+  ctl.onRead(pos, 256 * KiB)
+  assert.deepEqual(applied.at(-1), [512 * KiB, false], 'still reading after probation: the same bytes, at full depth')
+  ctl.suspend()
+  assert.deepEqual(applied.at(-1), [0, false])
+  ctl.resume()
+  assert.deepEqual(applied.at(-1), [512 * KiB, true], 'reopened: a probe again')
+})
+
 function mp4Layout (size: number): PlaybackLayout {
   return {
     format: 'mp4',

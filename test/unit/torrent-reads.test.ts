@@ -152,3 +152,54 @@ test('reads: slices of pooled piece memory are lent once, and those only copied 
   assert.equal(held.length, 4)
   pool.close()
 })
+
+test('reader: its window is shallow until a read continues the one before; a jump makes it a probe again', async () => {
+  const { host, sources, deliver } = fakeHost()
+  host.readaheadCap = () => 100 * PL
+  const reader = new Reader(host, file, 2 * PL, () => {})
+  const window = (): Array<[number, boolean]> => {
+    const out: Array<[number, boolean]> = []
+    for (const s of sources) s.collect((piece, cls, _deadline, _distance, shallow) => { if (cls === 'readahead') out.push([piece, shallow === true]) })
+    return out
+  }
+  const readAt = async (offset: number): Promise<void> => {
+    const read = reader.read(offset, PL / 2)
+    deliver(Math.floor(offset / PL))
+    await read
+  }
+  await readAt(0)
+  assert.deepEqual(window(), [[0, true], [1, true], [2, true]], 'one read: maybe a probe')
+  await readAt(PL / 2)
+  assert.deepEqual(window(), [[1, false], [2, false]], 'the next bytes: it streams')
+  await readAt(3 * PL)
+  assert.deepEqual(window(), [[3, false], [4, false], [5, false]], 'a read inside the window behind the last one still streams')
+  await readAt(8 * PL)
+  assert.deepEqual(window(), [[8, true], [9, true]], 'a jump past the window: a probe (a seek) again')
+  await readAt(0)
+  assert.deepEqual(window(), [[0, true], [1, true], [2, true]], 'and back before it')
+  reader.limit(2 * PL)
+  assert.deepEqual(window(), [[0, false], [1, false]], 'a caller that stated its end reads up to there')
+  reader.close()
+})
+
+test('reader: a caller that says it may stop soon (setReadahead shallow) keeps even a streaming window shallow', async () => {
+  const { host, sources, deliver } = fakeHost()
+  host.readaheadCap = () => 100 * PL
+  const reader = new Reader(host, file, PL, () => {})
+  const shallow = (): boolean[] => {
+    const out: boolean[] = []
+    for (const s of sources) s.collect((_piece, cls, _deadline, _distance, sh) => { if (cls === 'readahead') out.push(sh === true) })
+    return out
+  }
+  for (const offset of [0, PL / 2]) {
+    const read = reader.read(offset, PL / 2)
+    deliver(0)
+    await read
+  }
+  assert.deepEqual(shallow(), [false], 'it streams')
+  reader.setReadahead(PL, { shallow: true })
+  assert.deepEqual(shallow(), [true], 'a probe, its caller says')
+  reader.setReadahead(PL)
+  assert.deepEqual(shallow(), [false], 'and a stream again')
+  reader.close()
+})

@@ -418,3 +418,80 @@ test('scheduler: before any block, a peer\'s handshake round trip tells a near p
   // all unmeasured peers look alike without it: the distant one takes a block
   assert.ok(pick(false).includes('far'))
 })
+
+test('scheduler: a shallow want (a probing reader\'s window) gets a block of a peer only while nothing else is queued there', () => {
+  const { s, sent } = setup()
+  // piece 1 shallow, piece 2 a streaming reader's window, piece 3 a deferred read
+  s.sources.add({ collect: add => { add(1, 'readahead', Infinity, 0, true); add(2, 'readahead', Infinity, 5, false); add(3, 'deferred', Infinity, 0) } })
+  assert.deepEqual(s.wants().map((w) => [w.piece, w.shallow]), [[2, false], [1, true], [3, false]], 'deep before shallow within a class')
+  const idle = new FakePeer(100, new Set([1]))
+  assert.equal(s.fill(idle), 1, 'an idle peer: one block')
+  assert.equal(s.fill(idle), 0, 'no second one while the first is outstanding')
+  s.onBlock(idle, 1, 0, Buffer.alloc(B))
+  assert.equal(s.fill(idle), 1, 'and the next once it arrived')
+  const busy = new FakePeer(100, new Set([1, 3]))
+  assert.equal(s.fill(busy), 5, 'deeper work after the shallow want still fills the pipeline')
+  assert.deepEqual(sent.filter(([p]) => p === busy).map(([, piece]) => piece), [1, 3, 3, 3, 3], 'one shallow block, then the deferred read')
+  // wanted deep by another source too, it is not shallow
+  s.sources.add({ collect: add => { add(4, 'readahead', Infinity, 0, true) } })
+  s.sources.add({ collect: add => { add(4, 'deferred', Infinity, 0) } })
+  s.invalidate()
+  assert.equal(s.wanted(4)?.shallow, false)
+  assert.equal(s.fill(new FakePeer(100, new Set([4]))), 4, 'piece 4 at full depth')
+})
+
+test('scheduler: blocks cancelled at a peer still come before anything asked of it later: the next urgent piece goes elsewhere until they should be sent', () => {
+  const big: TorrentInfo = { infoHash: '0'.repeat(40), name: 'x', length: 3 * 16 * B, pieceLength: 16 * B, pieceCount: 3, files: [] }
+  const sent: Array<[FakePeer, number]> = []
+  const s = new Scheduler<FakePeer>(big, { have: () => false, send: (p, piece) => { sent.push([p, piece]) }, cancel: () => {} })
+  // three alike: 10 ms away, 1 MB/s (16 ms a block)
+  const [a, b, c] = [0, 1, 2].map(() => Object.assign(new FakePeer(100), { minLatency: 10, rate: 1_000_000 }))
+  let urgent = 0
+  s.sources.add({ collect: add => { add(urgent, 'urgent', Date.now() + 60_000, 0) } })
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([a!], t0), 16, 'a takes the whole of piece 0')
+  // the read moves on: piece 0's sixteen requests are cancelled, but a sends them anyway (256 ms)
+  urgent = 1
+  s.invalidate()
+  assert.equal(s.spreadUrgent([a!, b!], t0), 16)
+  const of = (piece: number, p: FakePeer): number => sent.filter(([q, i]) => q === p && i === piece).length
+  assert.deepEqual([of(1, a!), of(1, b!)], [0, 16], 'b delivers all sixteen before a would deliver one')
+  // long after: the estimate has lapsed, a is like any other peer again
+  urgent = 2
+  s.invalidate()
+  assert.equal(s.spreadUrgent([a!, c!], t0 + 1000), 16)
+  assert.deepEqual([of(2, a!), of(2, c!)], [8, 8])
+})
+
+test('scheduler: a peer asked little (its measured rate a few KiB/s) still counts as a home uplink, not as one block a second', () => {
+  const { s, sent } = setup()
+  s.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+  // a near peer we asked a block or two per read (its tick average: 2 KB/s), and a far slow one
+  const quiet = Object.assign(new FakePeer(100), { minLatency: 20, rate: 2_000 })
+  const far = Object.assign(new FakePeer(100), { minLatency: 600, rate: 60_000 })
+  assert.equal(s.spreadUrgent([far, quiet]), 4)
+  assert.deepEqual(sent.map(([p]) => p === quiet ? 'quiet' : 'far'), ['quiet', 'quiet', 'quiet', 'quiet'])
+})
+
+test('scheduler: cancelled blocks a peer sends anyway show its pace', () => {
+  const big: TorrentInfo = { infoHash: '0'.repeat(40), name: 'x', length: 2 * 16 * B, pieceLength: 16 * B, pieceCount: 2, files: [] }
+  const sent: Array<[FakePeer, number]> = []
+  const s = new Scheduler<FakePeer>(big, { have: () => false, send: (p, piece) => { sent.push([p, piece]) }, cancel: () => {} })
+  // measured, but asked too little to be paced: counted as a home uplink (128 KiB/s)
+  const far = Object.assign(new FakePeer(100), { minLatency: 300, rate: 1 })
+  const near = Object.assign(new FakePeer(100), { minLatency: 10, rate: 300_000 })
+  let urgent = 0
+  s.sources.add({ collect: add => { add(urgent, 'urgent', Date.now() + 60_000, 0) } })
+  const t0 = Date.now()
+  assert.equal(s.spreadUrgent([far], t0), 16)
+  urgent = 1
+  s.invalidate()
+  s.wants() // piece 0 dropped: its sixteen requests at `far` cancelled
+  // it sends them anyway, one every 16 ms (1 MB/s)
+  for (let b = 0; b < 6; b++) s.onBlock(far, 0, b * B, Buffer.alloc(B), t0 + 300 + 16 * b)
+  // long after (its backlog sent)
+  s.spreadUrgent([far, near], t0 + 5000)
+  const farShare = sent.filter(([p, piece]) => p === far && piece === 1).length
+  // at 1 MB/s 300 ms away it delivers blocks 6-16 before `near` (55 ms a block) would
+  assert.ok(farShare >= 8, `far took ${farShare} of piece 1`)
+})
