@@ -221,7 +221,7 @@ export async function run (): Promise<void> {
 
 function printTable (rows: Map<Impl, Row>, costs: PageCacheCost[], log: (s: string) => void): void {
   // what a byte written into a new page costs beyond the copy itself, the mean of before and after
-  const excess = costs.reduce((sum, c) => sum + c.fresh - c.reused, 0) / costs.length
+  const excess = Math.max(0, costs.reduce((sum, c) => sum + c.fresh - c.reused, 0) / costs.length)
   const impls = [...rows.keys()]
   const ours = impls.filter((i) => i.startsWith('momoshtrem'))
   const peers = impls.filter((i) => i === 'webtorrent' || i === 'torrent-stream')
