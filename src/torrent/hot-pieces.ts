@@ -34,11 +34,10 @@ const STALE_MS = 30_000
  * disk, and the pieces held are the ones the readers reach first.
  */
 export class HotPieces {
-  private readonly pieces = new Map<string, Buffer>()
+  /** held pieces in the order they were stored, each with when it was stored or read last (ms) */
+  private readonly pieces = new Map<string, { buf: Buffer, at: number }>()
   /** held pieces some read reached the end of, in the order they did */
   private readonly consumed = new Set<string>()
-  /** when each held piece was stored or read last (ms); its keys in the order they were stored */
-  private readonly touched = new Map<string, number>()
   private bytes = 0
   private idleTimer: NodeJS.Timeout | undefined
   /** reads of held pieces answered from memory, and pieces read back whole from disk (counters for /metrics) */
@@ -63,10 +62,11 @@ export class HotPieces {
   get (infoHash: string, index: number): Buffer | undefined {
     this.used()
     const key = pieceKey(infoHash, index)
-    const b = this.pieces.get(key)
-    // touched.set keeps the key's place there: that order stays the order pieces were stored in
-    if (b !== undefined) { this.pieces.delete(key); this.pieces.set(key, b); this.consumed.delete(key); this.touched.set(key, this.now()) }
-    return b
+    const e = this.pieces.get(key)
+    if (e === undefined) return undefined
+    e.at = this.now()
+    this.consumed.delete(key)
+    return e.buf
   }
 
   /** A read reached the end of a held piece: the first to go when room is needed. */
@@ -81,8 +81,7 @@ export class HotPieces {
     const key = pieceKey(infoHash, index)
     this.remove(key)
     this.pool?.retain(data)
-    this.pieces.set(key, data)
-    this.touched.set(key, this.now())
+    this.pieces.set(key, { buf: data, at: this.now() })
     this.bytes += data.length
     while (this.pieces.size > 1 && (this.pieces.size > this.maxPieces || this.bytes > this.maxBytes)) {
       this.remove(this.victim(reading ? key : undefined))
@@ -93,11 +92,15 @@ export class HotPieces {
   private victim (keep: string | undefined): string {
     const consumed = this.consumed.values().next().value
     if (consumed !== undefined) return consumed
-    const oldest = this.pieces.keys().next().value!
-    if (oldest !== keep && this.now() - this.touched.get(oldest)! > STALE_MS) return oldest
-    let last = oldest
-    for (const key of this.touched.keys()) if (key !== keep) last = key
-    return last
+    let last: string | undefined
+    let stale: string | undefined
+    let staleAt = this.now() - STALE_MS
+    for (const [key, e] of this.pieces) {
+      if (key === keep) continue
+      last = key
+      if (e.at < staleAt) { stale = key; staleAt = e.at }
+    }
+    return stale ?? last!
   }
 
   forget (infoHash: string, index: number): void { this.remove(pieceKey(infoHash, index)) }
@@ -122,13 +125,12 @@ export class HotPieces {
   }
 
   private remove (key: string): void {
-    const b = this.pieces.get(key)
-    if (b === undefined) return
+    const e = this.pieces.get(key)
+    if (e === undefined) return
     this.pieces.delete(key)
     this.consumed.delete(key)
-    this.touched.delete(key)
-    this.bytes -= b.length
-    this.pool?.release(b)
+    this.bytes -= e.buf.length
+    this.pool?.release(e.buf)
   }
 }
 

@@ -194,7 +194,8 @@ export interface TorrentService {
   cacheUsage (): { used: number, limit: number }
   /**
    * Piece memory since start (PiecePool): pieces allocated and taken again from the free list;
-   * views lent out of the engine that came back given back by their holder or collected.
+   * views lent out of the engine that came back given back by their holder or collected; reads
+   * of held pieces from memory and pieces read back from disk (HotPieces).
    */
   poolCounters? (): PoolCounters
   /**
