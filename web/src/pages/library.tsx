@@ -2,7 +2,7 @@
 // state, sorted, one page at a time (the API pages; 10,000 titles cost what 60 do). The
 // filters live in the hash, so back, reload and links keep them.
 import type { JSX } from 'preact'
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { query } from '../api.ts'
 import { Badge, Empty, ErrorBox, Loading, Poster } from '../components.tsx'
 import { useApi, useDebounced } from '../hooks.ts'
@@ -74,9 +74,11 @@ export function LibraryPage ({ params }: { params: URLSearchParams }): JSX.Eleme
   const stale = data !== undefined && list.dataPath !== path && (list.loading || list.error === undefined)
   // ... and its titles link to the kind they are (movies while the shows load)
   const shownKind: Kind = list.dataPath?.startsWith('/api/shows') === true ? 'shows' : 'movies'
-  // paging from the bottom pager scrolls up and puts the focus on the same button of the top one
+  // paging from the bottom pager scrolls up and puts the focus on the same button of the top one,
+  // in the same commit as the new titles (a plain effect runs a frame later, and a keypress in
+  // that frame would land on the bottom pager's button)
   const focusAfter = useRef<string | null>(null)
-  useEffect(() => {
+  useLayoutEffect(() => {
     const key = focusAfter.current
     if (key === null || stale) return
     focusAfter.current = null
