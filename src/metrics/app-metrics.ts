@@ -116,6 +116,8 @@ export class AppMetrics {
       'kind', (c) => ({ allocated: c.allocated, reused: c.reused }))
     poolCounter('momoshtrem_piece_pool_views_returned_total', 'Views of piece memory lent out of the engine that came back: given back by their holder (a written response chunk) or found unreachable by the garbage collector',
       'how', (c) => ({ given_back: c.givenBack, collected: c.collected }))
+    scrapedGauge(this.registry, 'momoshtrem_piece_memory_bytes', 'Memory the piece pool holds in slabs (pieces being assembled, written, kept in memory, or free for reuse); 0 once the server is idle',
+      () => torrents.poolCounters?.().slabBytes ?? 0)
     poolCounter('momoshtrem_hot_pieces_reads_total', 'Reads of verified pieces by where the piece was: in the memory of recent pieces, or read back whole from disk into it',
       'from', (c) => ({ memory: c.hits, disk: c.readBacks }))
     this.processMetrics = opts.processMetrics === true ? collectProcessMetrics(this.registry) : undefined

@@ -98,6 +98,8 @@ export interface SchedulerHooks<P extends PeerLike> {
   cancel (peer: P, piece: number, offset: number, length: number): void
   /** memory for a piece to assemble (default: a new buffer); the completed piece returns it */
   alloc?: (size: number) => Buffer
+  /** a piece's memory from alloc that will not complete (dropped for good, or started over) */
+  free?: (buf: Buffer) => void
 }
 
 interface InFlight<P> {
@@ -336,6 +338,20 @@ export class Scheduler<P extends PeerLike> {
     for (const [piece, f] of this.orphans) {
       if (this.orphanBytes <= ORPHAN_BYTES && now - f.droppedAt < ORPHAN_MS) break
       this.forgetOrphan(piece, f)
+      this.hooks.free?.(f.buf)
+    }
+  }
+
+  /**
+   * The torrent sleeps or closes: pieces nobody wants go now, their memory back to the pool
+   * (an idle server holds none); pieces still wanted stay in flight for when it wakes.
+   */
+  dropOrphans (): void {
+    this.wants()
+    this.dropUnwanted()
+    for (const [piece, f] of [...this.orphans]) {
+      this.forgetOrphan(piece, f)
+      this.hooks.free?.(f.buf)
     }
   }
 
@@ -644,7 +660,11 @@ export class Scheduler<P extends PeerLike> {
   /** Drops every in-flight piece `peer` contributed blocks to (it was caught sending bad data). */
   discardFrom (peer: P): void {
     for (const f of [...this.inflight.values()]) if (f.contributors.has(peer)) this.discard(f.piece)
-    for (const [piece, f] of [...this.orphans]) if (f.contributors.has(peer)) this.forgetOrphan(piece, f)
+    for (const [piece, f] of [...this.orphans]) {
+      if (!f.contributors.has(peer)) continue
+      this.forgetOrphan(piece, f)
+      this.hooks.free?.(f.buf)
+    }
   }
 
   /** A piece failed its hash check: start it over. */
@@ -653,5 +673,6 @@ export class Scheduler<P extends PeerLike> {
     if (f === undefined) return
     this.inflight.delete(piece)
     f.requesters.forEach((set, b) => { if (set !== undefined) for (const p of set) this.unrecord(p, piece, b, true) })
+    this.hooks.free?.(f.buf)
   }
 }

@@ -199,8 +199,8 @@ class Engine implements TorrentService {
   cacheUsage (): { used: number, limit: number } { return this.ctx.cache.usage() }
 
   poolCounters (): PoolCounters {
-    const { allocated, reused, givenBack, collected } = this.ctx.pool
-    return { allocated, reused, givenBack, collected, hits: this.hot.hits, readBacks: this.hot.readBacks }
+    const { allocated, reused, givenBack, collected, inUse, slabBytes } = this.ctx.pool
+    return { allocated, reused, givenBack, collected, hits: this.hot.hits, readBacks: this.hot.readBacks, inUse, slabBytes }
   }
 
   async close (): Promise<void> {

@@ -327,7 +327,7 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
     this.state = kind
     this.discovery.stop()
     this.swarm.disconnect()
-    this.transfer?.dropRefusedAll()
+    this.transfer?.letGo()
     this.log.info({ state: kind }, 'torrent sleeping')
     if (this.meta !== null) void this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
   }
@@ -351,7 +351,7 @@ export class TorrentSession implements Torrent, ReadHost, PeerHost, IncomingTarg
     this.metaWait.reject(new ClosedError('torrent closed'))
     for (const abort of [...this.pendingReads]) abort(new ClosedError('torrent closed'))
     for (const r of [...this.readerSet]) r.close()
-    this.transfer?.dropRefusedAll()
+    this.transfer?.letGo()
     this.ctx.network.unregister(this.infoHash)
     if (this.meta !== null) await this.ctx.persistence.saveRecord(this.infoHash, this.snapshotRecord()).catch(() => {})
   }

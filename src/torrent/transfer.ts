@@ -84,7 +84,8 @@ export class Transfer implements PieceTraffic {
         })
       },
       cancel: (peer, piece, offset, length) => { if (!peer.closed) peer.cancel(piece, offset, length) },
-      alloc: (size) => host.pool.take(size)
+      alloc: (size) => host.pool.take(size),
+      free: (buf) => { host.pool.release(buf) }
     })
   }
 
@@ -217,8 +218,14 @@ export class Transfer implements PieceTraffic {
     this.host.pool.release(buf)
   }
 
-  /** The torrent sleeps or closed: refused pieces go back to the pool (an idle server holds none). */
-  dropRefusedAll (): void { for (const piece of [...this.refused.keys()]) this.dropRefused(piece) }
+  /**
+   * The torrent sleeps or closed: refused pieces and pieces nobody wants any more go back to
+   * the pool (an idle server holds none).
+   */
+  letGo (): void {
+    for (const piece of [...this.refused.keys()]) this.dropRefused(piece)
+    this.scheduler.dropOrphans()
+  }
 
   onPiece (piece: number, cb: (buf: Buffer) => void): () => void {
     let set = this.waiters.get(piece)

@@ -211,4 +211,14 @@ export interface TorrentService {
  * The piece pool's totals (PiecePool's counters), and the hot set's reads of held pieces from
  * memory and pieces read back whole from disk (HotPieces), for /metrics and the benches.
  */
-export interface PoolCounters { allocated: number, reused: number, givenBack: number, collected: number, hits: number, readBacks: number }
+export interface PoolCounters {
+  allocated: number
+  reused: number
+  givenBack: number
+  collected: number
+  hits: number
+  readBacks: number
+  /** pieces of memory handed out and not back yet, and the bytes of all the pool's slabs */
+  inUse: number
+  slabBytes: number
+}

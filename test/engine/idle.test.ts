@@ -105,3 +105,27 @@ test('idle_enabled false: a torrent never goes idle', { timeout: 60_000 }, async
   await afterTicks(torrent, 3, 'three times idle_timeout')
   assert.notEqual(torrent.stats().state, 'idle')
 })
+
+test('idle: a sleeping torrent holds no piece memory, not even the pieces a seek left half-fetched', { timeout: 60_000 }, async (t) => {
+  const { dir } = fixtureDir(t)
+  const fx = writeFixture(dir, singleFileSpec(16 * MiB, 'orphans.bin'))
+  // slow enough that the window behind the first read is still in flight at the seek
+  const seeder = await startSeeder(t, { path: fx.root, pieceLength: 256 * KiB, uploadLimit: 2 * MiB })
+  const { engine } = await createTestEngine(t, { add_timeout: 20, idle_enabled: true, idle_timeout: IDLE_S, idle_check_interval: 0.1 })
+  const torrent = await withTimeout(engine.getOrAddTorrent(seeder.infoHash, seeder.magnet), 25_000, 'addTorrent')
+  const f = torrent.info.files[0]!
+  const reader = torrent.openReader(0, { readaheadBytes: 4 * MiB })
+  await readAndCompare(reader, fx, f, 0, 64 * KiB, deadlineIn(10_000), 'start:')
+  await readAndCompare(reader, fx, f, 12 * MiB, 64 * KiB, deadlineIn(10_000), 'seek:')
+  // the pieces still in flight will never complete: nobody wants them, and their peer is gone
+  await seeder.stop()
+  reader.close()
+  const held = engine.poolCounters!()
+  t.diagnostic(`after the seek: ${held.inUse} pieces of memory in use, ${held.slabBytes / MiB} MiB of slabs`)
+  await waitFor(() => torrent.stats().state === 'idle', IDLE_S * 1000 + 5000, 'state idle')
+  // the hot set and the pool let go of theirs 1-1.5 s after their last use
+  const free = await waitFor(() => { const c = engine.poolCounters!(); return c.inUse === 0 && c.slabBytes === 0 }, 5000, 'no piece memory held while idle', 50)
+    .then(() => true, () => false)
+  const left = engine.poolCounters!()
+  assert.ok(free, `while idle: ${left.inUse} pieces of memory in use, ${left.slabBytes} bytes of slabs`)
+})

@@ -44,19 +44,60 @@ test('piece pool: a lent view keeps its piece out of reuse until it is garbage',
   pool.close()
 })
 
-test('piece pool: memory it did not hand out is left alone; the free list is bounded and trimmed', () => {
-  const pool = new PiecePool(2 * 1024)
+test('piece pool: memory it did not hand out is left alone', () => {
+  const pool = new PiecePool(8 * 1024 * 1024)
   const other = Buffer.alloc(1024)
   pool.retain(other)
   pool.release(other)
   assert.equal(pool.lend(other), other)
+  assert.equal(pool.inUse, 0)
+  assert.equal(pool.slabBytes, 0)
+  pool.close()
+})
+
+test('piece pool: pieces are cut from slabs of more than 32 MiB (glibc maps those on their own, and unmaps them)', () => {
+  const pool = new PiecePool(8 * 1024 * 1024)
+  const [a, b] = [pool.take(1024 * 1024), pool.take(1024 * 1024)]
+  assert.equal(a.buffer, b.buffer, 'one slab')
+  assert.ok(a.buffer.byteLength > 32 * 1024 * 1024, `slab of ${a.buffer.byteLength} bytes`)
+  assert.equal(a.length, 1024 * 1024)
+  assert.notEqual(a.byteOffset, b.byteOffset)
+  const big = pool.take(20 * 1024 * 1024)
+  assert.ok(big.buffer.byteLength > 32 * 1024 * 1024 && big.buffer.byteLength % (20 * 1024 * 1024) === 0, 'large pieces too: two in a slab')
+  assert.equal(pool.inUse, 3)
+  // a lent view of the second piece holds the second piece only
+  const view = pool.lend(b.subarray(10, 20))
+  pool.release(a)
+  pool.release(b)
+  assert.equal(pool.take(1024 * 1024), a, 'the first piece is free again')
+  assert.notEqual(pool.take(1024 * 1024), b, 'the second is still lent')
+  giveBack(view)
+  assert.equal(pool.take(1024 * 1024), b)
+  pool.close()
+})
+
+test('piece pool: a slab with no piece in use goes when traffic stops, or when the free pieces are over the bound', () => {
+  const pool = new PiecePool(2 * 1024)
   const [x, y, z] = [pool.take(1024), pool.take(1024), pool.take(1024)]
-  for (const b of [x, y, z]) pool.release(b)
-  const again = [pool.take(1024), pool.take(1024), pool.take(1024)]
-  assert.equal(again.filter((b) => b === x || b === y || b === z).length, 2, 'two fit the free list')
-  for (const b of again) pool.release(b)
+  pool.release(x)
+  pool.release(y)
+  assert.equal(pool.take(1024), y, 'free pieces under the bound stay')
+  pool.release(y)
+  pool.release(z)
+  assert.equal(pool.slabBytes, 0, 'the slab emptied with 3 KiB free, over the 2 KiB bound')
+  const w = pool.take(1024)
+  assert.notEqual(w.buffer, x.buffer, 'a new slab')
+  const v = pool.take(1024)
+  pool.release(v)
   pool.trim()
-  assert.ok(![x, y, z].includes(pool.take(1024)), 'trimmed')
+  assert.equal(pool.take(1024), v, 'a slab with a piece in use stays through a trim')
+  pool.release(v)
+  pool.release(w)
+  assert.ok(pool.slabBytes > 0, 'an empty slab under the bound waits while traffic goes on')
+  pool.trim()
+  assert.equal(pool.slabBytes, 0, 'trimmed')
+  assert.equal(pool.inUse, 0)
+  assert.notEqual(pool.take(1024).buffer, w.buffer)
   pool.close()
 })
 
