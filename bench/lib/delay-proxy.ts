@@ -70,6 +70,10 @@ export async function startDelayProxy (targetPort: number, oneWayMs: number, jit
     // a vanished host: the SYN is answered by the kernel, but nothing ever comes back
     if (gone) { client.destroy(); return }
     const upstream = connect(targetPort, '127.0.0.1')
+    // no Nagle: on loopback a whole 16 KiB block is a "small" segment, so each write waited for
+    // the ACK of the one before, which the other end delays up to 40 ms (see proxy.ts)
+    client.setNoDelay(true)
+    upstream.setNoDelay(true)
     for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)) }
     relay(client, upstream, false)
     relay(upstream, client, true)

@@ -6,8 +6,10 @@
 // debugging aid for the bench, not an interface.
 import type { TorrentService } from '../../src/torrent/types.ts'
 
-interface PeerT { addr: string, connected: number, ready: number, unchoke: number, firstReq: number, firstBlock: number, lastBlock: number, asked: number, got: number, cancelled: number, dup: number, out0: number }
+interface PeerT { events: string[], addr: string, connected: number, ready: number, unchoke: number, firstReq: number, firstBlock: number, lastBlock: number, asked: number, got: number, cancelled: number, dup: number, out0: number }
 type Any = any
+/** BENCH_NET_TRACE_TIMELINE=1 (with BENCH_NET_TRACE=1): each peer's requests (r), useful (b) and duplicate (d) blocks with what it still owed, and cancels (c), by ms */
+const TIMELINE = process.env.BENCH_NET_TRACE_TIMELINE === '1'
 
 export class EngineTrace {
   private t0 = 0
@@ -28,10 +30,11 @@ export class EngineTrace {
       const t = this.of(peer)
       if (t.firstReq < 0) t.firstReq = this.now()
       t.asked++
+      if (TIMELINE) t.events.push(`r${this.now()}`)
       send(peer, piece, offset, length)
     }
     const cancel = hooks.cancel
-    hooks.cancel = (peer: Any, piece: number, offset: number, length: number) => { this.of(peer).cancelled++; cancel(peer, piece, offset, length) }
+    hooks.cancel = (peer: Any, piece: number, offset: number, length: number) => { const t = this.of(peer); t.cancelled++; if (TIMELINE) t.events.push(`c${this.now()}`); cancel(peer, piece, offset, length) }
     const onBlock = transfer.onBlock.bind(transfer)
     transfer.onBlock = (peer: Any, piece: number, offset: number, data: Uint8Array) => {
       const t = this.of(peer)
@@ -40,7 +43,9 @@ export class EngineTrace {
       t.lastBlock = now
       t.got++
       const f = sched.inflight.get(piece)
-      if (f === undefined || f.got[offset / 16384] === 1) t.dup++
+      const dup = f === undefined || f.got[offset / 16384] === 1
+      if (TIMELINE) t.events.push(`${dup ? 'd' : 'b'}${now}/${peer.outstanding.size}`)
+      if (dup) t.dup++
       else if (this.done < 0 && (this.piece < 0 || this.piece === piece)) {
         this.piece = piece
         const b = offset / 16384
@@ -56,7 +61,7 @@ export class EngineTrace {
   private of (peer: Any): PeerT {
     let t = this.peers.get(peer)
     if (t === undefined) {
-      t = { addr: peer.addr, connected: Math.round(peer.connectedAt - (Date.now() - (performance.now() - this.t0))), ready: peer.ready ? -1e9 : -1, unchoke: peer.wire.peerChoking === false ? -1e9 : -1, firstReq: -1, firstBlock: -1, lastBlock: -1, asked: 0, got: 0, cancelled: 0, dup: 0, out0: peer.outstanding.size }
+      t = { events: [], addr: peer.addr, connected: Math.round(peer.connectedAt - (Date.now() - (performance.now() - this.t0))), ready: peer.ready ? -1e9 : -1, unchoke: peer.wire.peerChoking === false ? -1e9 : -1, firstReq: -1, firstBlock: -1, lastBlock: -1, asked: 0, got: 0, cancelled: 0, dup: 0, out0: peer.outstanding.size }
       this.peers.set(peer, t)
       const mark = t
       if (!peer.ready) peer.wire.once('handshake', () => { mark.ready = this.now() })
@@ -80,7 +85,7 @@ export class EngineTrace {
     const f = (n: number): string => n === -1e9 ? 'before' : n < 0 ? '-' : String(n)
     // hs: the handshake's round trip on a connection we dialed (the scheduler's first latency estimate)
     const lines = [...this.peers].sort(([, a], [, b]) => a.addr.localeCompare(b.addr)).map(([peer, t]) =>
-      `    ${t.addr.padEnd(16)} hs ${peer.handshakeMs ?? '-'} out0 ${t.out0} conn ${f(t.connected)} ready ${f(t.ready)} unchoke ${f(t.unchoke)} req ${f(t.firstReq)} first ${f(t.firstBlock)} last ${f(t.lastBlock)} asked ${t.asked} got ${t.got} dup ${t.dup} cancel ${t.cancelled}`)
+      `    ${t.addr.padEnd(16)} hs ${peer.handshakeMs ?? '-'} out0 ${t.out0} conn ${f(t.connected)} ready ${f(t.ready)} unchoke ${f(t.unchoke)} req ${f(t.firstReq)} first ${f(t.firstBlock)} last ${f(t.lastBlock)} asked ${t.asked} got ${t.got} dup ${t.dup} cancel ${t.cancelled}${TIMELINE ? `\n      ${t.events.join(' ')}` : ''}`)
     const tail = this.arrivals.slice(-8).map(([t, port, waited, n]) => `${t}:${port}(${waited} ms, ${n} asked)`).join(' ')
     return [`    first piece done at ${this.done} ms; its last blocks: ${tail}`, ...lines].join('\n')
   }

@@ -147,10 +147,10 @@ export interface SimResult { ms: number[], silentAsked: number }
 
 /**
  * One fresh leecher on the swarm `specs`: connects to every seeder at time 0, starts reading
- * at `readStartMs`, the reads one after another (each with a reader window of
+ * at `readStartMs`, the reads one after another, `pauseMs` apart (each with a reader window of
  * max(2 MiB, 2 pieces) behind it, closed when the read completes). Returns each read's time.
  */
-export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: TorrentInfo, reads: SimRead[], seed: number, readStartMs = 200, trace?: (line: string) => void): SimResult {
+export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: TorrentInfo, reads: SimRead[], seed: number, readStartMs = 200, trace?: (line: string) => void, pauseMs = 5): SimResult {
   const clock = new Clock()
   const realNow = Date.now
   const epoch = 1e12
@@ -162,19 +162,27 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
     const oneWay = (p: SimPeer): number => p.spec.rttMs / 2 + rand() * p.spec.rttMs / 10
     const zero = Buffer.alloc(BLOCK)
     let pumpQueued = false
+    let traceT0 = 0
     let silentAsked = 0
     /** trace: the awaited pieces' requests and blocks per peer during the current read */
-    const stats = new Map<SimPeer, { asked: number, got: number, first: number, last: number }>()
+    const stats = new Map<SimPeer, { asked: number, got: number, first: number, last: number, askedAt: number[] }>()
     let traced = new Set<number>()
-    const stat = (p: SimPeer): { asked: number, got: number, first: number, last: number } => {
+    /** trace: each awaited block's requests (peer@ms) and its first arrival */
+    const blocks = new Map<number, { asks: string[], at: number, from: string }>()
+    const stat = (p: SimPeer): { asked: number, got: number, first: number, last: number, askedAt: number[] } => {
       let st = stats.get(p)
-      if (st === undefined) { st = { asked: 0, got: 0, first: Infinity, last: -Infinity }; stats.set(p, st) }
+      if (st === undefined) { st = { asked: 0, got: 0, first: Infinity, last: -Infinity, askedAt: [] }; stats.set(p, st) }
       return st
     }
     const hooks: SchedulerHooks<SimPeer> = {
       have: (i) => have.has(i),
       send: (p, piece, offset, length) => {
-        if (trace !== undefined && traced.has(piece)) stat(p).asked++
+        if (trace !== undefined && traced.has(piece)) {
+          const st = stat(p); st.asked++; st.askedAt.push(clock.now)
+          const k = piece * 4096 + offset / BLOCK
+          let e = blocks.get(k); if (e === undefined) { e = { asks: [], at: -1, from: '' }; blocks.set(k, e) }
+          e.asks.push(`${p.name}@${Math.round(clock.now - traceT0)}`)
+        }
         if (p.spec.silent === true) { silentAsked++; return }
         const reach = p.lastUp = Math.max(p.lastUp, clock.now + oneWay(p))
         clock.at(reach, () => {
@@ -211,7 +219,11 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
     let waiting: Set<number> | null = null
     const onBlock = (p: SimPeer, piece: number, offset: number, length: number): void => {
       p.windowBytes += length
-      if (trace !== undefined && traced.has(piece)) { const st = stat(p); st.got++; st.first = Math.min(st.first, clock.now); st.last = clock.now }
+      if (trace !== undefined && traced.has(piece)) {
+        const st = stat(p); st.got++; st.first = Math.min(st.first, clock.now); st.last = clock.now
+        const e = blocks.get(piece * 4096 + offset / BLOCK)
+        if (e !== undefined && e.at < 0) { e.at = Math.round(clock.now - traceT0); e.from = p.name }
+      }
       const done = sched.onBlock(p, piece, offset, length === BLOCK ? zero : zero.subarray(0, length), Date.now())
       if (done !== null) { have.add(done.piece); waiting?.delete(done.piece) }
       pump()
@@ -241,11 +253,13 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
       const t0 = clock.now
       let lost = false
       if (trace !== undefined) {
+        traceT0 = t0
+        blocks.clear()
         stats.clear()
         traced = new Set()
         for (let i = Math.floor(r.start / pl); i <= Math.floor((r.start + Math.min(r.length, chunk) - 1) / pl); i++) traced.add(i)
         trace(`${r.name} at ${Math.round(t0)} ms: seeders' backlog (ms) ${peers.filter((p) => !p.closed && p.spec.silent !== true).map((p) => `${p.name} ${Math.round(Math.max(0, p.freeAt - t0))}`).join(', ')}`)
-        trace(`  our figures (rate KiB/s, pipeline, min latency ms): ${peers.filter((p) => !p.closed).map((p) => `${p.name} ${Math.round(p.rate / 1024)}, ${p.maxOutstanding}, ${Math.round(p.minLatency)}`).join('; ')}`)
+        trace(`  our figures (rate KiB/s, pipeline, min latency ms, pace KiB/s): ${peers.filter((p) => !p.closed).map((p) => `${p.name} ${Math.round(p.rate / 1024)}, ${p.maxOutstanding}, ${Math.round(p.minLatency)}, pace ${Math.round(((sched as unknown as { paces?: WeakMap<SimPeer, { rate: number }> }).paces?.get(p)?.rate ?? 0) / 1024)}`).join('; ')}`)
       }
       for (let off = r.start; off < r.start + r.length && !lost; off += chunk) {
         const len = Math.min(chunk, r.start + r.length - off)
@@ -265,14 +279,15 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
       }
       ms.push(lost ? Infinity : clock.now - t0)
       if (trace !== undefined) {
-        trace(`  ${Math.round(clock.now - t0)} ms; first chunk's blocks per peer (asked/got, first..last ms): ${[...stats].map(([p, st]) => `${p.name} ${st.asked}/${st.got} ${st.got > 0 ? `${Math.round(st.first - t0)}..${Math.round(st.last - t0)}` : ''}`).join('; ')}`)
+        trace(`  last blocks in: ${[...blocks.values()].filter((e) => e.at >= 0).sort((a, b) => a.at - b.at).slice(-6).map((e) => `${e.at} from ${e.from} (asked ${e.asks.join(' ')})`).join('; ')}`)
+        trace(`  ${Math.round(clock.now - t0)} ms; first chunk's blocks per peer (asked/got, first..last ms): ${[...stats].map(([p, st]) => `${p.name} ${st.asked}/${st.got} ${st.got > 0 ? `${Math.round(st.first - t0)}..${Math.round(st.last - t0)}` : ''} asked at ${st.askedAt.map((t) => Math.round(t - t0)).join(',')}`).join('; ')}`)
       }
       sched.sources.delete(reader)
       sched.invalidate()
       pump()
-      // the bench's next request comes over IPC a moment later
-      clock.run(() => false, clock.now + 5)
-      clock.now = Math.max(clock.now, t0 + ms[ms.length - 1]! + 5)
+      // the bench's next request comes over IPC a moment later (or a player's, after a pause)
+      clock.run(() => false, clock.now + pauseMs)
+      clock.now = Math.max(clock.now, t0 + ms[ms.length - 1]! + pauseMs)
     }
     return { ms, silentAsked }
   } finally {

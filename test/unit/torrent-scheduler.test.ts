@@ -495,3 +495,26 @@ test('scheduler: cancelled blocks a peer sends anyway show its pace', () => {
   // at 1 MB/s 300 ms away it delivers blocks 6-16 before `near` (55 ms a block) would
   assert.ok(farShare >= 8, `far took ${farShare} of piece 1`)
 })
+
+test('scheduler: a pace counts only blocks the peer sent back to back, not a gap where it waited for our request', () => {
+  const big: TorrentInfo = { ...info, pieceLength: 64 * B, length: 4 * 64 * B }
+  const sch = new Scheduler<FakePeer>(big, { have: () => false, send: () => {}, cancel: () => {} })
+  sch.sources.add({ collect: add => { add(0, 'urgent', Date.now() + 60_000, 0) } })
+  // 40 ms away, sends a block every 8 ms (2 MB/s)
+  const peer = Object.assign(new FakePeer(4), { minLatency: 40 })
+  const deliver = (at: number): void => {
+    const o = [...peer.outstanding.values()][0]!
+    sch.onBlock(peer, o.piece, o.offset, Buffer.alloc(B), at)
+  }
+  const t = Date.now()
+  assert.equal(sch.spreadUrgent([peer], t, 3), 3)
+  deliver(t + 40)
+  deliver(t + 48)
+  // three more asked while one is still outstanding: the peer idles from the third block (56)
+  // until they reach it (68), so they arrive from 88, not from 64
+  assert.equal(sch.spreadUrgent([peer], t + 48, 3), 3)
+  for (const at of [t + 56, t + 88, t + 96, t + 104]) deliver(at)
+  // at 2 MB/s its round trip plus 50 ms is 12 blocks; with the idle gap counted in its pace
+  // (1.3 MB/s) it would get its pipeline plus the urgent overflow, 8
+  assert.equal(sch.spreadUrgent([peer], t + 110), 12)
+})
