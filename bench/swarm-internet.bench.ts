@@ -12,7 +12,9 @@
 // 2-3x slower whoever it was).
 // Parameters: BENCH_NET_PIECES (MiB, "1,4,16"), BENCH_NET_SIZE_MIB (128), BENCH_NET_RUNS (3),
 // BENCH_NET_IMPLS ("momoshtrem,webtorrent,torrent-stream"), BENCH_NET_BASE (a checkout whose
-// engine runs as 'momoshtrem-base'), BENCH_NET_TRACE=1 (the engine's per-peer timings).
+// engine runs as 'momoshtrem-base'), BENCH_NET_TRACE=1 (the engine's per-peer timings),
+// BENCH_NET_PAUSE_MS (0: a pause before the Cues read and the seek, as a player that shows the
+// first frame and then waits for the user; the swarm settles, read-ahead drains).
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,6 +29,7 @@ import { fmtX, median, renderTable, type Cell } from './lib/table.ts'
 const PIECES = (process.env.BENCH_NET_PIECES ?? '1,4,16').split(',').map((s) => Number(s) * MiB)
 const SIZE = Number(process.env.BENCH_NET_SIZE_MIB ?? 128) * MiB
 const RUNS = Number(process.env.BENCH_NET_RUNS ?? 3)
+const PAUSE_MS = Number(process.env.BENCH_NET_PAUSE_MS ?? 0)
 const IMPLS = (process.env.BENCH_NET_IMPLS ?? 'momoshtrem,webtorrent,torrent-stream').split(',')
 const SCRIPTS: Record<string, string | undefined> = {
   momoshtrem: fileURLToPath(new URL('./engine-leecher-process.ts', import.meta.url)),
@@ -101,6 +104,8 @@ async function leech (impl: string, net: Net, fx: Fixture, pieceLength: number, 
       return CASES.map(() => ({ ms: Infinity, lost: true }))
     }
     for (const c of CASES) {
+      // the workload's own think time (BENCH_NET_PAUSE_MS), not a wait for a condition
+      if (PAUSE_MS > 0 && c !== CASES[0]) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS))
       // the near, fast seeders come back for each read and vanish during it
       for (const p of net.vanishing) { p.revive(); p.armVanish(Math.max(32 * KiB, pieceLength / 16)) }
       const t0 = performance.now()
@@ -184,7 +189,7 @@ export async function run (): Promise<void> {
     '',
     `Internet-like swarm: ${STEADY.length} steady webtorrent seeders (${STEADY.map(([m, r]) => `${m} Mbit@${r} ms`).join(', ')}),`,
     `${VANISHING.length} that vanish mid-read (${VANISHING.map(([m, r]) => `${m} Mbit@${r} ms`).join(', ')}) and one silent peer (has all, unchokes, never answers);`,
-    `${SIZE / MiB} MiB file; each leecher fresh in its own process; ${RUNS} runs each, leechers in turn on the same swarm.`,
+    `${SIZE / MiB} MiB file; each leecher fresh in its own process; ${RUNS} runs each, leechers in turn on the same swarm${PAUSE_MS > 0 ? `; ${PAUSE_MS} ms pause before the Cues read and the seek` : ''}.`,
     'Ratio = read time / (piece / steady bandwidth); "lost" = a read that failed, timed out (60 s) or returned wrong bytes (counted as infinite).',
     '',
     renderTable(header, rows),
