@@ -70,6 +70,10 @@ async function handle (req: Request): Promise<unknown> {
       if (end + 1 - start > chunk) reader.setReadahead(STREAM_WINDOW)
       trace?.start()
       const t0 = performance.now()
+      // with the trace, when this process's event loop was busy (a block that arrived then waits)
+      const gaps: string[] = []
+      let last = t0
+      const busy = trace === null ? undefined : setInterval(() => { const n = performance.now(); if (n - last > 8) gaps.push(`${Math.round(last - t0)}+${Math.round(n - last)}`); last = n }, 1)
       let firstByteMs = -1
       let bytes = 0
       try {
@@ -83,7 +87,8 @@ async function handle (req: Request): Promise<unknown> {
         }
       } finally {
         reader.close()
-        if (trace !== null) console.error(`  read at ${start}: ${Math.round(performance.now() - t0)} ms\n${trace.report()}`)
+        clearInterval(busy)
+        if (trace !== null) console.error(`  read at ${start}: ${Math.round(performance.now() - t0)} ms; event loop busy > 8 ms at (ms+ms): ${gaps.join(' ') || 'never'}\n${trace.report()}`)
       }
       return { ms: performance.now() - t0, firstByteMs, bytes, sha256: hash.digest('hex') }
     }
