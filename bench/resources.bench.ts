@@ -258,6 +258,7 @@ function printTable (rows: Map<Impl, Row>, costs: PageCacheCost[], log: (s: stri
   const at = (c: PageCacheCost): string => `${c.fresh.toFixed(2)} s/GiB into new pages, ${c.reused.toFixed(2)} into pages just freed`
   log(`Page cache of this machine (kernel CPU of a plain write, see bench/lib/page-cache-cost.ts): before the servers ${at(costs[0]!)};`)
   log(`after them ${at(costs[costs.length - 1]!)}. The new-page excess, ${excess.toFixed(2)} s per GiB written, is in every figure above for every server that writes what it serves.`)
+  log(`Process memory touched for the first time (a fresh server's piece buffers): ${costs.map((c) => c.anon.toFixed(2)).join(' / ')} CPU s/GiB before / after the servers${process.env.GLIBC_TUNABLES === undefined ? '' : ` (GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}, every server)`}.`)
   log('')
 }
 

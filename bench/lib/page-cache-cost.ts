@@ -4,7 +4,10 @@
 // seconds after it was freed) costs ~10x the copy into a page freed a moment ago: dd of 1 GiB
 // into a new file took 1.75-2.3 s of kernel CPU, 0.16 s right after deleting another 1 GiB file.
 // That excess lands in the servers' CPU figures, the same for each one that writes a byte per
-// byte served, so the bench prints it beside them.
+// byte served, so the bench prints it beside them. Process memory is the same story: the first
+// touch of memory the process never used cost 3-4 CPU s per GiB here (2026-12-07), touching it
+// again 0.05, so every MiB of pieces a fresh server allocates shows in its figures too (the
+// `anon` figure; GLIBC_TUNABLES=glibc.malloc.hugetlb=1 in the environment halves it).
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 
@@ -24,7 +27,13 @@ const fresh = pass()
 fs.unlinkSync(path)
 const reused = pass()
 fs.unlinkSync(path)
-process.stdout.write(JSON.stringify({ fresh, reused }))
+// first touch of 256 MiB of process memory, as a server's new piece buffers
+const before = process.cpuUsage()
+const mem = Buffer.allocUnsafeSlow(256 << 20)
+for (let o = 0; o < mem.length; o += 4096) mem[o] = 1
+const used = process.cpuUsage(before)
+const anon = (used.user + used.system) / 1e6 * 4
+process.stdout.write(JSON.stringify({ fresh, reused, anon }))
 `
 
 export interface PageCacheCost {
@@ -32,6 +41,8 @@ export interface PageCacheCost {
   fresh: number
   /** the same into pages freed just before (the copy alone) */
   reused: number
+  /** CPU s per GiB of process memory touched for the first time */
+  anon: number
 }
 
 /** Measures PageCacheCost in a child process writing `mib` MiB under `dir`. */
