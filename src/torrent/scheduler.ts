@@ -22,73 +22,11 @@
 import { BLOCK, blockCount, pieceSize } from './metadata.ts'
 import { MIN_PIPELINE } from './pipeline.ts'
 import type { TorrentInfo } from './types.ts'
+import { latencyOf, measured, PeerEstimates, UNKNOWN_LATENCY_MS, type PeerLike } from './peer-estimates.ts'
 import { gatherWants, orderWants, type Want, type WantSource } from './wants.ts'
 
 export type { Want, WantSource } from './wants.ts'
-
-export interface PeerLike {
-  has (piece: number): boolean
-  /** a requested block arrived this many ms after its REQUEST */
-  sampleLatency (ms: number): void
-  /** set by fill(): the peer had more wanted blocks than free pipeline slots */
-  pipelineLimited: boolean
-  readonly outstanding: Map<number, { piece: number, block: number, offset: number, length: number, sentAt: number }>
-  maxOutstanding: number
-  /** delivery rate measured (bytes/s, 0 = not yet) and shortest request-to-block time (ms, Infinity = none yet) */
-  readonly rate?: number
-  readonly minLatency?: number
-  /** our handshake to theirs (ms) on a connection we dialed; undefined when unknown */
-  readonly handshakeMs?: number | undefined
-}
-
-/** Before a peer delivered anything: a round trip, and a rate, typical of a distant home uplink. */
-const UNKNOWN_LATENCY_MS = 150
-const UNKNOWN_RATE = 128 * 1024
-/** a peer whose oldest request waited this long (and 4 round trips) with no block since is stalled */
-const STALL_MS = 1000
-
-/** A peer some requested block came from: its round trip is known. */
-function measured (p: PeerLike): boolean {
-  const l = p.minLatency
-  return l !== undefined && Number.isFinite(l)
-}
-
-/**
- * A peer's round trip: its shortest request-to-block time, else its handshake's round trip
- * (a near peer is told from a distant one before either sent a block: on a 1 MiB piece, the
- * blocks of the first round trip went to peers in the order they unchoked us), else a guess.
- */
-function latencyOf (p: PeerLike): number {
-  return measured(p) ? p.minLatency! : p.handshakeMs ?? UNKNOWN_LATENCY_MS
-}
-
-/**
- * Bytes/s the peer delivers: `paced`, the rate of its latest run of back-to-back blocks (see
- * Pace: known a few blocks after it first answers, where the tick's average needs 500 ms and
- * averages in the gaps between reads), else its measured rate, no less than a distant home
- * uplink's, or before either, what its pipeline over its round trip allows (a peer that
- * answered has a known round trip). The measured rate is what we asked of the peer, not what
- * it can do: a 15 Mbit peer asked a few blocks a read averaged 16 KiB/s, was expected to take
- * a second a block, and sat idle through the next read.
- */
-function rateOf (p: PeerLike, paced = 0): number {
-  if (paced > 0) return paced
-  if (p.rate !== undefined && p.rate > 0) return Math.max(UNKNOWN_RATE, p.rate)
-  return measured(p) ? Math.max(UNKNOWN_RATE, p.maxOutstanding * BLOCK * 1000 / Math.max(1, p.minLatency!)) : UNKNOWN_RATE
-}
-
-/**
- * A peer's latest busy run: the arrival times of its last PACE_WINDOW blocks that came while
- * more requests were outstanding at it. Their rate is what the peer's link (or its upload
- * limit) delivers when its queue is not empty: a 20 Mbit peer shows it after three blocks
- * (20 ms). Only the latest blocks count: a throttled seeder's first blocks come at once (its
- * token bucket was full), then at its rate.
- */
-interface Pace { times: number[], rate: number }
-const PACE_WINDOW = 6
-/** a run's rate is believed once it spans this many blocks and ms */
-const PACE_BLOCKS = 3
-const PACE_MS = 15
+export type { PeerLike } from './peer-estimates.ts'
 
 export interface SchedulerHooks<P extends PeerLike> {
   have (piece: number): boolean
@@ -200,38 +138,17 @@ export class Scheduler<P extends PeerLike> {
   private blockedMemo = { epoch: -1, now: -1, value: false }
   /** when an urgent or read-ahead block was last requested or received */
   private lastForeground = -Infinity
-  /** when each peer last delivered a block we asked for */
-  private readonly lastBlock = new WeakMap<P, number>()
-  /**
-   * Peers found stalled stay so until a block we asked for arrives (after a request timeout
-   * frees their queue they would look fresh again, and stall the next read): meanwhile each
-   * keeps one read-ahead request as a probe.
-   */
-  private readonly stalledPeers = new WeakSet<P>()
-  private readonly paces = new WeakMap<P, Pace>()
-  /** when each peer should have sent the blocks we cancelled at it (see backlog) */
-  private readonly drainAt = new WeakMap<P, number>()
+  /** when each peer should deliver (round trip, pace, what it owes) */
+  private readonly est = new PeerEstimates<P>()
 
-  /**
-   * A peer that accepted requests and answers none: its oldest request has waited STALL_MS and
-   * four of its round trips with no block from it since. It gets no new requests, and what it
-   * holds of urgent pieces is duplicated at once (it never counts as a requester).
-   */
-  stalled (p: P, now: number): boolean {
-    if (this.stalledPeers.has(p)) return true
-    const first = p.outstanding.values().next().value
-    if (first === undefined) return false
-    const waited = now - first.sentAt
-    if (waited <= Math.max(STALL_MS, 4 * latencyOf(p)) || (this.lastBlock.get(p) ?? -Infinity) >= first.sentAt) return false
-    this.stalledPeers.add(p)
-    return true
-  }
+  /** See PeerEstimates.stalled: a stalled peer gets no new requests, its urgent blocks are duplicated. */
+  stalled (p: P, now: number): boolean { return this.est.stalled(p, now) }
 
   /** When block `key`, asked of `q`, should arrive: Infinity from a stalled peer. */
   private arrival (q: P, key: number, sentAt: number, now: number): number {
     if (this.stalled(q, now)) return Infinity
     const ahead = Math.max(0, queuedAhead(q, key))
-    const transfer = (ahead + 1) * BLOCK * 1000 / this.rate(q)
+    const transfer = (ahead + 1) * BLOCK * 1000 / this.est.rate(q)
     const due = sentAt + latencyOf(q) + transfer
     // overdue (a queue we cannot see: blocks cancelled at a throttled peer still come first,
     // or a host gone quiet): the longer it is late, the later it is expected
@@ -240,38 +157,10 @@ export class Scheduler<P extends PeerLike> {
 
   constructor (private readonly info: TorrentInfo, private readonly hooks: SchedulerHooks<P>) {}
 
-  /**
-   * rateOf, at most one block per the time `p` has owed us one: a throttled seeder (webtorrent's
-   * upload limit is a token bucket of one second of its rate) sends its first blocks at once
-   * and then at its rate, so a pace from the first blocks alone can be many times too high.
-   */
-  private rate (p: P, now = Date.now()): number {
-    const r = rateOf(p, this.paces.get(p)?.rate)
-    const first = p.outstanding.values().next().value
-    if (first === undefined) return r
-    const owed = now - Math.max(this.lastBlock.get(p) ?? -Infinity, first.sentAt + latencyOf(p))
-    return owed > 0 ? Math.min(r, BLOCK * 1000 / owed) : r
-  }
-
-  /** ms until a block asked of `p` now would arrive, behind `queued` blocks already asked (and what it still sends of cancelled ones). */
-  private eta (p: P, queued: number, now = Date.now()): number {
-    return latencyOf(p) + this.backlog(p, now) + (queued + 1) * BLOCK * 1000 / this.rate(p, now)
-  }
-
-  /**
-   * ms `p` still spends sending blocks we cancelled: a client that has read a block into its
-   * send buffer sends it anyway (webtorrent always does), ahead of anything asked since. Only an
-   * estimate (each cancelled block at the peer's rate, from when it was cancelled), so it
-   * lapses by itself when the peer did honour the CANCEL.
-   */
-  private backlog (p: P, now: number): number {
-    return Math.max(0, (this.drainAt.get(p) ?? 0) - now)
-  }
-
   /** How many urgent requests `p` may hold (see UNMEASURED_URGENT, URGENT_AHEAD_MS). */
   private urgentLimit (p: P, alone: boolean): number {
     if (!measured(p)) return alone ? urgentCap(p) : Math.min(urgentCap(p), UNMEASURED_URGENT)
-    const paced = this.paces.get(p)?.rate ?? 0
+    const paced = this.est.paced(p)
     return Math.max(urgentCap(p), Math.ceil(paced * (latencyOf(p) + URGENT_AHEAD_MS) / 1000 / BLOCK))
   }
 
@@ -281,30 +170,8 @@ export class Scheduler<P extends PeerLike> {
    */
   private spare (holders: readonly P[], skip: P, ms: number, now: number): number {
     let n = 0
-    for (const p of holders) if (p !== skip) n += Math.max(0, Math.floor((ms - latencyOf(p) - this.backlog(p, now)) * this.rate(p, now) / 1000 / BLOCK) - p.outstanding.size)
+    for (const p of holders) if (p !== skip) n += Math.max(0, Math.floor((ms - latencyOf(p) - this.est.backlog(p, now)) * this.est.rate(p, now) / 1000 / BLOCK) - p.outstanding.size)
     return n
-  }
-
-  /**
-   * A block arrived from `p` (one we asked for, asked `sentAt`, or one we cancelled): extends its
-   * busy run, or starts one. A block asked after the one before it had left the peer (sent later
-   * than that block's arrival less the round trip) starts a new run: the gap before it was our
-   * request's way there, not the peer's pace. Counted in the run, those gaps made a 20 Mbit peer
-   * 40 ms away that was asked a few blocks at a time look like 3 Mbit (377 KiB/s in the
-   * simulator), and after a pause a read's blocks went to slow peers it then waited for.
-   */
-  private pace (p: P, now: number, sentAt = -Infinity): void {
-    let s = this.paces.get(p)
-    if (s === undefined) { s = { times: [], rate: 0 }; this.paces.set(p, s) }
-    const prev = s.times[s.times.length - 1]
-    if (prev !== undefined && sentAt > prev - latencyOf(p)) s.times.length = 0
-    s.times.push(now)
-    if (s.times.length > PACE_WINDOW) s.times.shift()
-    const span = now - s.times[0]!
-    if (s.times.length >= PACE_BLOCKS && span >= PACE_MS) s.rate = (s.times.length - 1) * BLOCK * 1000 / span
-    // its queue ran dry (nothing asked, nothing cancelled left to send): the gap until the next
-    // block is our request's round trip, not its pace
-    if (p.outstanding.size === 0 && this.backlog(p, now) === 0) s.times.length = 0
   }
 
   /** Call when any source's wants changed. */
@@ -416,7 +283,7 @@ export class Scheduler<P extends PeerLike> {
     }
     if (sendCancel) {
       const now = Date.now()
-      this.drainAt.set(peer, Math.max(this.drainAt.get(peer) ?? 0, now) + o.length * 1000 / this.rate(peer, now))
+      this.est.cancelled(peer, o.length, now)
       this.hooks.cancel(peer, piece, o.offset, o.length)
     }
   }
@@ -454,7 +321,7 @@ export class Scheduler<P extends PeerLike> {
         let bestEta = Infinity
         let fullEta = Infinity
         for (const p of holders) {
-          const e = this.eta(p, p.outstanding.size, now)
+          const e = this.est.eta(p, p.outstanding.size, now)
           if (p.outstanding.size >= this.urgentLimit(p, holders.length === 1)) { fullEta = Math.min(fullEta, e); continue }
           if (e < bestEta) { best = p; bestEta = e }
         }
@@ -468,7 +335,7 @@ export class Scheduler<P extends PeerLike> {
         let joiner: P | undefined
         let joinerEta = bestEta
         for (const p of waiting) {
-          const e = UNKNOWN_LATENCY_MS + this.eta(p, p.outstanding.size + (kept.get(p) ?? 0))
+          const e = UNKNOWN_LATENCY_MS + this.est.eta(p, p.outstanding.size + (kept.get(p) ?? 0))
           if (e < joinerEta) { joiner = p; joinerEta = e }
         }
         if (joiner !== undefined) { kept.set(joiner, (kept.get(joiner) ?? 0) + 1); continue }
@@ -521,11 +388,11 @@ export class Scheduler<P extends PeerLike> {
         const rush = w.deadline - now < DEADLINE_RUSH_MS
         // an idle peer also takes blocks queued behind others at a busy peer (typically one that
         // unchoked us first and got a whole piece before the rest of the swarm was ready)
-        const idle = peer.outstanding.size === 0 && this.backlog(peer, now) === 0
+        const idle = peer.outstanding.size === 0 && this.est.backlog(peer, now) === 0
         // endgame of the piece a read waits on: this peer takes a block too when it would
         // deliver it well before every peer already asked (a slow or distant one, one deep in
         // its queue, or a stalled one, which never counts)
-        const mine = this.eta(peer, peer.outstanding.size, now)
+        const mine = this.est.eta(peer, peer.outstanding.size, now)
         const known = measured(peer)
         const key0 = blockKey(f.piece, 0)
         for (let b = 0; b < n && room > 0; b++) {
@@ -621,14 +488,13 @@ export class Scheduler<P extends PeerLike> {
     if (o !== undefined) {
       peer.outstanding.delete(key)
       peer.sampleLatency(now - o.sentAt)
-      this.pace(peer, now, o.sentAt)
-      this.lastBlock.set(peer, now)
-      this.stalledPeers.delete(peer)
-    } else if (this.backlog(peer, now) > 0) {
+      this.est.pace(peer, now, o.sentAt)
+      this.est.answered(peer, now)
+    } else if (this.est.backlog(peer, now) > 0) {
       // a block we cancelled, sent anyway: it shows the peer's pace as well as one we wait for
       // (a distant peer whose blocks all came after their read was done was never paced, and
       // counted at a tenth of its rate)
-      this.pace(peer, now)
+      this.est.pace(peer, now)
     }
     const live = this.inflight.get(piece)
     const f = live ?? this.orphans.get(piece)
