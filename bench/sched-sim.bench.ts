@@ -5,7 +5,12 @@
 // Parameters: BENCH_NET_PIECES (MiB, "1,4,16"), BENCH_SIM_SEEDS (how many jitter seeds, 20),
 // BENCH_NET_BASE (a checkout whose src/torrent/scheduler.ts runs as 'base' beside this one's),
 // BENCH_SIM_TRACE=<seed> (print that seed's reads: seeders' backlogs, blocks per peer),
-// BENCH_SIM_PAUSE_MS (2000: the pause before each later probe in the second pass).
+// BENCH_SIM_PAUSE_MS (2000: the pause before each later probe in the second pass),
+// BENCH_SIM_WAKE (0: a seeder idle when a request reaches it sends up to this many ms later,
+// uniformly at random; 80 reproduces the real bench's figures: 1 MiB first byte 3.2x, 4 MiB
+// 1.72x, where the real runs of 2026-12-07 gave 3.0-3.1x and 1.66-1.72x, and 0 gives 2.35x
+// and 1.40x), BENCH_SIM_BUSY (<mean gap ms>:<longest stall ms>, "0:0": our process stalls at
+// random, and blocks that arrive during a stall are seen at its end).
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Scheduler } from '../src/torrent/scheduler.ts'

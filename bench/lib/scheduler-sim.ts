@@ -125,8 +125,9 @@ export class SimPeer implements PeerLike {
   }
 
   /** When a block whose request reached the seeder at `t` leaves it (FIFO, token bucket). */
-  depart (t: number, length: number): number {
-    const start = Math.max(t, this.freeAt)
+  depart (t: number, length: number, wake = 0): number {
+    // a seeder idle when the request comes sends a moment later (`wake`, see BENCH_SIM_WAKE)
+    const start = t > this.freeAt ? t + wake : this.freeAt
     this.tokens = Math.min(this.bucket(), this.tokens + (start - this.tokensAt) * this.up / 1000)
     this.tokensAt = start
     let at = start
@@ -157,6 +158,22 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
   Date.now = () => epoch + clock.now
   try {
     const rand = rng(seed)
+    // our process busy (BENCH_SIM_BUSY=<mean gap ms>:<longest stall ms>): stalls at random, a
+    // block that arrives during one is seen at its end, with the others that came meanwhile
+    const [busyGap, busyMax] = (process.env.BENCH_SIM_BUSY ?? '0:0').split(':').map(Number) as [number, number]
+    const busyRand = rng(seed + 1e6)
+    const wakeMs = Number(process.env.BENCH_SIM_WAKE ?? 0)
+    const wakeRand = rng(seed + 2e6)
+    let stallStart = 0
+    let stallEnd = 0
+    const seen = (t: number): number => {
+      if (busyGap <= 0) return t
+      while (stallEnd < t) {
+        stallStart = stallEnd - busyGap * Math.log(1 - busyRand())
+        stallEnd = stallStart + busyRand() * busyMax
+      }
+      return t >= stallStart ? stallEnd : t
+    }
     const have = new Set<number>()
     const peers = specs.map((s, i) => new SimPeer(s, `${s.silent === true ? 'silent' : `${s.mbit}M@${s.rttMs}`}#${i}`))
     const oneWay = (p: SimPeer): number => p.spec.rttMs / 2 + rand() * p.spec.rttMs / 10
@@ -187,11 +204,11 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
         const reach = p.lastUp = Math.max(p.lastUp, clock.now + oneWay(p))
         clock.at(reach, () => {
           if (p.closed) return
-          const dep = p.depart(clock.now, length)
+          const dep = p.depart(clock.now, length, wakeMs * wakeRand())
           const arrive = p.lastDown = Math.max(p.lastDown, dep + oneWay(p))
           p.sent += length
           const vanish = p.spec.vanishAfter !== undefined && p.sent >= p.spec.vanishAfter
-          clock.at(arrive, () => { if (!p.closed) onBlock(p, piece, offset, length) })
+          clock.at(seen(arrive), () => { if (!p.closed) onBlock(p, piece, offset, length) })
           if (vanish) clock.at(arrive, () => { close(p) })
         })
       },
