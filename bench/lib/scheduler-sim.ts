@@ -147,6 +147,15 @@ export interface SimRead { name: string, start: number, length: number, chunk?: 
 export interface SimResult { ms: number[], silentAsked: number }
 
 /**
+ * The scheduler's pace of `p` for the trace (bytes/s, 0 before one): its PeerEstimates'
+ * (peer-estimates.ts), or the scheduler's own map in a base checkout from before that split.
+ */
+function pacedOf (sched: unknown, p: SimPeer): number {
+  const s = sched as { est?: { paced: (p: SimPeer) => number }, paces?: WeakMap<SimPeer, { rate: number }> }
+  return s.est?.paced(p) ?? s.paces?.get(p)?.rate ?? 0
+}
+
+/**
  * One fresh leecher on the swarm `specs`: connects to every seeder at time 0, starts reading
  * at `readStartMs`, the reads one after another, `pauseMs` apart (each with a reader window of
  * max(2 MiB, 2 pieces) behind it, closed when the read completes). Returns each read's time.
@@ -276,7 +285,7 @@ export function simulate (Sched: SchedulerCtor, specs: SeederSpec[], info: Torre
         traced = new Set()
         for (let i = Math.floor(r.start / pl); i <= Math.floor((r.start + Math.min(r.length, chunk) - 1) / pl); i++) traced.add(i)
         trace(`${r.name} at ${Math.round(t0)} ms: seeders' backlog (ms) ${peers.filter((p) => !p.closed && p.spec.silent !== true).map((p) => `${p.name} ${Math.round(Math.max(0, p.freeAt - t0))}`).join(', ')}`)
-        trace(`  our figures (rate KiB/s, pipeline, min latency ms, pace KiB/s): ${peers.filter((p) => !p.closed).map((p) => `${p.name} ${Math.round(p.rate / 1024)}, ${p.maxOutstanding}, ${Math.round(p.minLatency)}, pace ${Math.round(((sched as unknown as { paces?: WeakMap<SimPeer, { rate: number }> }).paces?.get(p)?.rate ?? 0) / 1024)}`).join('; ')}`)
+        trace(`  our figures (rate KiB/s, pipeline, min latency ms, pace KiB/s): ${peers.filter((p) => !p.closed).map((p) => `${p.name} ${Math.round(p.rate / 1024)}, ${p.maxOutstanding}, ${Math.round(p.minLatency)}, pace ${Math.round(pacedOf(sched, p) / 1024)}`).join('; ')}`)
       }
       for (let off = r.start; off < r.start + r.length && !lost; off += chunk) {
         const len = Math.min(chunk, r.start + r.length - off)
