@@ -19,8 +19,10 @@
 // with scripts/build-server.mjs): before and after in one run, e.g.
 // BENCH_IMPLS=momoshtrem-base,momoshtrem,torrent-stream,momoshtrem-base,momoshtrem (a server named
 // twice runs twice: every run is logged, the table has the last).
-// momoshtrem-mmap is momoshtrem started with MALLOC_MMAP_THRESHOLD_=131072 (see start()).
-// BENCH_IMPLS=momoshtrem,momoshtrem-mmap,webtorrent,torrent-stream picks servers; BENCH_CPU_PROF=DIR runs
+// momoshtrem-buffered is momoshtrem writing its piece files through the page cache
+// (torrent.direct_writes off); momoshtrem-mmap is momoshtrem started with
+// MALLOC_MMAP_THRESHOLD_=131072 (see start()).
+// BENCH_IMPLS=momoshtrem,momoshtrem-buffered,webtorrent,torrent-stream picks servers; BENCH_CPU_PROF=DIR runs
 // momoshtrem with --cpu-prof into DIR; BENCH_APP_NODE_ARGS adds node options to momoshtrem's.
 import { createHash } from 'node:crypto'
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs'
@@ -37,7 +39,7 @@ import { median, renderTable } from './lib/table.ts'
 const FILE = Number(process.env.BENCH_FILE_MIB ?? 256) * MiB
 const PIECE = Number(process.env.BENCH_PIECE_KIB ?? 1024) * KiB
 const SEEDERS = Number(process.env.BENCH_SEEDERS ?? 2)
-const IMPLS = (process.env.BENCH_IMPLS ?? 'momoshtrem,momoshtrem-mmap,webtorrent,torrent-stream').split(',') as Impl[]
+const IMPLS = (process.env.BENCH_IMPLS ?? 'momoshtrem,momoshtrem-buffered,webtorrent,torrent-stream').split(',') as Impl[]
 const PROF = process.env.BENCH_CPU_PROF
 /** which phases run: 'four' (idle, four files at once, idle after) and 'seq' (one sequential read) */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'four,seq').split(','))
@@ -98,6 +100,7 @@ async function start (impl: Impl, bundle: string, sw: Swarm, files: string[]): P
   // glibc raises its mmap threshold to the size of the last mmapped block freed (a 1 MiB piece),
   // after which pieces come from the heap and freed ones stay in RSS: fixed, they go back at once
   if (impl === 'momoshtrem-mmap') return await startMomoshtrem(bundle, sw.magnet, files, args, { MALLOC_MMAP_THRESHOLD_: '131072' })
+  if (impl === 'momoshtrem-buffered') return await startMomoshtrem(bundle, sw.magnet, files, args, { MOMOSHTREM_TORRENT_DIRECT_WRITES: 'false' }, impl)
   return await startPeer(impl, sw.magnet, sw.seeders.map((s) => peerHint(s.port)))
 }
 
@@ -108,7 +111,8 @@ const COUNTERS: Array<[string, RegExp]> = [
   ['pieces reused', /^momoshtrem_piece_pool_pieces_total\{kind="reused"\} (\S+)$/m],
   ['views given back', /^momoshtrem_piece_pool_views_returned_total\{how="given_back"\} (\S+)$/m],
   ['views collected', /^momoshtrem_piece_pool_views_returned_total\{how="collected"\} (\S+)$/m],
-  ['pieces read back from disk', /^momoshtrem_hot_pieces_reads_total\{from="disk"\} (\S+)$/m]
+  ['pieces read back from disk', /^momoshtrem_hot_pieces_reads_total\{from="disk"\} (\S+)$/m],
+  ['piece files written direct', /^momoshtrem_piece_files_written_total\{how="direct"\} (\S+)$/m]
 ]
 
 /** The COUNTERS a momoshtrem server exposes now (a build without some has fewer); none for a peer. */

@@ -3,7 +3,7 @@
 // config file, as `momoshtrem serve` runs), webtorrent 3 and torrent-stream (peerflix's engine)
 // in bench/lib/peer-server-process.mjs, also plain node. All read /proc from outside.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,7 +17,7 @@ const PEER_SCRIPT = fileURLToPath(new URL('./peer-server-process.mjs', import.me
  * momoshtrem-mmap: momoshtrem with glibc's mmap threshold fixed at 128 KiB (MALLOC_MMAP_THRESHOLD_);
  * momoshtrem-base: another build of momoshtrem (its bin/momoshtrem.js), for before/after in one run
  */
-export type Impl = 'momoshtrem' | 'momoshtrem-mmap' | 'momoshtrem-base' | 'webtorrent' | 'torrent-stream'
+export type Impl = 'momoshtrem' | 'momoshtrem-mmap' | 'momoshtrem-buffered' | 'momoshtrem-base' | 'webtorrent' | 'torrent-stream'
 
 export interface Server {
   impl: Impl
@@ -87,7 +87,10 @@ export async function startMomoshtrem (bundle: string, magnet: string, files: st
     'logging: { level: warn }',
     ''
   ].join('\n'))
-  const child = spawn(process.execPath, [...extraArgs, bundle, 'serve', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } })
+  // BENCH_APP_STDOUT=FILE keeps what the server prints (V8's --trace-opt, say), else dropped
+  const out = process.env.BENCH_APP_STDOUT === undefined ? 'ignore' : openSync(process.env.BENCH_APP_STDOUT, 'a')
+  const child = spawn(process.execPath, [...extraArgs, bundle, 'serve', '--config', config], { cwd: dir, stdio: ['ignore', out, 'inherit'], env: { ...process.env, ...env } })
+  if (typeof out === 'number') closeSync(out)
   const base = `http://127.0.0.1:${port}`
   const stop = async (): Promise<void> => {
     child.kill('SIGTERM')

@@ -27,6 +27,8 @@ export interface Config {
     cache_folder: string
     /** MB, across all torrents */
     global_cache_size: number
+    /** piece files written past the page cache (O_DIRECT) where the filesystem allows */
+    direct_writes: boolean
     /** seconds */
     add_timeout: number
     /** seconds a torrent loaded only for inspection (POST /api/torrents) stays unless assigned */
@@ -146,6 +148,7 @@ export const defaults: Config = {
     metadata_folder: './data/torrents',
     cache_folder: './data/cache',
     global_cache_size: 4096,
+    direct_writes: true,
     add_timeout: 60,
     inspect_timeout: 600,
     read_timeout: 120,
@@ -244,6 +247,7 @@ export const rules: { [S in keyof Config]: Config[S] extends unknown[] ? Rule : 
     metadata_folder: path,
     cache_folder: path,
     global_cache_size: { type: 'int', min: 1, max: 16 * 1024 * 1024 },
+    direct_writes: bool,
     add_timeout: { type: 'number', min: 0.1, max: 86400 },
     inspect_timeout: { type: 'number', min: 0.1, max: 86400 * 7 },
     read_timeout: { type: 'number', min: 0.1, max: 86400 },

@@ -120,6 +120,8 @@ export class AppMetrics {
       () => torrents.poolCounters?.().slabBytes ?? 0)
     poolCounter('momoshtrem_hot_pieces_reads_total', 'Reads of verified pieces by where the piece was: in the memory of recent pieces, or read back whole from disk into it',
       'from', (c) => ({ memory: c.hits, disk: c.readBacks }))
+    poolCounter('momoshtrem_piece_files_written_total', 'Verified pieces written into the cache folder: past the page cache (O_DIRECT) or through it',
+      'how', (c) => ({ direct: c.directWrites, buffered: c.bufferedWrites }))
     this.processMetrics = opts.processMetrics === true ? collectProcessMetrics(this.registry) : undefined
   }
 

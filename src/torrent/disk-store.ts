@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { Bitfield } from './bitfield.ts'
 import { pieceSize, type TorrentMeta } from './metadata.ts'
 import type { Logger } from '../logger.ts'
+import type { DirectWrites } from './direct-writes.ts'
 import type { Lru } from './lru.ts'
 import type { PieceStore, PieceStoreHooks } from './piece-store.ts'
 import { pieceKey, readExactly, sameFile, stampOf, type Stamp } from './piece-file.ts'
@@ -24,6 +25,8 @@ export interface PieceBudget {
   /** the engine is closing: no more writes */
   readonly closed: boolean
   readonly log: Logger
+  /** writes piece files (past the page cache where it can) */
+  readonly writer: DirectWrites
   /** runs room-making one at a time across torrents */
   serial<T> (fn: () => Promise<T>): Promise<T>
   /** bytes of writes under way, room made for them (counted by makeRoom) */
@@ -122,7 +125,7 @@ export class DiskPieceStore implements PieceStore {
   }
 
   /**
-   * Writes a piece file in place: open, write, fstat, close (three thread-pool round trips;
+   * Writes a piece file in place (direct-writes.ts): open, write, fstat, close (three thread-pool round trips;
    * a temp file, rename and stat made five, and under load the serial writes fell behind the
    * download and verified pieces piled up in memory). No temp name is needed: a piece counts
    * as held only once this returns, and a file found at start-up (a crash mid-write) has no
@@ -132,19 +135,11 @@ export class DiskPieceStore implements PieceStore {
    */
   private async writeFile (index: number, data: Buffer): Promise<Stamp | null> {
     const path = this.file(index)
-    let fh: fsp.FileHandle | null = null
     try {
-      fh = await fsp.open(path, 'w')
-      let done = 0
-      while (done < data.length) done += (await fh.write(data, done, data.length - done, done)).bytesWritten
-      // the stamp of the bytes just written; closing changes neither mtime nor ctime
-      const stamp = stampOf(fstatSync(fh.fd, { bigint: true }))
-      await fh.close()
-      fh = null
+      const stamp = await this.cache.writer.writeFile(path, data)
       this.cache.writeSucceeded()
       return stamp
     } catch (err) {
-      await fh?.close().catch(() => {})
       await fsp.rm(path, { force: true }).catch(() => {})
       this.cache.writeFailed(err)
       return null

@@ -4,6 +4,7 @@
 // with the recently used ones in memory in front when the cache has a hot set.
 import { join } from 'node:path'
 import type { Logger } from '../logger.ts'
+import { DirectWrites } from './direct-writes.ts'
 import { DiskPieceStore, type PieceBudget } from './disk-store.ts'
 import { HotPieceStore, type HotPieces } from './hot-pieces.ts'
 import { Lru } from './lru.ts'
@@ -20,6 +21,8 @@ export interface PieceCacheOptions {
   log: Logger
   /** verified pieces kept in memory across all torrents; null keeps pieces on disk only */
   hot: HotPieces | null
+  /** piece files written past the page cache where the filesystem allows (torrent.direct_writes; default on) */
+  directWrites?: boolean
 }
 
 export class PieceCache implements PieceBudget {
@@ -27,6 +30,7 @@ export class PieceCache implements PieceBudget {
   readonly folder: string
   readonly limit: number
   readonly log: Logger
+  readonly writer: DirectWrites
   closed = false
   private readonly hot: HotPieces | null
   private readonly stores = new Map<string, DiskPieceStore>()
@@ -44,6 +48,7 @@ export class PieceCache implements PieceBudget {
     this.limit = opts.limit
     this.log = opts.log
     this.hot = opts.hot
+    this.writer = new DirectWrites(opts.directWrites ?? true, opts.log)
   }
 
   usage (): { used: number, limit: number } { return { used: this.lru.bytes, limit: this.limit } }

@@ -27,8 +27,12 @@
 // (76 MiB with MALLOC_MMAP_THRESHOLD_ set, same bench). A slab's pages count in RSS only once
 // a piece of it was written, and it goes back to the OS as a whole.
 
+import { DIRECT_ALIGN } from './direct-writes.ts'
+
 /** A slab holds more than this, so glibc always maps it on its own. */
 const SLAB_OVER = 32 * 1024 * 1024
+/** Bytes from a slab's start to the first page boundary in it (glibc's mapped chunk header is 16). */
+const PAGE_LEAD = DIRECT_ALIGN - 16
 const TRIM_MS = 1500
 
 /** Every view lent and not yet given back, with the pool and piece it came from. */
@@ -59,6 +63,8 @@ interface Entry {
 interface Slab {
   memory: ArrayBuffer
   size: number
+  /** where its first piece starts (page-aligned pieces, see PAGE_LEAD) */
+  lead: number
   pieces: Entry[]
   /** pieces given back, to be handed out again (their pages are resident already) */
   free: Entry[]
@@ -164,15 +170,16 @@ export class PiecePool {
     let slab = slabs.find((s) => s.pieces.length < s.capacity)
     if (slab === undefined) {
       const capacity = Math.floor(SLAB_OVER / size) + 1
+      const lead = size % DIRECT_ALIGN === 0 ? PAGE_LEAD : 0
       // its own memory (allocUnsafe may hand out a slice of a shared pool for small sizes)
-      const memory = Buffer.allocUnsafeSlow(capacity * size).buffer as ArrayBuffer
-      slab = { memory, size, pieces: [], free: [], capacity, used: 0, dropped: false }
+      const memory = Buffer.allocUnsafeSlow(lead + capacity * size).buffer as ArrayBuffer
+      slab = { memory, size, lead, pieces: [], free: [], capacity, used: 0, dropped: false }
       this.bySlab.set(memory, slab)
       this.slabBytes += memory.byteLength
       slabs.push(slab)
       this.slabs.set(size, slabs)
     }
-    const e: Entry = { slab, base: Buffer.from(slab.memory, slab.pieces.length * size, size), refs: 0, lent: 0, free: false }
+    const e: Entry = { slab, base: Buffer.from(slab.memory, slab.lead + slab.pieces.length * size, size), refs: 0, lent: 0, free: false }
     slab.pieces.push(e)
     this.allocated++
     return e
@@ -180,7 +187,7 @@ export class PiecePool {
 
   private entryOf (buf: Buffer): Entry | undefined {
     const slab = this.bySlab.get(buf.buffer)
-    return slab?.pieces[Math.floor(buf.byteOffset / slab.size)]
+    return slab?.pieces[Math.floor((buf.byteOffset - slab.lead) / slab.size)]
   }
 
   private recycle (e: Entry): void {

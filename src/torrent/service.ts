@@ -76,6 +76,7 @@ class Engine implements TorrentService {
       cache: new PieceCache({
         folder: cfg.cache_folder,
         limit: cfg.global_cache_size * 1024 * 1024,
+        directWrites: cfg.direct_writes,
         log: this.log.child({ part: 'cache' }),
         hot: this.hot
       }),
@@ -200,7 +201,8 @@ class Engine implements TorrentService {
 
   poolCounters (): PoolCounters {
     const { allocated, reused, givenBack, collected, inUse, slabBytes } = this.ctx.pool
-    return { allocated, reused, givenBack, collected, hits: this.hot.hits, readBacks: this.hot.readBacks, inUse, slabBytes }
+    const { direct, buffered } = this.ctx.cache.writer
+    return { allocated, reused, givenBack, collected, hits: this.hot.hits, readBacks: this.hot.readBacks, inUse, slabBytes, directWrites: direct, bufferedWrites: buffered }
   }
 
   async close (): Promise<void> {

@@ -195,7 +195,8 @@ export interface TorrentService {
   /**
    * Piece memory since start (PiecePool): pieces allocated and taken again from the free list;
    * views lent out of the engine that came back given back by their holder or collected; reads
-   * of held pieces from memory and pieces read back from disk (HotPieces).
+   * of held pieces from memory and pieces read back from disk (HotPieces); piece files written
+   * direct and through the page cache (DirectWrites).
    */
   poolCounters? (): PoolCounters
   /**
@@ -221,4 +222,7 @@ export interface PoolCounters {
   /** pieces of memory handed out and not back yet, and the bytes of all the pool's slabs */
   inUse: number
   slabBytes: number
+  /** piece files written past the page cache, and through it (direct-writes.ts) */
+  directWrites: number
+  bufferedWrites: number
 }

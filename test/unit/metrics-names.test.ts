@@ -26,8 +26,8 @@ const KEPT: ReadonlyArray<{ name: string, type: 'counter' | 'gauge' | 'histogram
   { name: 'momoshtrem_torrent_wasted_bytes_total', type: 'counter', help: 'Downloaded payload bytes that did not end up in a verified piece (duplicates, pieces abandoned half-way, hash failures)', labels: [] }
 ]
 
-/** Metrics added since (the piece pool's and the hot set's totals, for the benches). */
-const ADDED = ['momoshtrem_piece_pool_pieces_total', 'momoshtrem_piece_pool_views_returned_total', 'momoshtrem_hot_pieces_reads_total', 'momoshtrem_piece_memory_bytes']
+/** Metrics added since (the piece pool's, the hot set's and the piece files' totals, for the benches). */
+const ADDED = ['momoshtrem_piece_pool_pieces_total', 'momoshtrem_piece_pool_views_returned_total', 'momoshtrem_hot_pieces_reads_total', 'momoshtrem_piece_memory_bytes', 'momoshtrem_piece_files_written_total']
 
 /** A few of prom-client's default metrics that dashboards for Node processes use. */
 const PROCESS = ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'process_open_fds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_gc_duration_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_active_handles_total']
