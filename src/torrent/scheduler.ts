@@ -384,51 +384,61 @@ export class Scheduler<P extends PeerLike> {
         this.record(peer, f, b, now)
         room--
       }
-      if (room > 0 && urgent) {
-        const rush = w.deadline - now < DEADLINE_RUSH_MS
-        // an idle peer also takes blocks queued behind others at a busy peer (typically one that
-        // unchoked us first and got a whole piece before the rest of the swarm was ready)
-        const idle = peer.outstanding.size === 0 && this.est.backlog(peer, now) === 0
-        // endgame of the piece a read waits on: this peer takes a block too when it would
-        // deliver it well before every peer already asked (a slow or distant one, one deep in
-        // its queue, or a stalled one, which never counts)
-        const mine = this.est.eta(peer, peer.outstanding.size, now)
-        const known = measured(peer)
-        const key0 = blockKey(f.piece, 0)
-        for (let b = 0; b < n && room > 0; b++) {
-          const set = f.requesters[b]
-          if (f.got[b] === 1 || set === undefined || set.has(peer)) continue
-          let live = 0
-          let first = Infinity
-          let worst: P | undefined
-          let worstAt = -Infinity
-          for (const q of set) {
-            // each copy from when it was asked (f.sentAt is the latest copy's)
-            const t = this.arrival(q, key0 + b, q.outstanding.get(key0 + b)?.sentAt ?? f.sentAt[b]!, now)
-            if (t < Infinity) live++
-            first = Math.min(first, t)
-            if (t >= worstAt) { worst = q; worstAt = t }
-          }
-          // an unmeasured peer only takes what stalled peers hold (or near the deadline): it
-          // may never answer (a silent peer took duplicate after duplicate), and nobody knows when
-          if (!known && live > 0 && !rush) continue
-          const late = first > now + 1.5 * mine + DUPLICATE_MARGIN_MS
-          if (live >= MAX_DUPLICATES) {
-            if (!late || worst === undefined) continue
-            // every copy is expected well after this peer would deliver it (a slow peer took
-            // the duplicate of a silent one's block): the latest gives its copy up, so
-            // duplicates stay bounded and the block still goes to the fastest peer
-            this.unrecord(worst, f.piece, b, true)
-          }
-          if (late || rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
-            this.record(peer, f, b, now)
-            room--
-          }
-        }
-      }
+      if (room > 0 && urgent) room = this.duplicateUrgent(peer, f, room, w.deadline, now)
       sent += cap - room
     }
     return sent
+  }
+
+  /**
+   * The blocks of an urgent piece already asked of other peers that `peer` should be asked too
+   * (see fill): returns the room left. Its own method so that the endgame, which runs late in a
+   * process's life, does not send the whole of fill() back through the optimizing compiler when
+   * it first runs (fill() was compiled three times in a fresh server's first read).
+   */
+  private duplicateUrgent (peer: P, f: InFlight<P>, room: number, deadline: number, now: number): number {
+    const n = f.got.length
+    const rush = deadline - now < DEADLINE_RUSH_MS
+    // an idle peer also takes blocks queued behind others at a busy peer (typically one that
+    // unchoked us first and got a whole piece before the rest of the swarm was ready)
+    const idle = peer.outstanding.size === 0 && this.est.backlog(peer, now) === 0
+    // endgame of the piece a read waits on: this peer takes a block too when it would
+    // deliver it well before every peer already asked (a slow or distant one, one deep in
+    // its queue, or a stalled one, which never counts)
+    const mine = this.est.eta(peer, peer.outstanding.size, now)
+    const known = measured(peer)
+    const key0 = blockKey(f.piece, 0)
+    for (let b = 0; b < n && room > 0; b++) {
+      const set = f.requesters[b]
+      if (f.got[b] === 1 || set === undefined || set.has(peer)) continue
+      let live = 0
+      let first = Infinity
+      let worst: P | undefined
+      let worstAt = -Infinity
+      for (const q of set) {
+        // each copy from when it was asked (f.sentAt is the latest copy's)
+        const t = this.arrival(q, key0 + b, q.outstanding.get(key0 + b)?.sentAt ?? f.sentAt[b]!, now)
+        if (t < Infinity) live++
+        first = Math.min(first, t)
+        if (t >= worstAt) { worst = q; worstAt = t }
+      }
+      // an unmeasured peer only takes what stalled peers hold (or near the deadline): it
+      // may never answer (a silent peer took duplicate after duplicate), and nobody knows when
+      if (!known && live > 0 && !rush) continue
+      const late = first > now + 1.5 * mine + DUPLICATE_MARGIN_MS
+      if (live >= MAX_DUPLICATES) {
+        if (!late || worst === undefined) continue
+        // every copy is expected well after this peer would deliver it (a slow peer took
+        // the duplicate of a silent one's block): the latest gives its copy up, so
+        // duplicates stay bounded and the block still goes to the fastest peer
+        this.unrecord(worst, f.piece, b, true)
+      }
+      if (late || rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
+        this.record(peer, f, b, now)
+        room--
+      }
+    }
+    return room
   }
 
   /**

@@ -1,8 +1,8 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { constants, openSync, closeSync, readFileSync, statSync } from 'node:fs'
+import { constants, openSync, closeSync, readFileSync, statSync, type BigIntStats } from 'node:fs'
 import { join } from 'node:path'
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import { DirectWrites } from '../../src/torrent/direct-writes.ts'
 import { PiecePool } from '../../src/torrent/piece-pool.ts'
 import { tempDir } from '../helpers/app.ts'
@@ -10,9 +10,9 @@ import { tempDir } from '../helpers/app.ts'
 const MiB = 1024 * 1024
 
 /** A logger whose lines the test reads. */
-function capture (): { log: pino.Logger, lines: Array<{ msg: string }> } {
+function capture (): { log: Logger, lines: Array<{ msg: string }> } {
   const lines: Array<{ msg: string }> = []
-  return { log: pino({ level: 'info' }, { write: (s: string) => { lines.push(JSON.parse(s)) } }), lines }
+  return { log: pino({ level: 'info' }, { write: (s: string) => { lines.push(JSON.parse(s) as { msg: string }) } }), lines }
 }
 
 /** The test folder, or a skip when its filesystem takes no O_DIRECT (then there is nothing to test). */
@@ -43,7 +43,7 @@ test('direct writes: a pooled piece is written past the page cache, byte-exact, 
     const data = piece(pool, size, i * 7)
     const stamp = await w.writeFile(join(dir, String(i)), data)
     assert.ok(readFileSync(join(dir, String(i))).equals(data), `piece ${i} reads back as written`)
-    const st = statSync(join(dir, String(i)), { bigint: true })
+    const st: BigIntStats = statSync(join(dir, String(i)), { bigint: true })
     assert.equal(stamp.size, BigInt(size))
     assert.equal(stamp.mtimeNs, st.mtimeNs, 'the stamp describes the file as it stays')
     assert.equal(stamp.ino, st.ino)
