@@ -62,6 +62,8 @@ interface Row {
   warmCpu: number
   /** bytes written into files per byte served, sequential read */
   seqWritten: number
+  /** of those, bytes written through the page cache (all but momoshtrem's direct piece writes) */
+  seqCached: number
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
@@ -128,7 +130,7 @@ async function countersOf (srv: Server): Promise<Map<string, number>> {
 }
 
 /** Reads `files` whole at once; checks every byte; MiB/s over the wall time and CPU s/GiB; the app's counters per GiB. */
-async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number, written: number, counters: string }> {
+async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number, written: number, cached: number, counters: string }> {
   const k0 = await countersOf(srv)
   const c0 = cpuOf(srv.pid)
   const w0 = fileBytesWrittenOf(srv.pid)
@@ -146,12 +148,15 @@ async function readAll (srv: Server, files: string[], hashes: Map<string, string
     }
     const k1 = await countersOf(srv)
     const counters = [...k1].map(([name, v]) => `${((v - (k0.get(name) ?? 0)) / (bytes / GiB)).toFixed(0)} ${name}`).join(', ')
-    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), written: written / bytes, counters: counters === '' ? '' : ` (per GiB: ${counters})` }
+    // what went through the page cache: all of it but the piece files written direct
+    const direct = ((k1.get('piece files written direct') ?? 0) - (k0.get('piece files written direct') ?? 0)) * PIECE
+    const cached = Math.max(0, written - direct) / bytes
+    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), written: written / bytes, cached, counters: counters === '' ? '' : ` (per GiB: ${counters})` }
   } finally { clearInterval(timer) }
 }
 
 async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], hashes: Map<string, string>, log: (s: string) => void): Promise<Row> {
-  const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN, warmMiBs: NaN, warmCpu: NaN, seqWritten: NaN }
+  const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN, warmMiBs: NaN, warmCpu: NaN, seqWritten: NaN, seqCached: NaN }
   if (PHASES.has('four')) await measureFour(impl, bundle, sw, files, hashes, log, row)
   if (!PHASES.has('seq')) return row
   const srv = await start(impl, bundle, sw, files)
@@ -160,6 +165,7 @@ async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], 
     row.seqMiBs = seq.mibs
     row.seqCpu = seq.cpuPerGiB
     row.seqWritten = seq.written
+    row.seqCached = seq.cached
     log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB, ${seq.written.toFixed(2)} bytes into files per byte served${seq.counters}`)
     const warm = await readAll(srv, [files[1]!], hashes)
     row.warmMiBs = warm.mibs
@@ -244,7 +250,8 @@ function printTable (rows: Map<Impl, Row>, costs: PageCacheCost[], log: (s: stri
     ['sequential read, one file (MiB/s)', (r) => r.seqMiBs, (x) => x.toFixed(1)],
     ['CPU during the sequential read (CPU s/GiB)', (r) => r.seqCpu, (x) => x.toFixed(2)],
     ['  bytes it wrote into files per byte served', (r) => r.seqWritten, (x) => x.toFixed(2)],
-    ['  the same CPU less the new-page excess below', (r) => r.seqCpu - r.seqWritten * excess, (x) => x.toFixed(2)],
+    ['  of which through the page cache (not O_DIRECT)', (r) => r.seqCached, (x) => x.toFixed(2)],
+    ['  the same CPU less the new-page excess below', (r) => r.seqCpu - r.seqCached * excess, (x) => x.toFixed(2)],
     ['sequential read, a second file, same process (MiB/s)', (r) => r.warmMiBs, (x) => x.toFixed(1)],
     ['CPU during the second file (CPU s/GiB)', (r) => r.warmCpu, (x) => x.toFixed(2)]
   ]
@@ -261,7 +268,7 @@ function printTable (rows: Map<Impl, Row>, costs: PageCacheCost[], log: (s: stri
   log('')
   const at = (c: PageCacheCost): string => `${c.fresh.toFixed(2)} s/GiB into new pages, ${c.reused.toFixed(2)} into pages just freed`
   log(`Page cache of this machine (kernel CPU of a plain write, see bench/lib/page-cache-cost.ts): before the servers ${at(costs[0]!)};`)
-  log(`after them ${at(costs[costs.length - 1]!)}. The new-page excess, ${excess.toFixed(2)} s per GiB written, is in every figure above for every server that writes what it serves.`)
+  log(`after them ${at(costs[costs.length - 1]!)}. The new-page excess, ${excess.toFixed(2)} s per GiB written, is in every figure above for every server that writes what it serves through the page cache.`)
   log(`Process memory touched for the first time (a fresh server's piece buffers): ${costs.map((c) => c.anon.toFixed(2)).join(' / ')} CPU s/GiB before / after the servers${process.env.GLIBC_TUNABLES === undefined ? '' : ` (GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}, every server)`}.`)
   log('')
 }
