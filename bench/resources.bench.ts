@@ -14,7 +14,12 @@
 //                same process, one GET of a second file: the same work without the one-time
 //                costs of a fresh process (V8 compiling the hot code, first allocations).
 // Every byte is checked against the source file (SHA-256). Figures only: nothing is asserted.
-// BENCH_PHASES=four,seq picks the phases (seq alone skips the idle waits, for quick A/B runs).
+// BENCH_PHASES=four,seq picks the phases (seq alone skips the four phase's idle waits).
+// BENCH_SETTLE_MS (15000) is how long a sequential phase's server waits before its first read:
+// on this VM pages freed a moment ago (the server before it removing its cache folder) are
+// cheap to use again for a few seconds, then cost what new pages cost (page-cache-cost.ts), so
+// without the wait a server that wrote through the page cache in its four-streams phase started
+// its sequential read on cheap pages and one that did not (momoshtrem's direct writes) did not.
 // momoshtrem-base is another build (BENCH_BASE_BIN=<its checkout>/bin/momoshtrem.js, built there
 // with scripts/build-server.mjs): before and after in one run, e.g.
 // BENCH_IMPLS=momoshtrem-base,momoshtrem,torrent-stream,momoshtrem-base,momoshtrem (a server named
@@ -47,6 +52,7 @@ const PHASES = new Set((process.env.BENCH_PHASES ?? 'four,seq').split(','))
 const NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
 const READ_TIMEOUT = 300_000
 const IDLE_WAIT = 15_000
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15_000)
 const GiB = 1024 * MiB
 
 interface Row {
@@ -161,6 +167,7 @@ async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], 
   if (!PHASES.has('seq')) return row
   const srv = await start(impl, bundle, sw, files)
   try {
+    await sleep(SETTLE_MS)
     const seq = await readAll(srv, [files[0]!], hashes)
     row.seqMiBs = seq.mibs
     row.seqCpu = seq.cpuPerGiB
