@@ -46,8 +46,9 @@ export class DirectWrites {
       const stamp = await this.tryDirect(path, data)
       if (stamp !== null) return stamp
     }
+    const stamp = await write(path, data, 'w')
     this.buffered++
-    return await write(path, data, 'w')
+    return stamp
   }
 
   private suits (data: Buffer): boolean {
