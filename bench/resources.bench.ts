@@ -112,6 +112,8 @@ async function start (impl: Impl, bundle: string, sw: Swarm, files: string[]): P
   return await startPeer(impl, sw.magnet, sw.seeders.map((s) => peerHint(s.port)))
 }
 
+/** The counter of piece files momoshtrem wrote past the page cache (readAll's `cached` needs it). */
+const DIRECT_FILES = 'piece files written direct'
 /** Counters read off momoshtrem's /metrics: major GCs (Mark-Compact), piece pool totals. */
 const COUNTERS: Array<[string, RegExp]> = [
   ['major GCs', /^nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)$/m],
@@ -120,7 +122,7 @@ const COUNTERS: Array<[string, RegExp]> = [
   ['views given back', /^momoshtrem_piece_pool_views_returned_total\{how="given_back"\} (\S+)$/m],
   ['views collected', /^momoshtrem_piece_pool_views_returned_total\{how="collected"\} (\S+)$/m],
   ['pieces read back from disk', /^momoshtrem_hot_pieces_reads_total\{from="disk"\} (\S+)$/m],
-  ['piece files written direct', /^momoshtrem_piece_files_written_total\{how="direct"\} (\S+)$/m]
+  [DIRECT_FILES, /^momoshtrem_piece_files_written_total\{how="direct"\} (\S+)$/m]
 ]
 
 /** The COUNTERS a momoshtrem server exposes now (a build without some has fewer); none for a peer. */
@@ -155,7 +157,7 @@ async function readAll (srv: Server, files: string[], hashes: Map<string, string
     const k1 = await countersOf(srv)
     const counters = [...k1].map(([name, v]) => `${((v - (k0.get(name) ?? 0)) / (bytes / GiB)).toFixed(0)} ${name}`).join(', ')
     // what went through the page cache: all of it but the piece files written direct
-    const direct = ((k1.get('piece files written direct') ?? 0) - (k0.get('piece files written direct') ?? 0)) * PIECE
+    const direct = ((k1.get(DIRECT_FILES) ?? 0) - (k0.get(DIRECT_FILES) ?? 0)) * PIECE
     const cached = Math.max(0, written - direct) / bytes
     return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), written: written / bytes, cached, counters: counters === '' ? '' : ` (per GiB: ${counters})` }
   } finally { clearInterval(timer) }

@@ -433,7 +433,7 @@ export class Scheduler<P extends PeerLike> {
         // duplicates stay bounded and the block still goes to the fastest peer
         this.unrecord(worst, f.piece, b, true)
       }
-      if (late || rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, blockKey(f.piece, b)) >= STEAL_BEHIND)) {
+      if (late || rush || now - f.sentAt[b]! > STEAL_AFTER_MS || (idle && set.size === 1 && queuedAhead([...set][0]!, key0 + b) >= STEAL_BEHIND)) {
         this.record(peer, f, b, now)
         room--
       }
