@@ -53,6 +53,9 @@ const NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((a) 
 const READ_TIMEOUT = 300_000
 const IDLE_WAIT = 15_000
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15_000)
+/** BENCH_TIMELINE=1: each read also prints MiB delivered and server CPU ms per BENCH_TIMELINE_MS (250) */
+const TIMELINE = process.env.BENCH_TIMELINE === '1'
+const TIMELINE_MS = Number(process.env.BENCH_TIMELINE_MS ?? 250)
 const GiB = 1024 * MiB
 
 interface Row {
@@ -70,6 +73,8 @@ interface Row {
   seqWritten: number
   /** of those, bytes written through the page cache (all but momoshtrem's direct piece writes) */
   seqCached: number
+  /** bytes of piece memory the sequential read's fresh process touched for the first time (momoshtrem's pool) */
+  seqFirstTouched: number
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
@@ -81,13 +86,13 @@ async function sha256File (path: string): Promise<string> {
 }
 
 /** One GET of the whole file as fast as the server sends it: bytes and their SHA-256. */
-async function getWhole (url: string): Promise<{ bytes: number, sha256: string }> {
+async function getWhole (url: string, onBytes?: (n: number) => void): Promise<{ bytes: number, sha256: string }> {
   return await new Promise((resolve, reject) => {
     const h = createHash('sha256')
     let bytes = 0
     const req = request(url, { agent: false, timeout: READ_TIMEOUT }, (res) => {
       if (res.statusCode !== 200) { reject(new Error(`${url}: status ${res.statusCode}`)); res.resume(); return }
-      res.on('data', (c: Buffer) => { bytes += c.length; h.update(c) })
+      res.on('data', (c: Buffer) => { bytes += c.length; h.update(c); onBytes?.(c.length) })
       res.on('end', () => { resolve({ bytes, sha256: h.digest('hex') }) })
       res.on('error', reject)
     })
@@ -114,10 +119,12 @@ async function start (impl: Impl, bundle: string, sw: Swarm, files: string[]): P
 
 /** The counter of piece files momoshtrem wrote past the page cache (readAll's `cached` needs it). */
 const DIRECT_FILES = 'piece files written direct'
+/** The counter of pieces cut from pool memory never used before (readAll's `firstTouched`). */
+const ALLOCATED = 'pieces allocated'
 /** Counters read off momoshtrem's /metrics: major GCs (Mark-Compact), piece pool totals. */
 const COUNTERS: Array<[string, RegExp]> = [
   ['major GCs', /^nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)$/m],
-  ['pieces allocated', /^momoshtrem_piece_pool_pieces_total\{kind="allocated"\} (\S+)$/m],
+  [ALLOCATED, /^momoshtrem_piece_pool_pieces_total\{kind="allocated"\} (\S+)$/m],
   ['pieces reused', /^momoshtrem_piece_pool_pieces_total\{kind="reused"\} (\S+)$/m],
   ['views given back', /^momoshtrem_piece_pool_views_returned_total\{how="given_back"\} (\S+)$/m],
   ['views collected', /^momoshtrem_piece_pool_views_returned_total\{how="collected"\} (\S+)$/m],
@@ -138,14 +145,24 @@ async function countersOf (srv: Server): Promise<Map<string, number>> {
 }
 
 /** Reads `files` whole at once; checks every byte; MiB/s over the wall time and CPU s/GiB; the app's counters per GiB. */
-async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number, written: number, cached: number, counters: string }> {
+async function readAll (srv: Server, files: string[], hashes: Map<string, string>, onSample?: () => void): Promise<{ mibs: number, cpuPerGiB: number, written: number, cached: number, firstTouched: number, counters: string }> {
   const k0 = await countersOf(srv)
   const c0 = cpuOf(srv.pid)
   const w0 = fileBytesWrittenOf(srv.pid)
   const t0 = performance.now()
   const timer = onSample === undefined ? undefined : setInterval(onSample, 100)
+  let received = 0
+  const slices: string[] = []
+  let last = [0, c0]
+  const timeline = TIMELINE ? setInterval(() => {
+    const cpu = cpuOf(srv.pid)
+    slices.push(`${((received - last[0]!) / MiB).toFixed(0)}/${((cpu - last[1]!) * 1000).toFixed(0)}`)
+    last = [received, cpu]
+  }, TIMELINE_MS) : undefined
   try {
-    const got = await Promise.all(files.map(async (f) => await getWhole(srv.urls[f]!)))
+    const got = await Promise.all(files.map(async (f) => await getWhole(srv.urls[f]!, (n) => { received += n })))
+    clearInterval(timeline)
+    if (TIMELINE) process.stdout.write(`  ${srv.impl}: MiB/CPU ms per ${TIMELINE_MS} ms: ${slices.join(' ')}\n`)
     const ms = performance.now() - t0
     const cpu = cpuOf(srv.pid) - c0
     const written = fileBytesWrittenOf(srv.pid) - w0
@@ -159,12 +176,14 @@ async function readAll (srv: Server, files: string[], hashes: Map<string, string
     // what went through the page cache: all of it but the piece files written direct
     const direct = ((k1.get(DIRECT_FILES) ?? 0) - (k0.get(DIRECT_FILES) ?? 0)) * PIECE
     const cached = Math.max(0, written - direct) / bytes
-    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), written: written / bytes, cached, counters: counters === '' ? '' : ` (per GiB: ${counters})` }
+    // known for momoshtrem only (its pool's counter); the peers touch new memory as well
+    const firstTouched = k1.has(ALLOCATED) ? (k1.get(ALLOCATED)! - (k0.get(ALLOCATED) ?? 0)) * PIECE : NaN
+    return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), written: written / bytes, cached, firstTouched, counters: counters === '' ? '' : ` (per GiB: ${counters})` }
   } finally { clearInterval(timer) }
 }
 
 async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], hashes: Map<string, string>, log: (s: string) => void): Promise<Row> {
-  const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN, warmMiBs: NaN, warmCpu: NaN, seqWritten: NaN, seqCached: NaN }
+  const row = { idle: NaN, steady: NaN, peak: NaN, idleAfter: NaN, fourMiBs: NaN, fourCpu: NaN, seqMiBs: NaN, seqCpu: NaN, warmMiBs: NaN, warmCpu: NaN, seqWritten: NaN, seqCached: NaN, seqFirstTouched: NaN }
   if (PHASES.has('four')) await measureFour(impl, bundle, sw, files, hashes, log, row)
   if (!PHASES.has('seq')) return row
   const srv = await start(impl, bundle, sw, files)
@@ -175,6 +194,7 @@ async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], 
     row.seqCpu = seq.cpuPerGiB
     row.seqWritten = seq.written
     row.seqCached = seq.cached
+    row.seqFirstTouched = seq.firstTouched
     log(`  ${impl}: sequential ${seq.mibs.toFixed(1)} MiB/s, ${seq.cpuPerGiB.toFixed(2)} CPU s/GiB, ${seq.written.toFixed(2)} bytes into files per byte served${seq.counters}`)
     const warm = await readAll(srv, [files[1]!], hashes)
     row.warmMiBs = warm.mibs
@@ -241,6 +261,7 @@ export async function run (): Promise<void> {
 function printTable (rows: Map<Impl, Row>, costs: PageCacheCost[], log: (s: string) => void): void {
   // what a byte written into a new page costs beyond the copy itself, the mean of before and after
   const excess = Math.max(0, costs.reduce((sum, c) => sum + c.fresh - c.reused, 0) / costs.length)
+  const anon = costs.reduce((sum, c) => sum + c.anon, 0) / costs.length
   const impls = [...rows.keys()]
   const ours = impls.filter((i) => i.startsWith('momoshtrem'))
   const peers = impls.filter((i) => i === 'webtorrent' || i === 'torrent-stream')
@@ -262,7 +283,11 @@ function printTable (rows: Map<Impl, Row>, costs: PageCacheCost[], log: (s: stri
     ['  of which through the page cache (not O_DIRECT)', (r) => r.seqCached, (x) => x.toFixed(2)],
     ['  the same CPU less the new-page excess below', (r) => r.seqCpu - r.seqCached * excess, (x) => x.toFixed(2)],
     ['sequential read, a second file, same process (MiB/s)', (r) => r.warmMiBs, (x) => x.toFixed(1)],
-    ['CPU during the second file (CPU s/GiB)', (r) => r.warmCpu, (x) => x.toFixed(2)]
+    ['CPU during the second file (CPU s/GiB)', (r) => r.warmCpu, (x) => x.toFixed(2)],
+    // what the first read cost beyond the second at the same size: V8 compiling the hot code,
+    // the first collections, first-touched memory; paid once per process, not per GiB
+    ['the first read\'s one-time cost: its CPU less the second file\'s (CPU s)', (r) => (r.seqCpu - r.warmCpu) * FILE / GiB, (x) => x.toFixed(2)],
+    ['  of which first-touched piece memory, at the cost below (CPU s)', (r) => r.seqFirstTouched / GiB * anon, (x) => Number.isNaN(x) ? '-' : x.toFixed(2)]
   ]
   const body = lines.map(([name, get, fmt]) => [
     name,

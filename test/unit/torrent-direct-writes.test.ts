@@ -1,6 +1,8 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { constants, openSync, closeSync, readFileSync, statSync, type BigIntStats } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { constants, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, type BigIntStats } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino, type Logger } from 'pino'
 import { DirectWrites } from '../../src/torrent/direct-writes.ts'
@@ -111,5 +113,45 @@ test('direct writes: a write that fails for another reason fails (the store remo
   const w = new DirectWrites(true, capture().log)
   await assert.rejects(w.writeFile(join(dir, 'missing-folder', 'p'), piece(pool, MiB, 4)), { code: 'ENOENT' })
   await assert.rejects(w.writeFile(join(dir, 'missing-folder', 'q'), Buffer.alloc(1000)), { code: 'ENOENT' })
+  pool.close()
+})
+
+/**
+ * A folder on ramfs, a filesystem that refuses O_DIRECT at open (EINVAL), as some FUSE and
+ * network filesystems do; unmounted when the test ends. A skip where mounting is not allowed
+ * (not root, a container without the capability).
+ */
+function refusingDir (t: TestContext): string | null {
+  if (constants.O_DIRECT === undefined) { t.skip('no O_DIRECT on this platform'); return null }
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) { t.skip('mounting ramfs needs root on Linux'); return null }
+  const dir = mkdtempSync(join(tmpdir(), 'momoshtrem-ramfs-'))
+  const mounted = spawnSync('mount', ['-t', 'ramfs', 'ramfs', dir], { encoding: 'utf8', timeout: 10_000 })
+  if (mounted.status !== 0) {
+    rmSync(dir, { recursive: true, force: true })
+    t.skip(`ramfs cannot be mounted here: ${(mounted.stderr ?? mounted.error?.message ?? '').trim()}`)
+    return null
+  }
+  t.after(() => {
+    spawnSync('umount', [dir], { timeout: 10_000 })
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return dir
+}
+
+test('direct writes: a filesystem that refuses O_DIRECT turns them off at the first piece, which is redone through the page cache, said once', async (t) => {
+  const dir = refusingDir(t)
+  if (dir === null) return
+  const { log, lines } = capture()
+  const pool = new PiecePool(64 * MiB)
+  const w = new DirectWrites(true, log)
+  const pieces = [0, 1, 2].map((i) => piece(pool, MiB, i * 5))
+  for (const [i, data] of pieces.entries()) {
+    const stamp = await w.writeFile(join(dir, String(i)), data)
+    assert.ok(readFileSync(join(dir, String(i))).equals(data), `piece ${i} reads back as written`)
+    assert.equal(stamp.size, BigInt(MiB))
+  }
+  assert.equal(w.direct, 0)
+  assert.equal(w.buffered, 3, 'the refused piece and the two after it, each written once through the page cache')
+  assert.deepEqual(lines.map(l => l.msg), ['piece files are written through the page cache: the filesystem refuses O_DIRECT'])
   pool.close()
 })
