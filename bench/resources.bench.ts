@@ -226,6 +226,11 @@ async function measureFour (impl: Impl, bundle: string, sw: Swarm, files: string
   } finally { await srv.stop() }
 }
 
+/** `a` against `b`, or '-' where a ratio means nothing (a phase not run, a figure not known or not positive) */
+function ratio (a: number, b: number): string {
+  return a > 0 && b > 0 ? `${(a / b).toFixed(2)}x` : '-'
+}
+
 function mib (bytes: number): string { return `${(bytes / MiB).toFixed(0)} MiB` }
 
 export async function run (): Promise<void> {
@@ -292,7 +297,7 @@ function printTable (rows: Map<Impl, Row>, costs: PageCacheCost[], log: (s: stri
   const body = lines.map(([name, get, fmt]) => [
     name,
     ...impls.map((i) => fmt(get(rows.get(i)!))),
-    ...pairs.map(([o, p]) => `${(get(rows.get(o)!) / get(rows.get(p)!)).toFixed(2)}x`)
+    ...pairs.map(([o, p]) => ratio(get(rows.get(o)!), get(rows.get(p)!)))
   ])
   log('')
   log(`Resources — loopback TCP, ${SEEDERS} unthrottled webtorrent seeders, four files of ${FILE / MiB} MiB, piece ${PIECE / KiB} KiB; each server a`)
