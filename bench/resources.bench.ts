@@ -153,11 +153,13 @@ async function readAll (srv: Server, files: string[], hashes: Map<string, string
   const timer = onSample === undefined ? undefined : setInterval(onSample, 100)
   let received = 0
   const slices: string[] = []
-  let last = [0, c0]
+  let sliceBytes = 0
+  let sliceCpu = c0
   const timeline = TIMELINE ? setInterval(() => {
     const cpu = cpuOf(srv.pid)
-    slices.push(`${((received - last[0]!) / MiB).toFixed(0)}/${((cpu - last[1]!) * 1000).toFixed(0)}`)
-    last = [received, cpu]
+    slices.push(`${((received - sliceBytes) / MiB).toFixed(0)}/${((cpu - sliceCpu) * 1000).toFixed(0)}`)
+    sliceBytes = received
+    sliceCpu = cpu
   }, TIMELINE_MS) : undefined
   try {
     const got = await Promise.all(files.map(async (f) => await getWhole(srv.urls[f]!, (n) => { received += n })))
@@ -179,7 +181,11 @@ async function readAll (srv: Server, files: string[], hashes: Map<string, string
     // known for momoshtrem only (its pool's counter); the peers touch new memory as well
     const firstTouched = k1.has(ALLOCATED) ? (k1.get(ALLOCATED)! - (k0.get(ALLOCATED) ?? 0)) * PIECE : NaN
     return { mibs: bytes / MiB / (ms / 1000), cpuPerGiB: cpu / (bytes / GiB), written: written / bytes, cached, firstTouched, counters: counters === '' ? '' : ` (per GiB: ${counters})` }
-  } finally { clearInterval(timer) }
+  } finally {
+    clearInterval(timer)
+    // a failed read must not leave the timeline sampling (and the bench process running)
+    clearInterval(timeline)
+  }
 }
 
 async function measure (impl: Impl, bundle: string, sw: Swarm, files: string[], hashes: Map<string, string>, log: (s: string) => void): Promise<Row> {
